@@ -1,0 +1,9 @@
+use crate::error::CliError;
+use crate::settings::Settings;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args, _settings: &Settings) -> Result<(), CliError> {
+    Err(CliError::msg("not implemented yet"))
+}

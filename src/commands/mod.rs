@@ -1,0 +1,31 @@
+//! One file per command, each with a clap `Args` struct and a `run` function.
+
+pub mod api_resources;
+pub mod api_versions;
+pub mod cluster_info;
+pub mod config;
+pub mod plugin;
+pub mod version;
+
+use crate::cli::Command;
+use crate::error::CliError;
+use crate::settings::Settings;
+
+pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
+    match command {
+        Command::Version(args) => version::run(args, settings),
+        Command::ApiResources(args) => api_resources::run(args, settings),
+        Command::ApiVersions(args) => api_versions::run(args, settings),
+        Command::ClusterInfo(args) => cluster_info::run(args, settings),
+        Command::Config(args) => config::run(args, settings),
+        Command::External(argv) => plugin::run_external(argv, settings),
+    }
+}
+
+/// A current-thread runtime: kctl's concurrency is I/O, not CPU.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
