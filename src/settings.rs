@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::GlobalArgs;
+use crate::client::Client;
 use crate::error::CliError;
 use crate::kubeconfig::{self, LoadedKubeconfig, RestConfig};
 
@@ -45,6 +46,12 @@ impl Settings {
         let loaded = self.kubeconfig()?;
         let overrides = kubeconfig::Overrides::from_global(&self.global);
         Ok(kubeconfig::resolve(loaded, &overrides)?)
+    }
+
+    /// A client for the selected context.
+    pub fn client(&self) -> Result<Client, CliError> {
+        let config = self.rest_config()?;
+        Ok(Client::new(config, self.request_timeout, self.verbosity)?)
     }
 }
 

@@ -1,0 +1,115 @@
+//! Client errors, and the exact way kubectl words each of them.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+/// A `meta.k8s.io/v1` Status returned by the server for a failed request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub code: u16,
+    #[serde(default)]
+    pub details: Option<serde_json::Value>,
+}
+
+#[derive(Debug)]
+pub enum ClientError {
+    /// Nothing was listening at the address (kubectl's special wording).
+    Refused { host: String },
+    /// Transport failure before a response: TLS, DNS, timeout. Already worded.
+    Connect(String),
+    /// The server answered with an error Status.
+    Api { status: Status, http_code: u16 },
+    /// The server answered with an error that is not a Status.
+    Http { code: u16, body: String, method: String, url: String },
+    /// Bad client configuration: unreadable CA, bad key, etc.
+    Config(String),
+    /// Credential plugin failures.
+    Auth(String),
+    /// The response could not be decoded.
+    Decode(String),
+}
+
+impl ClientError {
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ClientError::Api { http_code: 404, .. } | ClientError::Http { code: 404, .. })
+    }
+
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, ClientError::Api { http_code: 403, .. } | ClientError::Http { code: 403, .. })
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Refused { host } => write!(
+                f,
+                "The connection to the server {host} was refused - did you specify the right host or port?"
+            ),
+            ClientError::Connect(m) => write!(f, "Unable to connect to the server: {m}"),
+            ClientError::Api { status, http_code } => f.write_str(&api_error_message(status, *http_code)),
+            ClientError::Http { code, body, .. } => {
+                write!(f, "Error from server ({}): {}", reason_for_code(*code), body.trim_end())
+            }
+            ClientError::Config(m) | ClientError::Auth(m) | ClientError::Decode(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+/// kubectl's `Error from server (Reason): message`.
+pub fn api_error_message(status: &Status, http_code: u16) -> String {
+    let reason = if status.reason.is_empty() {
+        reason_for_code(if status.code != 0 { status.code } else { http_code }).to_string()
+    } else {
+        status.reason.clone()
+    };
+    if reason.is_empty() {
+        format!("Error from server: {}", status.message)
+    } else {
+        format!("Error from server ({reason}): {}", status.message)
+    }
+}
+
+/// The StatusReason client-go infers from an HTTP code when the body has none.
+pub fn reason_for_code(code: u16) -> &'static str {
+    match code {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        409 => "Conflict",
+        410 => "Expired",
+        413 => "RequestEntityTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "Invalid",
+        429 => "TooManyRequests",
+        500 => "InternalError",
+        503 => "ServiceUnavailable",
+        504 => "Timeout",
+        _ => "",
+    }
+}
+
+impl From<ClientError> for crate::error::CliError {
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Config(m) | ClientError::Auth(m) | ClientError::Decode(m) => crate::error::CliError::Message(m),
+            other => crate::error::CliError::Raw(other.to_string()),
+        }
+    }
+}

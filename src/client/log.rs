@@ -1,0 +1,58 @@
+//! klog-style lines on stderr, so `-v=6..9` output reads like kubectl's.
+
+use std::io::Write;
+use std::time::SystemTime;
+
+/// `E1127 12:03:31.019348   20385 file.go:265] msg`
+pub fn klog_line(severity: char, location: &str, msg: &str) -> String {
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let days = secs.div_euclid(86400);
+    let tod = secs.rem_euclid(86400);
+    let (_, m, d) = civil_from_days(days);
+    format!(
+        "{severity}{m:02}{d:02} {:02}:{:02}:{:02}.{:06} {:>7} {location}] {msg}\n",
+        tod / 3600,
+        (tod / 60) % 60,
+        tod % 60,
+        now.subsec_micros(),
+        std::process::id()
+    )
+}
+
+pub fn emit(severity: char, location: &str, msg: &str) {
+    let line = klog_line(severity, location, msg);
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719468;
+    let era = if z >= 0 { z } else { z - 146096 } / 146097;
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Go's `%q` for a string: what klog's structured values look like.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
