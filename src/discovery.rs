@@ -233,10 +233,17 @@ impl<'a> DiscoveryCache<'a> {
     }
 }
 
+/// The line kubectl's discovery client logs when the group list cannot be fetched.
+pub fn report_group_list_error(e: &ClientError) {
+    let err = format!("couldn't get current server API group list: {}", e.url_error());
+    crate::client::log::emit('E', "memcache.go:265", &format!("\"Unhandled Error\" err={}", crate::client::log::go_quote(&err)));
+}
+
 /// Fetch discovery from the server (no cache).
 pub async fn fetch(client: &Client) -> Result<Discovery, DiscoveryError> {
-    let req_api = Request::get("/api").query("timeout", "32s").accept(AGGREGATED_ACCEPT);
-    let req_apis = Request::get("/apis").query("timeout", "32s").accept(AGGREGATED_ACCEPT);
+    let timeout = discovery_timeout(client);
+    let req_api = Request::get("/api").query("timeout", timeout.clone()).accept(AGGREGATED_ACCEPT);
+    let req_apis = Request::get("/apis").query("timeout", timeout.clone()).accept(AGGREGATED_ACCEPT);
     let (api, apis) = futures_util::future::join(client.send(&req_api), client.send(&req_apis)).await;
     let api = api?;
     // Servers before 1.25 without /apis are still usable through the core group.
@@ -268,7 +275,7 @@ pub async fn fetch(client: &Client) -> Result<Discovery, DiscoveryError> {
         }
         let gvs = d.group_versions();
         let fetches = gvs.iter().map(|gv| {
-            let req = Request::get(crate::client::request::group_version_path(gv)).query("timeout", "32s");
+            let req = Request::get(crate::client::request::group_version_path(gv)).query("timeout", timeout.clone());
             async move { (gv.clone(), client.send(&req).await) }
         });
         for (gv, res) in futures_util::future::join_all(fetches).await {
@@ -280,6 +287,11 @@ pub async fn fetch(client: &Client) -> Result<Discovery, DiscoveryError> {
     }
     d.fetched_at = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|t| t.as_secs()).unwrap_or(0);
     Ok(d)
+}
+
+/// client-go's discovery timeout: `--request-timeout` when set, else 32s.
+fn discovery_timeout(client: &Client) -> String {
+    client.timeout().map(crate::settings::format_go_duration).unwrap_or_else(|| "32s".to_string())
 }
 
 fn str_list(v: &Value) -> Vec<String> {

@@ -59,7 +59,8 @@ impl From<std::io::Error> for CliError {
 }
 
 /// Clap parse errors, worded like kubectl's (cobra's) where scripts may look at them.
-pub fn report_clap(err: clap::Error) -> i32 {
+/// `args` locate the subcommand for the "See 'kctl get --help'" hint.
+pub fn report_clap(err: clap::Error, args: &[std::ffi::OsString]) -> i32 {
     use clap::error::ErrorKind;
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -77,12 +78,12 @@ pub fn report_clap(err: clap::Error) -> i32 {
                 .unwrap_or_default();
             let flag = arg.split('=').next().unwrap_or(&arg).to_string();
             if flag.starts_with("--") {
-                eprintln!("error: unknown flag: {flag}");
+                eprintln!("Error: unknown flag: {flag}");
             } else {
                 let short = flag.trim_start_matches('-').chars().next().unwrap_or('?');
-                eprintln!("error: unknown shorthand flag: '{short}' in {flag}");
+                eprintln!("Error: unknown shorthand flag: '{short}' in {flag}");
             }
-            eprintln!("See 'kctl --help' for usage.");
+            eprintln!("See '{}' for usage.", help_path(args));
             1
         }
         _ => {
@@ -93,4 +94,27 @@ pub fn report_clap(err: clap::Error) -> i32 {
             1
         }
     }
+}
+
+/// `kctl config view --help`: the command path the user typed, for cobra's hint.
+fn help_path(args: &[std::ffi::OsString]) -> String {
+    use clap::CommandFactory;
+    let mut cmd = crate::cli::Cli::command();
+    let mut path = vec!["kctl".to_string()];
+    for a in args.iter().skip(1) {
+        let a = a.to_string_lossy();
+        if a.starts_with('-') {
+            continue;
+        }
+        match cmd.find_subcommand(a.as_ref()) {
+            Some(sub) => {
+                path.push(sub.get_name().to_string());
+                let next = sub.clone();
+                cmd = next;
+            }
+            None => break,
+        }
+    }
+    path.push("--help".into());
+    path.join(" ")
 }

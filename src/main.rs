@@ -22,7 +22,7 @@ fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(err) => std::process::exit(error::report_clap(err)),
+        Err(err) => std::process::exit(error::report_clap(err, &args)),
     };
     let code = match run(cli) {
         Ok(()) => 0,

@@ -48,10 +48,15 @@ impl Settings {
         Ok(kubeconfig::resolve(loaded, &overrides)?)
     }
 
-    /// A client for the selected context.
+    /// A client for the selected context. With `--match-server-version`, the
+    /// server's version is checked first, as kubectl does.
     pub fn client(&self) -> Result<Client, CliError> {
         let config = self.rest_config()?;
-        Ok(Client::new(config, self.request_timeout, self.verbosity)?)
+        let client = Client::new(config, self.request_timeout, self.verbosity)?;
+        if self.global.match_server_version.unwrap_or(false) {
+            crate::commands::version::check_server_version(&client)?;
+        }
+        Ok(client)
     }
 }
 
@@ -119,6 +124,32 @@ pub fn parse_go_duration(s: &str) -> Option<Duration> {
     Some(Duration::from_nanos(total as u64))
 }
 
+/// Go's `time.Duration.String()`: `1s`, `1m30s`, `1h0m0s`, `500ms`.
+pub fn format_go_duration(d: Duration) -> String {
+    let nanos = d.as_nanos();
+    if nanos == 0 {
+        return "0s".into();
+    }
+    if nanos < 1_000_000_000 {
+        let (unit, div) = if nanos < 1_000 { ("ns", 1) } else if nanos < 1_000_000 { ("µs", 1_000) } else { ("ms", 1_000_000) };
+        return format!("{}{unit}", trim_fraction(nanos as f64 / div as f64));
+    }
+    let total_secs = d.as_secs();
+    let frac = d.subsec_nanos();
+    let (h, m, s) = (total_secs / 3600, (total_secs / 60) % 60, total_secs % 60);
+    let secs = if frac == 0 { format!("{s}") } else { trim_fraction(s as f64 + frac as f64 / 1e9) };
+    match (h, m) {
+        (0, 0) => format!("{secs}s"),
+        (0, m) => format!("{m}m{secs}s"),
+        (h, m) => format!("{h}h{m}m{secs}s"),
+    }
+}
+
+fn trim_fraction(v: f64) -> String {
+    let s = format!("{v:.9}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +162,14 @@ mod tests {
         assert_eq!(parse_request_timeout("250ms").unwrap(), Some(Duration::from_millis(250)));
         assert!(parse_request_timeout("abc").is_err());
         assert!(parse_request_timeout("5x").is_err());
+    }
+
+    #[test]
+    fn go_duration_strings() {
+        assert_eq!(format_go_duration(Duration::from_secs(1)), "1s");
+        assert_eq!(format_go_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(format_go_duration(Duration::from_secs(3600)), "1h0m0s");
+        assert_eq!(format_go_duration(Duration::from_millis(500)), "500ms");
+        assert_eq!(format_go_duration(Duration::from_millis(1500)), "1.5s");
     }
 }

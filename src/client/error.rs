@@ -24,10 +24,9 @@ pub struct Status {
 
 #[derive(Debug)]
 pub enum ClientError {
-    /// Nothing was listening at the address (kubectl's special wording).
-    Refused { host: String },
-    /// Transport failure before a response: TLS, DNS, timeout. Already worded.
-    Connect(String),
+    /// Transport failure before a response: refused, TLS, DNS, timeout, credentials.
+    /// `cause` is worded like Go's error; `refused_host` is set for a refused connection.
+    Transport { cause: String, refused_host: Option<String>, method: String, url: String },
     /// The server answered with an error Status.
     Api { status: Status, http_code: u16 },
     /// The server answered with an error that is not a Status.
@@ -45,6 +44,23 @@ impl ClientError {
         matches!(self, ClientError::Api { http_code: 404, .. } | ClientError::Http { code: 404, .. })
     }
 
+    /// Go's `*url.Error` text, `Get "https://...": cause`, which kubectl embeds in
+    /// discovery errors.
+    pub fn url_error(&self) -> String {
+        match self {
+            ClientError::Transport { cause, method, url, .. } => {
+                let m = method.to_ascii_lowercase();
+                let go_method = m[..1].to_ascii_uppercase() + &m[1..];
+                format!("{go_method} \"{url}\": {cause}")
+            }
+            other => other.to_string(),
+        }
+    }
+
+    pub fn is_transport(&self) -> bool {
+        matches!(self, ClientError::Transport { .. })
+    }
+
     pub fn is_forbidden(&self) -> bool {
         matches!(self, ClientError::Api { http_code: 403, .. } | ClientError::Http { code: 403, .. })
     }
@@ -53,11 +69,11 @@ impl ClientError {
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ClientError::Refused { host } => write!(
+            ClientError::Transport { refused_host: Some(host), .. } => write!(
                 f,
                 "The connection to the server {host} was refused - did you specify the right host or port?"
             ),
-            ClientError::Connect(m) => write!(f, "Unable to connect to the server: {m}"),
+            ClientError::Transport { cause, .. } => write!(f, "Unable to connect to the server: {cause}"),
             ClientError::Api { status, http_code } => f.write_str(&api_error_message(status, *http_code)),
             ClientError::Http { code, body, .. } => {
                 write!(f, "Error from server ({}): {}", reason_for_code(*code), body.trim_end())

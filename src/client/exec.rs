@@ -47,8 +47,9 @@ struct PluginStatus {
 
 const INSTALL_DOC: &str = "It looks like you are trying to use a client-go credential plugin that is not installed.\n\nTo learn more about this feature, consult the documentation available at:\n      https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins";
 
+/// The transport turns this into a connection error naming the request.
 fn wrap(msg: String) -> ClientError {
-    ClientError::Connect(format!("getting credentials: {msg}"))
+    ClientError::Auth(format!("getting credentials: {msg}"))
 }
 
 /// The `KUBERNETES_EXEC_INFO` document for one invocation.

@@ -193,11 +193,11 @@ impl Client {
         let mut attempt = 0u32;
         let mut refreshed = false;
         loop {
-            let (http, exec) = self.prepare(false)?;
+            let (http, exec) = self.prepare(false).map_err(|e| self.credential_error(req, e))?;
             let resp = self.send_once(&http, exec.as_ref(), req).await?;
             if resp.status == 401 && self.config.exec.is_some() && !refreshed {
                 refreshed = true;
-                self.prepare(true)?;
+                self.prepare(true).map_err(|e| self.credential_error(req, e))?;
                 continue;
             }
             let retryable = resp.status == 429 || (resp.status >= 500 && resp.status != 501);
@@ -237,35 +237,23 @@ impl Client {
         let resp = match result {
             Ok(r) => r,
             Err(e) => {
-                let err = self.classify(&e);
-                if self.verbosity >= 6 {
-                    log::emit('I', "round_trippers.go:632", &format!("\"Response\" verb={} url={} status=\"\" milliseconds={}", log::go_quote(req.method.as_str()), log::go_quote(&url), start.elapsed().as_millis()));
-                }
-                return Err(err);
+                self.log_response(req, &url, "", start.elapsed().as_millis(), None, None);
+                return Err(self.classify(req, &e));
             }
         };
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(|e| self.classify(&e))?.to_vec();
-        let ms = start.elapsed().as_millis();
-        if self.verbosity >= 6 {
-            let status_text = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or(""));
-            log::emit('I', "round_trippers.go:632", &format!("\"Response\" verb={} url={} status={} milliseconds={ms}", log::go_quote(req.method.as_str()), log::go_quote(&url), log::go_quote(&status_text)));
-        }
-        if self.verbosity >= 8 {
-            for (k, v) in &headers {
-                log::emit('I', "round_trippers.go:473", &format!("    {}: {}", canonical_header(k.as_str()), v.to_str().unwrap_or("")));
-            }
-            let shown = String::from_utf8_lossy(&body[..body.len().min(if self.verbosity >= 9 { body.len() } else { 10240 })]).into_owned();
-            log::emit('I', "request.go:1351", &format!("Response Body: {shown}"));
-        }
+        let body = resp.bytes().await.map_err(|e| self.classify(req, &e))?.to_vec();
+        let status_text = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or(""));
+        self.log_response(req, &url, &status_text, start.elapsed().as_millis(), Some(&headers), Some(&body));
         Ok(Response { status: status.as_u16(), headers, body })
     }
 
     fn log_request(&self, req: &Request, url: &str, accept: &str, headers: &[(HeaderName, String)]) {
-        log::emit('I', "round_trippers.go:553", &format!("{} {url}", req.method));
-        log::emit('I', "round_trippers.go:560", "Request Headers:");
-        log::emit('I', "round_trippers.go:564", &format!("    Accept: {accept}"));
+        log::emit('I', "round_trippers.go:470", &format!("{} {url}", req.method));
+        log::emit('I', "round_trippers.go:476", "Request Headers:");
+        log::emit('I', "round_trippers.go:480", &format!("    Accept: {accept}"));
+        log::emit('I', "round_trippers.go:480", &format!("    User-Agent: {USER_AGENT}"));
         for (k, v) in headers {
             // Credentials never reach a log.
             let shown = if *k == reqwest::header::AUTHORIZATION {
@@ -274,12 +262,32 @@ impl Client {
             } else {
                 v.clone()
             };
-            log::emit('I', "round_trippers.go:564", &format!("    {}: {shown}", canonical_header(k.as_str())));
+            log::emit('I', "round_trippers.go:480", &format!("    {}: {shown}", canonical_header(k.as_str())));
         }
-        log::emit('I', "round_trippers.go:564", &format!("    User-Agent: {USER_AGENT}"));
         if self.verbosity >= 8 {
             if let Some(body) = &req.body {
-                log::emit('I', "request.go:1212", &format!("Request Body: {}", String::from_utf8_lossy(body)));
+                log::emit('I', "request.go:1212", &format!("\"Request Body\" body={}", log::go_quote(&String::from_utf8_lossy(body))));
+            }
+        }
+    }
+
+    /// `-v=6`: one line per request; `-v=7`: status; `-v=8`: headers and body.
+    fn log_response(&self, req: &Request, url: &str, status: &str, ms: u128, headers: Option<&HeaderMap>, body: Option<&[u8]>) {
+        match self.verbosity {
+            0..=5 => {}
+            6 => log::emit('I', "round_trippers.go:560", &format!("{} {url} {status} in {ms} milliseconds", req.method)),
+            v => {
+                log::emit('I', "round_trippers.go:581", &format!("Response Status: {status} in {ms} milliseconds"));
+                if v >= 8 {
+                    log::emit('I', "round_trippers.go:584", "Response Headers:");
+                    for (k, val) in headers.into_iter().flatten() {
+                        log::emit('I', "round_trippers.go:587", &format!("    {}: {}", canonical_header(k.as_str()), val.to_str().unwrap_or("")));
+                    }
+                    if let Some(b) = body {
+                        let limit = if v >= 9 { b.len() } else { b.len().min(10240) };
+                        log::emit('I', "request.go:1351", &format!("\"Response Body\" body={}", log::go_quote(&String::from_utf8_lossy(&b[..limit]))));
+                    }
+                }
             }
         }
     }
@@ -301,8 +309,20 @@ impl Client {
         ClientError::Http { code: resp.status, body: message, method: req.method.to_string(), url: self.url_for(req) }
     }
 
+    /// Credential plugin failures surface as connection errors, as in client-go.
+    fn credential_error(&self, req: &Request, e: ClientError) -> ClientError {
+        match e {
+            ClientError::Auth(cause) => self.transport_error(req, cause, None),
+            other => other,
+        }
+    }
+
+    fn transport_error(&self, req: &Request, cause: String, refused_host: Option<String>) -> ClientError {
+        ClientError::Transport { cause, refused_host, method: req.method.to_string(), url: self.url_for(req) }
+    }
+
     /// Word transport failures the way kubectl does.
-    fn classify(&self, err: &reqwest::Error) -> ClientError {
+    fn classify(&self, req: &Request, err: &reqwest::Error) -> ClientError {
         let mut src: Option<&(dyn std::error::Error + 'static)> = Some(err);
         let mut tls_err: Option<String> = None;
         let mut io_kind = None;
@@ -323,20 +343,21 @@ impl Client {
             src = e.source();
         }
         if let Some(t) = tls_err {
-            return ClientError::Connect(t);
+            return self.transport_error(req, t, None);
         }
+        let addr = format!("{}:{}", bracket(self.base.host_str().unwrap_or("")), self.base.port_or_known_default().unwrap_or(443));
         if io_kind == Some(std::io::ErrorKind::ConnectionRefused) {
-            return ClientError::Refused { host: self.host_port.clone() };
+            return self.transport_error(req, format!("dial tcp {addr}: connect: connection refused"), Some(self.host_port.clone()));
         }
         if err.is_timeout() {
-            return ClientError::Connect("context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into());
+            return self.transport_error(req, "context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into(), None);
         }
-        let addr = format!("{}:{}", self.base.host_str().unwrap_or(""), self.base.port_or_known_default().unwrap_or(443));
         let msg = io_msg.unwrap_or_else(|| err.to_string());
         if msg.contains("dns error") || msg.contains("failed to lookup") {
-            return ClientError::Connect(format!("dial tcp: lookup {}: no such host", self.base.host_str().unwrap_or("")));
+            let cause = format!("dial tcp: lookup {}: no such host", self.base.host_str().unwrap_or(""));
+            return self.transport_error(req, cause, None);
         }
-        ClientError::Connect(format!("dial tcp {addr}: {msg}"))
+        self.transport_error(req, format!("dial tcp {addr}: {msg}"), None)
     }
 }
 

@@ -43,13 +43,23 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     };
     if let Some(s) = args.sort_by.as_deref() {
         if s != "name" && s != "kind" {
-            return Err(CliError::msg(format!("--sort-by accepts only name or kind")));
+            return Err(CliError::msg("--sort-by accepts only name or kind"));
         }
     }
     let client = settings.client()?;
     let cache = discovery::DiscoveryCache::new(&client, &settings.cache_dir);
     let rt = crate::commands::runtime();
-    let d = if args.cached.unwrap_or(false) { rt.block_on(cache.get())? } else { rt.block_on(cache.refresh())? };
+    let fetched = if args.cached.unwrap_or(false) { rt.block_on(cache.get()) } else { rt.block_on(cache.refresh()) };
+    let d = match fetched {
+        Ok(d) => d,
+        Err(discovery::DiscoveryError::Client(c)) if c.is_transport() => {
+            // kubectl logs the failed group list and still prints the (empty) table.
+            discovery::report_group_list_error(&c);
+            output::print(&render_table(&[], wide, !args.no_headers.unwrap_or(false)));
+            return Err(c.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
 
     let mut rows: Vec<&ApiResource> = d
         .preferred_resources()

@@ -15,7 +15,18 @@ const GREEN: &str = "\x1b[0;32m";
 const YELLOW: &str = "\x1b[0;33m";
 const RESET: &str = "\x1b[0m";
 
+const DUMP_HINT: &str = "\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n";
+
 pub fn run(_args: Args, settings: &Settings) -> Result<(), CliError> {
+    let result = print_services(settings);
+    // kubectl prints the hint even when listing failed.
+    if result.is_err() {
+        output::print(DUMP_HINT);
+    }
+    result
+}
+
+fn print_services(settings: &Settings) -> Result<(), CliError> {
     let client = settings.client()?;
     let rt = crate::commands::runtime();
     let path = ResourcePath { group: "", version: "v1", resource: "services", namespace: Some("kube-system"), ..Default::default() };
@@ -44,7 +55,7 @@ pub fn run(_args: Args, settings: &Settings) -> Result<(), CliError> {
         };
         text.push_str(&format!("{GREEN}{display}{RESET} is running at {YELLOW}{link}{RESET}\n"));
     }
-    text.push_str("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
+    text.push_str(DUMP_HINT);
     output::print(&text);
     Ok(())
 }

@@ -93,6 +93,10 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         Some(_) => return Err(CliError::msg("--output must be 'yaml' or 'json'")),
     };
     let client_only = args.client.unwrap_or(false);
+    if !client_only && settings.global.match_server_version.unwrap_or(false) {
+        // kubectl checks before printing anything.
+        settings.client()?;
+    }
     let mut versions = Versions { client_version: client_info(), server_version: None };
     let mut server_err = None;
     if !client_only {
@@ -129,9 +133,32 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
 
 pub fn fetch_server_version(settings: &Settings) -> Result<Info, CliError> {
     let client = settings.client()?;
+    get_server_version(&client)
+}
+
+fn get_server_version(client: &crate::client::Client) -> Result<Info, CliError> {
     let rt = crate::commands::runtime();
-    let resp = rt.block_on(client.send(&Request::get("/version").query("timeout", "32s")))?;
+    let timeout = client.timeout().map(crate::settings::format_go_duration).unwrap_or_else(|| "32s".into());
+    let resp = rt.block_on(client.send(&Request::get("/version").query("timeout", timeout)))?;
     Ok(resp.json::<Info>()?)
+}
+
+/// `--match-server-version`: the server must run exactly the client's version.
+pub fn check_server_version(client: &crate::client::Client) -> Result<(), CliError> {
+    let server = get_server_version(client)?;
+    let ours = client_info();
+    if server.git_version != ours.git_version {
+        return Err(CliError::msg(format!("server version (&{}) differs from client version ({})", go_info(&server), go_info(&ours))));
+    }
+    Ok(())
+}
+
+/// Go's `%#v` of a version.Info, as kubectl prints it in that error.
+fn go_info(i: &Info) -> String {
+    format!(
+        "version.Info{{Major:{:?}, Minor:{:?}, GitVersion:{:?}, GitCommit:{:?}, GitTreeState:{:?}, BuildDate:{:?}, GoVersion:{:?}, Compiler:{:?}, Platform:{:?}}}",
+        i.major, i.minor, i.git_version, i.git_commit, i.git_tree_state, i.build_date, i.go_version, i.compiler, i.platform
+    )
 }
 
 /// kubectl warns when the server is more than one minor version away.

@@ -143,6 +143,8 @@ pub enum Norm {
     Uid,
     /// resourceVersion values.
     ResourceVersion,
+    /// The time and pid in klog headers (`E1127 12:03:31.019348   20385 file.go:265] `).
+    KlogHeader,
 }
 
 fn normalize(mut out: Output, norms: &[Norm], is_kctl: bool) -> Output {
@@ -160,6 +162,7 @@ fn normalize(mut out: Output, norms: &[Norm], is_kctl: bool) -> Output {
             Norm::Timestamp => (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", "<TIME>"),
             Norm::Uid => (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<UID>"),
             Norm::ResourceVersion => (r#"(resourceVersion"?:\s*"?)\d+"#, "${1}<RV>"),
+            Norm::KlogHeader => (r"(?m)^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d{6}\s+\d+ ", "${1}<KLOG> "),
         };
         if *n == Norm::Age {
             let re = regex::Regex::new(r"(?m)(^|\s)(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\s|$)").unwrap();
