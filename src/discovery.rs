@@ -106,13 +106,23 @@ impl Discovery {
         out
     }
 
-    /// Resources of each group's preferred version, subresources excluded.
+    /// kubectl's ServerPreferredResources: per group, the preferred version's
+    /// resources, then those only served by another version (e.g. batch/v1beta1
+    /// cronjobs next to batch/v1 jobs). Subresources excluded.
     pub fn preferred_resources(&self) -> impl Iterator<Item = &ApiResource> {
-        self.groups.iter().flat_map(move |g| {
-            self.resources
-                .iter()
-                .filter(move |r| r.group == g.name && r.version == g.preferred && !r.is_subresource())
-        })
+        let mut out: Vec<&ApiResource> = Vec::new();
+        for g in &self.groups {
+            let first = out.len();
+            let versions = std::iter::once(&g.preferred).chain(g.versions.iter().filter(|v| **v != g.preferred));
+            for v in versions {
+                for r in self.resources.iter().filter(|r| r.group == g.name && &r.version == v && !r.is_subresource()) {
+                    if !out[first..].iter().any(|o| o.name == r.name) {
+                        out.push(r);
+                    }
+                }
+            }
+        }
+        out.into_iter()
     }
 
     /// Resolve a name the way kubectl does: plural, singular, short name or kind,
@@ -235,8 +245,30 @@ impl<'a> DiscoveryCache<'a> {
 
 /// The line kubectl's discovery client logs when the group list cannot be fetched.
 pub fn report_group_list_error(e: &ClientError) {
+    report_group_list_error_times(e, 1);
+}
+
+/// kubectl's REST mapper asks discovery several times before giving up
+/// (five for `get` and `cluster-info`), and each failure is logged.
+pub fn report_group_list_error_times(e: &ClientError, times: usize) {
     let err = format!("couldn't get current server API group list: {}", e.url_error());
-    crate::client::log::emit('E', "memcache.go:265", &format!("\"Unhandled Error\" err={}", crate::client::log::go_quote(&err)));
+    let line = format!("\"Unhandled Error\" err={}", crate::client::log::kv_value(&err));
+    for _ in 0..times {
+        crate::client::log::emit('E', "memcache.go:265", &line);
+    }
+}
+
+/// Discovery for commands that map resource names (`get`, `cluster-info`):
+/// transport failures are logged the way kubectl's mapper logs them.
+pub async fn for_mapping(cache: &DiscoveryCache<'_>) -> Result<Discovery, crate::error::CliError> {
+    match cache.get().await {
+        Ok(d) => Ok(d),
+        Err(DiscoveryError::Client(e)) if e.is_transport() => {
+            report_group_list_error_times(&e, 5);
+            Err(e.into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Fetch discovery from the server (no cache).

@@ -38,6 +38,21 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// A klog structured value: quoted, or for multi-line text klog's `<\n\t…\n >` block.
+pub fn kv_value(s: &str) -> String {
+    if !s.contains('\n') {
+        return go_quote(s);
+    }
+    let mut out = String::from("<\n");
+    for line in s.trim_end_matches('\n').split('\n') {
+        out.push('\t');
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(" >");
+    out
+}
+
 /// Go's `%q` for a string: what klog's structured values look like.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

@@ -31,6 +31,9 @@ pub struct Client {
 struct State {
     http: Option<reqwest::Client>,
     exec: Option<ExecCredential>,
+    /// Bumped whenever the plugin runs, so that several requests failing with
+    /// the same stale credential re-run the plugin only once.
+    generation: u64,
 }
 
 #[derive(Debug)]
@@ -64,7 +67,7 @@ impl Client {
             host_port,
             timeout,
             verbosity,
-            state: Mutex::new(State { http: None, exec: None }),
+            state: Mutex::new(State { http: None, exec: None, generation: 0 }),
         })
     }
 
@@ -90,11 +93,12 @@ impl Client {
         format!("{base}{}", req.path_and_query())
     }
 
-    /// Credentials and the HTTP client, refreshing exec-plugin output when it expired
-    /// or when `force` (after a 401).
-    fn prepare(&self, force: bool) -> Result<(reqwest::Client, Option<ExecCredential>), ClientError> {
+    /// Credentials and the HTTP client, refreshing exec-plugin output when it expired,
+    /// or after a 401 (`rejected`: the generation whose credential was refused).
+    fn prepare(&self, rejected: Option<u64>) -> Result<(reqwest::Client, Option<ExecCredential>, u64), ClientError> {
         let mut st = self.state.lock().unwrap();
         if let Some(exec_cfg) = &self.config.exec {
+            let force = rejected == Some(st.generation);
             let stale = force || st.exec.as_ref().is_none_or(|c| c.is_expired(SystemTime::now()));
             if stale && self.config.token.is_none() {
                 exec::prepare_terminal();
@@ -104,12 +108,13 @@ impl Client {
                     st.http = None;
                 }
                 st.exec = Some(cred);
+                st.generation += 1;
             }
         }
         if st.http.is_none() {
             st.http = Some(self.build_http(st.exec.as_ref())?);
         }
-        Ok((st.http.clone().unwrap(), st.exec.clone()))
+        Ok((st.http.clone().unwrap(), st.exec.clone(), st.generation))
     }
 
     fn build_http(&self, exec: Option<&ExecCredential>) -> Result<reqwest::Client, ClientError> {
@@ -193,11 +198,11 @@ impl Client {
         let mut attempt = 0u32;
         let mut refreshed = false;
         loop {
-            let (http, exec) = self.prepare(false).map_err(|e| self.credential_error(req, e))?;
+            let (http, exec, generation) = self.prepare(None).map_err(|e| self.credential_error(req, e))?;
             let resp = self.send_once(&http, exec.as_ref(), req).await?;
             if resp.status == 401 && self.config.exec.is_some() && !refreshed {
                 refreshed = true;
-                self.prepare(true).map_err(|e| self.credential_error(req, e))?;
+                self.prepare(Some(generation)).map_err(|e| self.credential_error(req, e))?;
                 continue;
             }
             let retryable = resp.status == 429 || (resp.status >= 500 && resp.status != 501);
@@ -323,21 +328,21 @@ impl Client {
 
     /// Word transport failures the way kubectl does.
     fn classify(&self, req: &Request, err: &reqwest::Error) -> ClientError {
-        let mut src: Option<&(dyn std::error::Error + 'static)> = Some(err);
         let mut tls_err: Option<String> = None;
         let mut io_kind = None;
         let mut io_msg = None;
+        let mut src: Option<&(dyn std::error::Error + 'static)> = Some(err);
         while let Some(e) = src {
             if let Some(r) = e.downcast_ref::<rustls::Error>() {
                 tls_err = Some(describe_tls(r));
             }
+            // io::Error::source() skips the error it wraps, so descend through get_ref().
             if let Some(io) = e.downcast_ref::<std::io::Error>() {
                 io_kind.get_or_insert(io.kind());
                 io_msg.get_or_insert(io.to_string());
                 if let Some(inner) = io.get_ref() {
-                    if let Some(r) = inner.downcast_ref::<rustls::Error>() {
-                        tls_err = Some(describe_tls(r));
-                    }
+                    src = Some(inner as &(dyn std::error::Error + 'static));
+                    continue;
                 }
             }
             src = e.source();
@@ -345,7 +350,7 @@ impl Client {
         if let Some(t) = tls_err {
             return self.transport_error(req, t, None);
         }
-        let addr = format!("{}:{}", bracket(self.base.host_str().unwrap_or("")), self.base.port_or_known_default().unwrap_or(443));
+        let addr = dialed_address(&self.base);
         if io_kind == Some(std::io::ErrorKind::ConnectionRefused) {
             return self.transport_error(req, format!("dial tcp {addr}: connect: connection refused"), Some(self.host_port.clone()));
         }
@@ -358,6 +363,18 @@ impl Client {
             return self.transport_error(req, cause, None);
         }
         self.transport_error(req, format!("dial tcp {addr}: {msg}"), None)
+    }
+}
+
+/// The address Go's dialer reports: the resolved IP (IPv4 first), not the host name.
+fn dialed_address(url: &Url) -> String {
+    use std::net::ToSocketAddrs;
+    let host = url.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
+    let port = url.port_or_known_default().unwrap_or(443);
+    let resolved: Vec<std::net::SocketAddr> = (host, port).to_socket_addrs().map(|a| a.collect()).unwrap_or_default();
+    match resolved.iter().find(|a| a.is_ipv4()).or(resolved.first()) {
+        Some(a) => a.to_string(),
+        None => format!("{}:{port}", bracket(host)),
     }
 }
 

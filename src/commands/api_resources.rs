@@ -55,7 +55,9 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         Err(discovery::DiscoveryError::Client(c)) if c.is_transport() => {
             // kubectl logs the failed group list and still prints the (empty) table.
             discovery::report_group_list_error(&c);
-            output::print(&render_table(&[], wide, !args.no_headers.unwrap_or(false)));
+            if args.output.as_deref() != Some("name") {
+                output::print(&render_table(&[], wide, !args.no_headers.unwrap_or(false)));
+            }
             return Err(c.into());
         }
         Err(e) => return Err(e.into()),

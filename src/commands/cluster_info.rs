@@ -10,10 +10,6 @@ use crate::settings::Settings;
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-// kubectl colours these even when piped; so does kctl, byte for byte.
-const GREEN: &str = "\x1b[0;32m";
-const YELLOW: &str = "\x1b[0;33m";
-const RESET: &str = "\x1b[0m";
 
 const DUMP_HINT: &str = "\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n";
 
@@ -29,11 +25,17 @@ pub fn run(_args: Args, settings: &Settings) -> Result<(), CliError> {
 fn print_services(settings: &Settings) -> Result<(), CliError> {
     let client = settings.client()?;
     let rt = crate::commands::runtime();
+    // kubectl maps "services" through discovery first; failures surface there.
+    let cache = crate::discovery::DiscoveryCache::new(&client, &settings.cache_dir);
+    rt.block_on(crate::discovery::for_mapping(&cache))?;
     let path = ResourcePath { group: "", version: "v1", resource: "services", namespace: Some("kube-system"), ..Default::default() };
     let req = Request::get(path.to_path()).query("labelSelector", "kubernetes.io/cluster-service=true");
     let list: Value = rt.block_on(client.send(&req))?.json()?;
     let server = client.server_url().as_str().trim_end_matches('/').to_string();
-    let mut text = format!("{GREEN}Kubernetes control plane{RESET} is running at {YELLOW}{server}{RESET}\n");
+    // kubectl colours names and addresses only on a terminal.
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let (green, yellow, reset) = if tty { ("\x1b[0;32m", "\x1b[0;33m", "\x1b[0m") } else { ("", "", "") };
+    let mut text = format!("{green}Kubernetes control plane{reset} is running at {yellow}{server}{reset}\n");
     for svc in list["items"].as_array().into_iter().flatten() {
         let name = svc["metadata"]["name"].as_str().unwrap_or("");
         let display = svc["metadata"]["labels"]["kubernetes.io/name"].as_str().unwrap_or(name);
@@ -53,7 +55,7 @@ fn print_services(settings: &Settings) -> Result<(), CliError> {
                 format!("{server}/api/v1/namespaces/kube-system/services/{target}/proxy")
             }
         };
-        text.push_str(&format!("{GREEN}{display}{RESET} is running at {YELLOW}{link}{RESET}\n"));
+        text.push_str(&format!("{green}{display}{reset} is running at {yellow}{link}{reset}\n"));
     }
     text.push_str(DUMP_HINT);
     output::print(&text);

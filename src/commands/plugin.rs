@@ -61,7 +61,8 @@ mod tests {
     fn suggestions_follow_cobra() {
         let cmds: Vec<String> = ["top", "get", "version"].iter().map(|s| s.to_string()).collect();
         assert_eq!(suggest("foo", &cmds), vec!["top"]);
-        assert_eq!(suggest("ver", &cmds), vec!["version"]);
+        assert_eq!(suggest("ver", &cmds), vec!["get", "version"]);
+        assert_eq!(suggest("versio", &cmds), vec!["version"]);
         assert!(suggest("xyzzy", &cmds).is_empty());
         assert_eq!(
             unknown_command_message("xyzzy", &cmds),

@@ -1,5 +1,13 @@
 //! Printers: pure functions from JSON values to kubectl's exact text.
 
+pub mod gonum;
 pub mod json;
+pub mod jsonpath;
+pub mod custom_columns;
+pub mod sort;
 pub mod tabwriter;
 pub mod yaml;
+pub mod format;
+
+#[cfg(test)]
+mod differential;
