@@ -91,7 +91,7 @@ pub struct GlobalArgs {
     pub client_key: Option<PathBuf>,
 
     /// If true, the server's certificate will not be checked for validity. This will make your HTTPS connections insecure
-    #[arg(long, global = true, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL", help_heading = "Global options")]
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", help_heading = "Global options")]
     pub insecure_skip_tls_verify: Option<bool>,
 
     /// Server name to use for server certificate validation. If it is not provided, the hostname used to contact the server is used
@@ -111,16 +111,18 @@ pub struct GlobalArgs {
     pub cache_dir: Option<PathBuf>,
 
     /// Require server version to match client version
-    #[arg(long, global = true, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL", help_heading = "Global options")]
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", help_heading = "Global options")]
     pub match_server_version: Option<bool>,
 
     /// If true, opt-out of response compression for all requests to the server
-    #[arg(long, global = true, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL", help_heading = "Global options")]
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", help_heading = "Global options")]
     pub disable_compression: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Display one or many resources
+    Get(commands::get::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

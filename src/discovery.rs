@@ -125,6 +125,18 @@ impl Discovery {
         out.into_iter()
     }
 
+    /// Other resources a short name also names, in lower-priority groups:
+    /// kubectl warns about them (`ing` is also `ingresses.extensions`).
+    pub fn short_name_shadows(&self, arg: &str, chosen: &ApiResource) -> Vec<&ApiResource> {
+        let lower = arg.to_lowercase();
+        if !chosen.short_names.iter().any(|s| *s == lower) {
+            return Vec::new();
+        }
+        self.preferred_resources()
+            .filter(|r| r.group != chosen.group && r.short_names.iter().any(|s| *s == lower))
+            .collect()
+    }
+
     /// Resolve a name the way kubectl does: plural, singular, short name or kind,
     /// optionally qualified as `resource.group` or `resource.version.group`.
     pub fn resolve(&self, arg: &str) -> Option<&ApiResource> {

@@ -12,16 +12,16 @@ pub struct Args {
     #[arg(long = "api-group")]
     pub api_group: Option<String>,
     /// Use the cached list of resources if available.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub cached: Option<bool>,
     /// Limit to resources that belong to the specified categories.
     #[arg(long, value_delimiter = ',')]
     pub categories: Vec<String>,
     /// If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub namespaced: Option<bool>,
     /// When using the default or custom-column output format, don't print headers (default print headers).
-    #[arg(long = "no-headers", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long = "no-headers", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub no_headers: Option<bool>,
     /// Output format. One of: (wide, name).
     #[arg(short = 'o', long)]

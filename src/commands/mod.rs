@@ -4,6 +4,7 @@ pub mod api_resources;
 pub mod api_versions;
 pub mod cluster_info;
 pub mod config;
+pub mod get;
 pub mod plugin;
 pub mod version;
 
@@ -13,6 +14,7 @@ use crate::settings::Settings;
 
 pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
     match command {
+        Command::Get(args) => get::run(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),

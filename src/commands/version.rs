@@ -15,7 +15,7 @@ use crate::settings::Settings;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// If true, shows client version only (no server required).
-    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub client: Option<bool>,
     /// One of 'yaml' or 'json'.
     #[arg(short = 'o', long)]

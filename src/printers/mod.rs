@@ -11,3 +11,4 @@ pub mod format;
 
 #[cfg(test)]
 mod differential;
+pub mod age;
