@@ -219,7 +219,7 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, http: &reqwest::Client, exec: Option<&ExecCredential>, req: &Request) -> Result<Response, ClientError> {
+    fn build(&self, http: &reqwest::Client, exec: Option<&ExecCredential>, req: &Request) -> (reqwest::RequestBuilder, String) {
         let url = self.url_for(req);
         let mut rb = http.request(req.method.clone(), &url);
         let accept = req.accept.as_deref().unwrap_or("application/json, */*");
@@ -237,9 +237,13 @@ impl Client {
         if self.verbosity >= 7 {
             self.log_request(req, &url, accept, &headers);
         }
+        (rb, url)
+    }
+
+    async fn send_once(&self, http: &reqwest::Client, exec: Option<&ExecCredential>, req: &Request) -> Result<Response, ClientError> {
+        let (rb, url) = self.build(http, exec, req);
         let start = Instant::now();
-        let result = rb.send().await;
-        let resp = match result {
+        let resp = match rb.send().await {
             Ok(r) => r,
             Err(e) => {
                 self.log_response(req, &url, "", start.elapsed().as_millis(), None, None);
@@ -252,6 +256,37 @@ impl Client {
         let status_text = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or(""));
         self.log_response(req, &url, &status_text, start.elapsed().as_millis(), Some(&headers), Some(&body));
         Ok(Response { status: status.as_u16(), headers, body })
+    }
+
+    /// Send a request whose body is read incrementally (watches, logs). Error
+    /// answers are read whole and returned as errors.
+    pub async fn stream(&self, req: &Request) -> Result<reqwest::Response, ClientError> {
+        let mut refreshed = false;
+        loop {
+            let (http, exec, generation) = self.prepare(None).map_err(|e| self.credential_error(req, e))?;
+            let (rb, url) = self.build(&http, exec.as_ref(), req);
+            let start = Instant::now();
+            let resp = rb.send().await.map_err(|e| self.classify(req, &e))?;
+            let status = resp.status();
+            let status_text = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or(""));
+            self.log_response(req, &url, &status_text, start.elapsed().as_millis(), Some(resp.headers()), None);
+            if status.as_u16() == 401 && self.config.exec.is_some() && !refreshed {
+                refreshed = true;
+                self.prepare(Some(generation)).map_err(|e| self.credential_error(req, e))?;
+                continue;
+            }
+            if status.is_success() {
+                return Ok(resp);
+            }
+            let headers = resp.headers().clone();
+            let body = resp.bytes().await.map_err(|e| self.classify(req, &e))?.to_vec();
+            return Err(self.status_error(req, &Response { status: status.as_u16(), headers, body }));
+        }
+    }
+
+    /// Word a failure while reading a streamed body.
+    pub fn stream_error(&self, req: &Request, err: &reqwest::Error) -> ClientError {
+        self.classify(req, err)
     }
 
     fn log_request(&self, req: &Request, url: &str, accept: &str, headers: &[(HeaderName, String)]) {

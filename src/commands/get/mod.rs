@@ -229,7 +229,7 @@ async fn print_all(client: &Client, resolved: &[targets::Target], ctx: &objects:
 
 /// `No resources found in demo namespace.`, or without a namespace for
 /// cluster-scoped types and -A.
-fn no_resources_message(resolved: &[targets::Target], q: &Query) -> String {
+pub(super) fn no_resources_message(resolved: &[targets::Target], q: &Query) -> String {
     let namespaced = resolved.iter().any(|t| t.resource.namespaced);
     if namespaced && !q.all_namespaces {
         format!("No resources found in {} namespace.", q.namespace)
