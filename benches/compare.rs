@@ -3,7 +3,6 @@
 //!
 //!     cargo bench --bench compare                # every scenario
 //!     cargo bench --bench compare -- startup     # scenarios whose name contains "startup"
-//!     cargo bench --bench compare -- --seed      # also seed 2000 ConfigMaps for list scenarios
 //!
 //! The reference is the plain kubectl 1.32 build (no version-dispatching wrapper).
 //! Scenarios that need a server use the test cluster (scripts/test-cluster/up.sh,
@@ -19,14 +18,20 @@ struct Scenario {
     name: &'static str,
     args: &'static [&'static str],
     needs_cluster: bool,
+    /// Objects the scenario lists, created once (idempotent) before timing.
+    seed: Option<fn(&Path)>,
     runs: usize,
 }
 
 fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario { name: "startup: version --client", args: &["version", "--client"], needs_cluster: false, runs: 30 },
-        Scenario { name: "discovery: api-resources", args: &["api-resources"], needs_cluster: true, runs: 15 },
-        Scenario { name: "discovery: api-versions", args: &["api-versions"], needs_cluster: true, runs: 15 },
+        Scenario { name: "startup: version --client", args: &["version", "--client"], needs_cluster: false, seed: None, runs: 30 },
+        Scenario { name: "discovery: api-resources", args: &["api-resources"], needs_cluster: true, seed: None, runs: 15 },
+        Scenario { name: "discovery: api-versions", args: &["api-versions"], needs_cluster: true, seed: None, runs: 15 },
+        Scenario { name: "get pods (3000)", args: &["get", "pods", "-n", PODS_NS], needs_cluster: true, seed: Some(seed_pods), runs: 7 },
+        Scenario { name: "get pods -o json (3000)", args: &["get", "pods", "-n", PODS_NS, "-o", "json"], needs_cluster: true, seed: Some(seed_pods), runs: 7 },
+        Scenario { name: "get cm -o yaml (2000)", args: &["get", "cm", "-n", CM_NS, "-o", "yaml"], needs_cluster: true, seed: Some(seed_configmaps), runs: 7 },
+        Scenario { name: "get pods -A", args: &["get", "pods", "-A"], needs_cluster: true, seed: Some(seed_pods), runs: 7 },
     ]
 }
 
@@ -37,15 +42,12 @@ struct Sample {
 
 fn main() {
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let seed = std::env::args().any(|a| a == "--seed");
+
     let kctl = kctl_binary();
     let reference = std::env::var("KCTL_BENCH_REFERENCE").unwrap_or_else(|_| REFERENCE.to_string());
     let home = std::env::temp_dir().join(format!("kctl-bench-home-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     let mut kubeconfig: Option<PathBuf> = None;
-    if seed {
-        seed_configmaps(kubeconfig.get_or_insert_with(start_cluster));
-    }
 
     println!("kctl:    {}", kctl.display());
     println!("kubectl: {reference}");
@@ -58,6 +60,9 @@ fn main() {
         if s.needs_cluster {
             let kc = kubeconfig.get_or_insert_with(start_cluster).clone();
             env.push(("KUBECONFIG".into(), kc.display().to_string()));
+            if let Some(seed) = s.seed {
+                seed(&kc);
+            }
         }
         // One untimed run each warms caches (discovery, page cache) for both clients alike.
         run_once(&kctl, s.args, &env);
@@ -124,38 +129,61 @@ fn start_cluster() -> PathBuf {
     PathBuf::from(String::from_utf8(out.stdout).unwrap().lines().last().unwrap().trim())
 }
 
-/// Seed a namespace with thousands of ConfigMaps in one bulk request stream
-/// (a single `kubectl create -f` of a List), not one CLI call per object.
-fn seed_configmaps(kubeconfig: &Path) {
-    const NS: &str = "kctl-bench";
-    const COUNT: usize = 2000;
-    let kubectl = |args: &[&str], stdin: Option<String>| {
-        let mut c = Command::new(REFERENCE);
-        c.args(args).env("KUBECONFIG", kubeconfig).stdout(Stdio::null()).stderr(Stdio::piped()).stdin(Stdio::piped());
-        let mut child = c.spawn().unwrap();
-        if let Some(data) = stdin {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(data.as_bytes()).unwrap();
-        }
-        child.wait_with_output().unwrap()
-    };
-    let out = Command::new(REFERENCE).args(["get", "configmaps", "-n", NS, "--no-headers", "-o", "name"]).env("KUBECONFIG", kubeconfig).output().unwrap();
-    let have = String::from_utf8_lossy(&out.stdout).lines().count();
-    if have >= COUNT {
+const PODS_NS: &str = "kctl-bench-pods";
+const CM_NS: &str = "kctl-bench-cm";
+
+fn kubectl(kubeconfig: &Path, args: &[&str], stdin: Option<String>) -> std::process::Output {
+    use std::io::Write;
+    let mut c = Command::new(REFERENCE);
+    c.args(args).env("KUBECONFIG", kubeconfig).stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(data) = stdin {
+        input.write_all(data.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// Create `count` objects from `item(i)` in `ns`, in bulk: one `kubectl create -f`
+/// of a List, not one CLI call per object. Does nothing when they exist.
+fn seed_bulk(kubeconfig: &Path, ns: &str, resource: &str, count: usize, item: impl Fn(usize) -> String) {
+    let have = kubectl(kubeconfig, &["get", resource, "-n", ns, "-o", "name", "--chunk-size=1000"], None);
+    if String::from_utf8_lossy(&have.stdout).lines().count() >= count {
         return;
     }
-    kubectl(&["create", "namespace", NS], None);
-    let mut items = Vec::with_capacity(COUNT);
-    for i in 0..COUNT {
-        items.push(format!(
-            r#"{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"cm-{i:05}","labels":{{"app":"bench","shard":"s{}"}}}},"data":{{"key":"value-{i}","blob":"{}"}}}}"#,
-            i % 10,
-            "x".repeat(200)
-        ));
-    }
+    kubectl(kubeconfig, &["create", "namespace", ns], None);
+    let items: Vec<String> = (0..count).map(item).collect();
     let list = format!(r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#, items.join(","));
     let start = Instant::now();
-    let out = kubectl(&["apply", "--server-side", "-n", NS, "-f", "-"], Some(list));
-    assert!(out.status.success(), "seeding failed: {}", String::from_utf8_lossy(&out.stderr));
-    eprintln!("seeded {COUNT} configmaps in {:.1}s", start.elapsed().as_secs_f64());
+    let out = kubectl(kubeconfig, &["apply", "--server-side", "-n", ns, "-f", "-"], Some(list));
+    assert!(out.status.success(), "seeding {resource} failed: {}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("seeded {count} {resource} in {ns} in {:.1}s", start.elapsed().as_secs_f64());
+}
+
+fn seed_configmaps(kubeconfig: &Path) {
+    seed_bulk(kubeconfig, CM_NS, "configmaps", 2000, |i| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"cm-{i:05}","labels":{{"app":"bench","shard":"s{}"}}}},"data":{{"key":"value-{i}","blob":"{}","multi":"line one\nline two\n"}}}}"#,
+            i % 10,
+            "x".repeat(200)
+        )
+    });
+}
+
+/// Pods bound to a node that no kubelet (or node simulator) serves: the scheduler
+/// and the simulator leave them alone, so seeding stays cheap and the list stays
+/// still. The Node object exists so that pod garbage collection keeps them.
+fn seed_pods(kubeconfig: &Path) {
+    kubectl(
+        kubeconfig,
+        &["apply", "-f", "-"],
+        Some(r#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"kctl-bench-nowhere","labels":{"kctl.test/bench":"true"}}}"#.into()),
+    );
+    seed_bulk(kubeconfig, PODS_NS, "pods", 3000, |i| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"pod-{i:05}","labels":{{"app":"bench","shard":"s{}"}}}},"spec":{{"nodeName":"kctl-bench-nowhere","containers":[{{"name":"main","image":"registry.example/bench:1.0","args":["--serve","--port=8080"],"resources":{{"requests":{{"cpu":"10m","memory":"16Mi"}}}}}}]}}}}"#,
+            i % 10
+        )
+    });
 }

@@ -87,8 +87,10 @@ pub async fn tables(client: &Client, t: &Target, q: &Query) -> Result<(Vec<Value
         loop {
             match client.send(&list_request(t, q, cont.as_deref())).await {
                 Ok(resp) => {
-                    let page: Value = resp.json()?;
+                    let mut page: Value = resp.json()?;
+                    drop(resp);
                     cont = page["metadata"]["continue"].as_str().filter(|c| !c.is_empty()).map(String::from);
+                    compact_table(&mut page, q.include_object);
                     out.push(page);
                     if cont.is_none() {
                         break;
@@ -113,6 +115,25 @@ pub async fn tables(client: &Client, t: &Target, q: &Query) -> Result<(Vec<Value
         }
     }
     Ok((out, errors))
+}
+
+/// Rows keep only the metadata a table prints (namespace, labels, name, age),
+/// so a list of thousands holds little more than its cells.
+fn compact_table(page: &mut Value, keep_objects: bool) {
+    if keep_objects || page["kind"] != "Table" {
+        return;
+    }
+    for row in page.get_mut("rows").and_then(Value::as_array_mut).into_iter().flatten() {
+        if let Some(meta) = row.get_mut("object").and_then(|o| o.get_mut("metadata")).map(Value::take) {
+            let mut kept = serde_json::Map::new();
+            for key in ["name", "namespace", "labels", "creationTimestamp"] {
+                if let Some(v) = meta.get(key) {
+                    kept.insert(key.to_string(), v.clone());
+                }
+            }
+            row["object"] = serde_json::json!({ "metadata": Value::Object(kept) });
+        }
+    }
 }
 
 /// Objects, handed to `sink` page by page so large lists stream.
