@@ -154,3 +154,42 @@ fn big_output_survives_a_closed_pipe() {
     assert_eq!(a.stdout, b.stdout);
     assert_eq!(String::from_utf8_lossy(&a.stderr), "");
 }
+
+#[test]
+fn jsonpath_custom_columns_and_sort() {
+    let dir = tempfile::tempdir().unwrap();
+    let cc_file = dir.path().join("cols.txt");
+    std::fs::write(&cc_file, "NAME          KIND   LABELS\nmetadata.name kind   metadata.labels\n").unwrap();
+    let jp_file = dir.path().join("t.jsonpath");
+    std::fs::write(&jp_file, "{range .items[*]}{.metadata.name}{\"\\t\"}{.kind}{\"\\n\"}{end}").unwrap();
+    let cc_arg = format!("custom-columns-file={}", cc_file.display());
+    let jp_arg = format!("jsonpath-file={}", jp_file.display());
+    let cases: &[&[&str]] = &[
+        &["get", "pods", "-o", "jsonpath={.items[*].metadata.name}"],
+        &["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"],
+        &["get", "pods", "-o", "jsonpath={.items[?(@.metadata.labels.app==\"web\")].metadata.name}"],
+        &["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"],
+        &["get", "deploy", "web", "-o", "jsonpath={.metadata.managedFields[0].manager}"],
+        &["get", "cm", "-o", "jsonpath-as-json={.items[*].metadata.name}"],
+        &["get", "widgets", "-o", "jsonpath={..size}"],
+        &["get", "cm", "-o", &jp_arg],
+        &["get", "pods", "-o", "jsonpath={.items[0].nope}", "--allow-missing-template-keys=false"],
+        &["get", "pods", "-o", "jsonpath={.items[}"],
+        &["get", "pods", "-o", "custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[*].image,NODE:.spec.nodeName"],
+        &["get", "svc", "-o", "custom-columns=NAME:.metadata.name,PORTS:.spec.ports[*].port,SEL:.spec.selector", "--no-headers"],
+        &["get", "cm", "-o", &cc_arg],
+        &["get", "cm", "-o", &cc_arg, "--no-headers"],
+        &["get", "pods", "-o", "custom-columns=bogus"],
+        &["get", "pods", "-o", "custom-columns"],
+        &["get", "pods", "--sort-by=.metadata.name"],
+        &["get", "pods", "--sort-by=.metadata.name", "-o", "name"],
+        &["get", "cm,svc", "--sort-by=.metadata.name", "-o", "name"],
+        &["get", "widgets", "--sort-by=.spec.size", "-o", "custom-columns=N:.metadata.name,S:.spec.size"],
+        &["get", "pods", "--sort-by=.spec.nope"],
+        &["get", "pods", "--sort-by=.spec.nope", "-o", "json"],
+        &["get", "pods", "--sort-by={.metadata.name"],
+    ];
+    for args in cases {
+        same(args);
+    }
+}

@@ -44,7 +44,9 @@ impl OutputFormat {
             "jsonpath" => OutputFormat::JsonPath(need(arg)?),
             "jsonpath-file" => OutputFormat::JsonPath(read(need(arg)?)?),
             "jsonpath-as-json" => OutputFormat::JsonPathAsJson(need(arg)?),
-            "custom-columns" => OutputFormat::CustomColumns(need(arg)?),
+            "custom-columns" => OutputFormat::CustomColumns(
+                arg.ok_or_else(|| CliError::msg("custom-columns format specified but no custom columns given"))?,
+            ),
             "custom-columns-file" => OutputFormat::CustomColumnsFile(read_as("template", need(arg)?)?),
             "go-template" | "template" => OutputFormat::GoTemplate(need(arg)?),
             "go-template-file" | "templatefile" => OutputFormat::GoTemplate(read(need(arg)?)?),

@@ -1,6 +1,7 @@
 //! Printers: pure functions from JSON values to kubectl's exact text.
 
 pub mod gonum;
+pub mod gotemplate;
 pub mod json;
 pub mod jsonpath;
 pub mod custom_columns;

@@ -10,7 +10,8 @@ use crate::discovery::ApiResource;
 use crate::error::CliError;
 use crate::output;
 use crate::printers::format::OutputFormat;
-use crate::printers::{json as pjson, yaml as pyaml};
+use crate::printers::sort::SortError;
+use crate::printers::{custom_columns, json as pjson, yaml as pyaml};
 
 pub struct PrintContext<'a> {
     pub format: &'a OutputFormat,
@@ -85,13 +86,36 @@ fn default_table(_r: &ApiResource, objects: &[Value], opts: &TableOptions) -> Re
     Rendered { header, rows }
 }
 
+/// kubectl's table sort: on a bad expression it prints no rows at all (and
+/// later "No resources found"); a failing evaluation ends the process.
 fn sort_rows(rows: &mut Vec<&Value>, expr: &str) -> Result<(), CliError> {
-    let mut objects: Vec<Value> = rows.iter().map(|r| r["object"].clone()).collect();
-    let order = super::pending::sorted_indices(&objects, expr)?;
-    objects.clear();
-    let old = rows.clone();
-    *rows = order.into_iter().map(|i| old[i]).collect();
-    Ok(())
+    if rows.len() < 2 {
+        return Ok(());
+    }
+    let objects: Vec<Value> = rows.iter().map(|r| r["object"].clone()).collect();
+    match crate::printers::sort::sorted_table_indices(&objects, expr) {
+        Ok(order) => {
+            let old = rows.clone();
+            *rows = order.into_iter().map(|i| old[i]).collect();
+            Ok(())
+        }
+        Err(SortError::Message(_)) => {
+            rows.clear();
+            Ok(())
+        }
+        Err(e) => Err(sort_error(e)),
+    }
+}
+
+/// A sort failure as kubectl reports it: `error: …`, or a klog fatal line.
+pub fn sort_error(e: SortError) -> CliError {
+    match e {
+        SortError::Message(m) => CliError::Message(m),
+        SortError::Fatal { location, message, code } => {
+            crate::client::log::emit('F', location, &message);
+            CliError::Exit(code)
+        }
+    }
 }
 
 /// Receives objects page by page and prints them in the chosen format.
@@ -118,7 +142,8 @@ impl<'a> ObjectSink<'a> {
 
     pub fn push(&mut self, _t: &Target, items: Vec<Value>) -> Result<(), CliError> {
         for mut item in items {
-            if !flag(self.ctx.args.show_managed_fields) {
+            // Only -o json and -o yaml hide managedFields; templates see them.
+            if !flag(self.ctx.args.show_managed_fields) && matches!(self.ctx.format, OutputFormat::Json | OutputFormat::Yaml) {
                 if let Some(Value::Object(meta)) = item.get_mut("metadata") {
                     meta.remove("managedFields");
                 }
@@ -176,7 +201,7 @@ impl<'a> ObjectSink<'a> {
             return Ok(());
         }
         if let Some(expr) = self.ctx.args.sort_by.as_deref() {
-            let order = super::pending::sorted_indices(&self.kept, expr)?;
+            let order = crate::printers::sort::sorted_indices(&self.kept, expr).map_err(sort_error)?;
             let mut old: Vec<Option<Value>> = std::mem::take(&mut self.kept).into_iter().map(Some).collect();
             self.kept = order.into_iter().filter_map(|i| old[i].take()).collect();
         }
@@ -246,7 +271,17 @@ pub fn render_document(ctx: &PrintContext<'_>, doc: &Value) -> Result<String, Cl
                 _ => vec![doc.clone()],
             };
             let from_file = matches!(ctx.format, OutputFormat::CustomColumnsFile(_));
-            super::pending::custom_columns(spec, from_file, &items, flag(ctx.args.no_headers))?
+            let columns = if from_file { custom_columns::parse_file(spec) } else { custom_columns::parse_spec(spec) }
+                .map_err(|e| CliError::msg(e.message()))?;
+            // kubectl ignores --no-headers for a columns file.
+            let no_headers = !from_file && flag(ctx.args.no_headers);
+            match custom_columns::render(&columns, &items, no_headers) {
+                Ok(text) => text,
+                Err(e) => {
+                    output::print(e.partial_output());
+                    return Err(CliError::msg(e.message()));
+                }
+            }
         }
         OutputFormat::GoTemplate(t) => super::pending::go_template(t, doc, allow_missing)?,
         OutputFormat::Table | OutputFormat::Wide => unreachable!("tables are printed from server tables"),

@@ -154,7 +154,7 @@ impl EventPrinter<'_> {
                     text.push('\n');
                 }
                 _ => {
-                    let doc = strip_managed(&ev.object, self.args);
+                    let doc = ev.object.clone();
                     let ctx = super::objects::PrintContext { format: self.format, args: self.args, single_implied: true, query: &EMPTY_QUERY };
                     text.push_str(&super::objects::render_document(&ctx, &doc)?);
                 }
