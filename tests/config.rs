@@ -201,6 +201,12 @@ fn view_masks_secrets_and_keeps_unknown_shapes() {
         &["config", "view", "--minify"],
         &["config", "view", "--minify", "--raw"],
         &["config", "view", "--flatten"],
+        &["config", "view", "-o", "jsonpath={.contexts[*].name}"],
+        &["config", "view", "-o", "jsonpath={.users[0].user}", "--raw"],
+        &["config", "view", "-o", "jsonpath-as-json={.clusters[*].name}"],
+        &["config", "view", "-o", "jsonpath={.nope}", "--allow-missing-template-keys=false"],
+        &["config", "view", "-o", "jsonpath={.a["],
+        &["config", "view", "-o", "jsonpath"],
     ] {
         same(&c, args, &env);
     }

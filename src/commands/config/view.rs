@@ -8,6 +8,7 @@ use crate::kubeconfig::gofmt::b64_decode;
 use crate::kubeconfig::load::{abs, clean, io_error};
 use crate::kubeconfig::write::ConfigAccess;
 use crate::kubeconfig::Config;
+use crate::printers::format::OutputFormat;
 use crate::settings::Settings;
 
 #[derive(Debug, clap::Args)]
@@ -50,17 +51,17 @@ pub fn run(access: &ConfigAccess, a: ViewArgs, settings: &Settings) -> Result<()
     let merge = merge_flag.unwrap_or(!access.is_explicit());
     let output = a.output.clone().unwrap_or_else(|| "yaml".into());
     let format = output.split_once('=').map(|(f, _)| f).unwrap_or(&output).to_string();
-    match format.as_str() {
-        "yaml" | "json" | "name" => {}
+    let template_format = match format.as_str() {
+        "yaml" | "json" | "name" => None,
         "jsonpath" | "jsonpath-as-json" | "jsonpath-file" | "go-template" | "go-template-file" | "template" | "templatefile" => {
-            return Err(CliError::msg(format!("--output {format} is not supported by kctl config view yet")));
+            Some(OutputFormat::parse(Some(&output), a.template.as_deref())?)
         }
         _ => {
             return Err(CliError::msg(format!(
                 "unable to match a printer suitable for the output format \"{output}\", allowed formats are: {FORMATS}"
             )))
         }
-    }
+    };
     if !merge && !access.is_explicit() {
         return Err(CliError::msg("if merge==false a precise file must be specified"));
     }
@@ -76,13 +77,27 @@ pub fn run(access: &ConfigAccess, a: ViewArgs, settings: &Settings) -> Result<()
     } else if !raw {
         shorten_config(&mut config);
     }
-    let text = match format.as_str() {
-        "json" => crate::printers::json::to_string(&config.to_v1()),
-        "name" => "config/<unknown>\n".to_string(),
+    let allow_missing = bool_flag(&a.allow_missing_template_keys, "allow-missing-template-keys", "view")?.unwrap_or(true);
+    let text = match (format.as_str(), template_format) {
+        (_, Some(f)) => render_template(&f, &config.to_v1_value(), allow_missing)?,
+        ("json", _) => crate::printers::json::to_string(&config.to_v1()),
+        ("name", _) => "config/<unknown>\n".to_string(),
         _ => crate::printers::yaml::to_string(&config.to_v1_value()),
     };
     crate::output::print(&text);
     Ok(())
+}
+
+/// Templates see the config as kubectl's typed object: every number a float.
+fn render_template(format: &OutputFormat, doc: &serde_json::Value, allow_missing: bool) -> Result<String, CliError> {
+    use crate::printers::jsonpath;
+    let doc = jsonpath::floats_only(doc);
+    match format {
+        OutputFormat::JsonPath(t) => jsonpath::print(t, &doc, allow_missing).map_err(|e| CliError::msg(e.to_string())),
+        OutputFormat::JsonPathAsJson(t) => jsonpath::print_as_json(t, &doc, allow_missing).map_err(|e| CliError::msg(e.to_string())),
+        OutputFormat::GoTemplate(t) => crate::commands::get::go_template(t, &doc, allow_missing),
+        _ => unreachable!("only template formats reach here"),
+    }
 }
 
 /// client-go's `MinifyConfig`: keep only what the current context uses.

@@ -15,6 +15,7 @@ use crate::printers::format::OutputFormat;
 use crate::printers::tabwriter;
 use crate::settings::Settings;
 
+pub use pending::go_template;
 pub use table::TABLE_ACCEPT;
 
 #[derive(Debug, clap::Args)]
