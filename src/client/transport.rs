@@ -390,7 +390,10 @@ impl Client {
             return self.transport_error(req, format!("dial tcp {addr}: connect: connection refused"), Some(self.host_port.clone()));
         }
         if err.is_timeout() {
-            return self.transport_error(req, "context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into(), None);
+            // Go races its request context against the client timeout, so kubectl
+            // prints either form from run to run; this is its most common one.
+            let cause = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
+            return self.transport_error(req, cause.into(), None);
         }
         let msg = io_msg.unwrap_or_else(|| err.to_string());
         if msg.contains("dns error") || msg.contains("failed to lookup") {
