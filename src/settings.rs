@@ -38,6 +38,11 @@ impl Settings {
         }
         let rules = kubeconfig::LoadingRules::from_env(self.global.kubeconfig.clone());
         let loaded = kubeconfig::load(&rules)?;
+        if self.verbosity >= 6 {
+            for f in loaded.files.iter().filter(|f| f.exists()) {
+                crate::client::log::emit('I', "loader.go:402", &format!("Config loaded from file:  {}", f.display()));
+            }
+        }
         Ok(self.loaded.get_or_init(|| loaded))
     }
 
