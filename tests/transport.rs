@@ -99,13 +99,75 @@ fn request_timeout_matches_kubectl() {
     let a = inv.kctl();
     assert!(start.elapsed() < Duration::from_secs(10));
     let b = inv.kubectl();
-    // kubectl races two timers and names the client timeout only sometimes, so
-    // that suffix is the one part that differs between its own runs.
+    // kubectl races its timers and words the same timeout three ways from run to
+    // run; that wording is the one part that differs between its own runs.
     let clean = |s: &str| {
-        let s = s.replace(" (Client.Timeout exceeded while awaiting headers)", "");
+        let s = s
+            .replace(" (Client.Timeout exceeded while awaiting headers)", "")
+            .replace("net/http: request canceled", "context deadline exceeded");
         regex::Regex::new(r"(?m)^E\d{4} [\d:.]+\s+\d+ ").unwrap().replace_all(&s, "E<KLOG> ").into_owned()
     };
     assert_eq!((a.code, clean(&a.stderr)), (b.code, clean(&b.stderr)));
     assert!(a.stderr.contains("context deadline exceeded"), "{}", a.stderr);
     Invocation::new(["-s", &server, "--request-timeout=abc", "api-versions"]).env("KUBECONFIG", "/nonexistent").assert_same(&[]);
+}
+
+/// A server that offers aggregated discovery (apidiscovery.k8s.io/v2): kctl must
+/// use it and make no per-group-version requests.
+#[test]
+fn aggregated_discovery_is_used_when_offered() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let paths = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = paths.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut stream = stream;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut accept = String::new();
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                            break;
+                        }
+                        if h.to_lowercase().starts_with("accept:") {
+                            accept = h;
+                        }
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap().to_string();
+                    seen.lock().unwrap().push(path.clone());
+                    let aggregated = accept.contains("as=APIGroupDiscoveryList");
+                    let body = match (path.as_str(), aggregated) {
+                        ("/api", true) => r#"{"kind":"APIGroupDiscoveryList","apiVersion":"apidiscovery.k8s.io/v2","items":[{"metadata":{"name":""},"versions":[{"version":"v1","resources":[{"resource":"pods","responseKind":{"group":"","version":"v1","kind":"Pod"},"scope":"Namespaced","singularResource":"pod","verbs":["get","list"],"shortNames":["po"],"categories":["all"]}]}]}]}"#,
+                        ("/apis", true) => r#"{"kind":"APIGroupDiscoveryList","apiVersion":"apidiscovery.k8s.io/v2","items":[{"metadata":{"name":"apps"},"versions":[{"version":"v1","resources":[{"resource":"deployments","responseKind":{"group":"apps","version":"v1","kind":"Deployment"},"scope":"Namespaced","singularResource":"deployment","verbs":["get","list"],"shortNames":["deploy"],"subresources":[{"subresource":"scale","responseKind":{"group":"autoscaling","version":"v1","kind":"Scale"},"verbs":["get"]}]}]}]}]}"#,
+                        _ => "{}",
+                    };
+                    let ct = if aggregated { "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList" } else { "application/json" };
+                    let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+                    if stream.write_all(resp.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let server = format!("http://127.0.0.1:{port}");
+    let out = Invocation::new(["-s", &server, "api-resources"]).env("KUBECONFIG", "/nonexistent").kctl();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "NAME          SHORTNAMES   APIVERSION   NAMESPACED   KIND\npods          po           v1           true         Pod\ndeployments   deploy       apps/v1      true         Deployment\n"
+    );
+    let mut seen: Vec<String> = paths.lock().unwrap().clone();
+    seen.sort();
+    assert_eq!(seen, vec!["/api".to_string(), "/apis".to_string()]);
+    let out = Invocation::new(["-s", &server, "api-versions"]).env("KUBECONFIG", "/nonexistent").kctl();
+    assert_eq!(out.stdout, "apps/v1\nv1\n");
 }
