@@ -123,6 +123,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Display one or many resources
     Get(commands::get::Args),
+    /// Delete resources by file names, stdin, resources and names, or by resources and label selector
+    Delete(commands::delete::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

@@ -4,8 +4,10 @@ pub mod api_resources;
 pub mod api_versions;
 pub mod cluster_info;
 pub mod config;
+pub mod delete;
 pub mod get;
 pub mod plugin;
+pub mod targets;
 pub mod version;
 
 use crate::cli::Command;
@@ -15,6 +17,7 @@ use crate::settings::Settings;
 pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
     match command {
         Command::Get(args) => get::run(args, settings),
+        Command::Delete(args) => delete::run(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::targets::Target;
+use crate::commands::targets::Target;
 use super::{Query, TABLE_ACCEPT};
 use crate::client::{Client, ClientError, Request, ResourcePath};
 use crate::error::CliError;

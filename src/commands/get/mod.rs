@@ -4,11 +4,11 @@ mod fetch;
 mod objects;
 mod pending;
 mod table;
-mod targets;
+
 mod watch;
 
 use crate::client::{Client, ClientError, Request};
-use crate::discovery::DiscoveryCache;
+use crate::commands::targets;
 use crate::error::CliError;
 use crate::output;
 use crate::printers::format::OutputFormat;
@@ -16,6 +16,7 @@ use crate::printers::tabwriter;
 use crate::settings::Settings;
 
 pub use pending::go_template;
+pub use table::kind_prefix as table_kind_prefix;
 pub use table::TABLE_ACCEPT;
 
 #[derive(Debug, clap::Args)]
@@ -118,24 +119,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         return Err(CliError::msg("get -f is not supported yet"));
     }
     let selection = targets::parse(&args.args)?;
-    let cache = DiscoveryCache::new(&client, &settings.cache_dir);
-    let discovery = match rt.block_on(cache.get()) {
-        Ok(d) => d,
-        Err(crate::discovery::DiscoveryError::Client(e)) if e.is_transport() => {
-            crate::discovery::report_group_list_error(&e);
-            return Err(e.into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let resolved = match targets::resolve(&selection, &discovery) {
-        Ok(t) => t,
-        Err(_) => {
-            // A type may be new (a CRD just created): refresh once, as kubectl does.
-            let fresh = rt.block_on(cache.refresh())?;
-            targets::resolve(&selection, &fresh)
-                .map_err(|t| CliError::msg(format!("the server doesn't have a resource type \"{t}\"")))?
-        }
-    };
+    let resolved = rt.block_on(targets::resolve_on_server(&client, &settings.cache_dir, &selection))?;
     let cfg = client.config();
     let all_namespaces = flag(args.all_namespaces);
     let query = Query {

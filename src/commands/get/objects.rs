@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::table::{self, Columns, Rendered, TableOptions};
-use super::targets::Target;
+use crate::commands::targets::Target;
 use super::{flag, Args, Query};
 use crate::discovery::ApiResource;
 use crate::error::CliError;

@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::table::{Columns, TableOptions};
-use super::targets::Target;
+use crate::commands::targets::Target;
 use super::{flag, Args, Query, TABLE_ACCEPT};
 use crate::client::{Client, ClientError, Request, ResourcePath};
 use crate::error::CliError;

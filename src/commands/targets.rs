@@ -92,6 +92,20 @@ pub fn resolve(sel: &Selection, d: &Discovery) -> Result<Vec<Target>, String> {
     Ok(out)
 }
 
+/// Resolve every type through (cached) discovery, refreshing once when a name is
+/// unknown (a CRD created a moment ago), as kubectl does.
+pub async fn resolve_on_server(client: &crate::client::Client, cache_dir: &std::path::Path, sel: &Selection) -> Result<Vec<Target>, CliError> {
+    let cache = crate::discovery::DiscoveryCache::new(client, cache_dir);
+    let discovery = crate::discovery::for_mapping(&cache).await?;
+    match resolve(sel, &discovery) {
+        Ok(t) => Ok(t),
+        Err(_) => {
+            let fresh = cache.refresh().await?;
+            resolve(sel, &fresh).map_err(|t| CliError::msg(format!("the server doesn't have a resource type \"{t}\"")))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
