@@ -125,6 +125,10 @@ pub enum Command {
     Get(commands::get::Args),
     /// Delete resources by file names, stdin, resources and names, or by resources and label selector
     Delete(commands::delete::Args),
+    /// Update the labels on a resource
+    Label(commands::label::Args),
+    /// Update the annotations on a resource
+    Annotate(commands::label::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

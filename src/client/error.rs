@@ -85,8 +85,17 @@ impl fmt::Display for ClientError {
 
 impl std::error::Error for ClientError {}
 
-/// kubectl's `Error from server (Reason): message`.
+/// kubectl's `Error from server (Reason): message`, with its special forms for
+/// Unauthorized and for Invalid (one line per cause).
 pub fn api_error_message(status: &Status, http_code: u16) -> String {
+    if status.reason == "Unauthorized" || (status.reason.is_empty() && http_code == 401) {
+        return format!("error: You must be logged in to the server ({})", if status.message.is_empty() { "Unauthorized" } else { &status.message });
+    }
+    if status.reason == "Invalid" {
+        if let Some(text) = invalid_message(status) {
+            return text;
+        }
+    }
     let reason = if status.reason.is_empty() {
         reason_for_code(if status.code != 0 { status.code } else { http_code }).to_string()
     } else {
@@ -97,6 +106,37 @@ pub fn api_error_message(status: &Status, http_code: u16) -> String {
     } else {
         format!("Error from server ({reason}): {}", status.message)
     }
+}
+
+/// `The Deployment "x" is invalid: ` followed by the causes, one per line when
+/// there are several (kubectl's MultilineError).
+fn invalid_message(status: &Status) -> Option<String> {
+    let details = status.details.as_ref()?;
+    let kind = details["kind"].as_str().unwrap_or("");
+    let name = details["name"].as_str().unwrap_or("");
+    let head = if !kind.is_empty() || !name.is_empty() {
+        format!("The {kind} {name:?} is invalid")
+    } else {
+        "The request is invalid".to_string()
+    };
+    let mut causes: Vec<String> = details["causes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let field = c["field"].as_str().unwrap_or("");
+            let msg = c["message"].as_str().unwrap_or("");
+            if field.is_empty() { msg.to_string() } else { format!("{field}: {msg}") }
+        })
+        .collect();
+    // The server repeats causes; kubectl's aggregate error lists each once.
+    let mut seen = std::collections::HashSet::new();
+    causes.retain(|c| seen.insert(c.clone()));
+    Some(match causes.len() {
+        0 => head,
+        1 => format!("{head}: {}", causes[0]),
+        _ => format!("{head}: \n{}", causes.iter().map(|c| format!("* {c}")).collect::<Vec<_>>().join("\n")),
+    })
 }
 
 /// The StatusReason client-go infers from an HTTP code when the body has none.

@@ -6,6 +6,7 @@ pub mod cluster_info;
 pub mod config;
 pub mod delete;
 pub mod get;
+pub mod label;
 pub mod plugin;
 pub mod targets;
 pub mod version;
@@ -18,6 +19,8 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
     match command {
         Command::Get(args) => get::run(args, settings),
         Command::Delete(args) => delete::run(args, settings),
+        Command::Label(args) => label::run_label(args, settings),
+        Command::Annotate(args) => label::run_annotate(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
