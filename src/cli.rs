@@ -129,6 +129,10 @@ pub enum Command {
     Label(commands::label::Args),
     /// Update the annotations on a resource
     Annotate(commands::label::Args),
+    /// Update fields of a resource
+    Patch(commands::patch::Args),
+    /// Set a new size for a deployment, replica set, replication controller, or stateful set
+    Scale(commands::scale::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

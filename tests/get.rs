@@ -193,3 +193,22 @@ fn jsonpath_custom_columns_and_sort() {
         same(args);
     }
 }
+
+#[test]
+fn go_templates() {
+    let cases: &[&[&str]] = &[
+        &["get", "pods", "-o", "go-template={{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}"],
+        &["get", "deploy", "web", "-o", "go-template={{.spec.replicas}} {{.metadata.labels}}"],
+        &["get", "widgets", "large", "-o", "template", "--template={{.spec.size}}"],
+        &["get", "secret", "creds", "-o", "go-template={{.data.username | base64decode}}"],
+        &["get", "cm", "settings", "-o", "go-template={{if exists . \"data\" \"mode\"}}yes{{end}}"],
+        &["get", "cm", "settings", "-o", "go-template={{.nope}}"],
+        &["get", "cm", "settings", "-o", "go-template={{.nope.deeper}}", "--allow-missing-template-keys=false"],
+        &["get", "cm", "settings", "-o", "go-template={{.a"],
+        &["get", "cm", "settings", "-o", "go-template="],
+        &["get", "cm", "settings", "-o", "jsonpath="],
+    ];
+    for args in cases {
+        same(args);
+    }
+}

@@ -133,7 +133,8 @@ fn invalid_message(status: &Status) -> Option<String> {
     let mut seen = std::collections::HashSet::new();
     causes.retain(|c| seen.insert(c.clone()));
     Some(match causes.len() {
-        0 => head,
+        0 if status.message.is_empty() => head,
+        0 => format!("{head}: {}", status.message),
         1 => format!("{head}: {}", causes[0]),
         _ => format!("{head}: \n{}", causes.iter().map(|c| format!("* {c}")).collect::<Vec<_>>().join("\n")),
     })

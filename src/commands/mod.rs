@@ -7,6 +7,8 @@ pub mod config;
 pub mod delete;
 pub mod get;
 pub mod label;
+pub mod patch;
+pub mod scale;
 pub mod plugin;
 pub mod targets;
 pub mod version;
@@ -21,6 +23,8 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Delete(args) => delete::run(args, settings),
         Command::Label(args) => label::run_label(args, settings),
         Command::Annotate(args) => label::run_annotate(args, settings),
+        Command::Patch(args) => patch::run(args, settings),
+        Command::Scale(args) => scale::run(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),

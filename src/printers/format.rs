@@ -26,7 +26,7 @@ impl OutputFormat {
             return Ok(OutputFormat::Table);
         };
         let (name, arg) = match output.split_once('=') {
-            Some((n, a)) => (n, Some(a.to_string())),
+            Some((n, a)) => (n, Some(a.to_string()).filter(|a| !a.is_empty())),
             None => (output, None),
         };
         let arg = arg.or_else(|| template.filter(|t| !t.is_empty()).map(String::from));

@@ -2,7 +2,7 @@
 
 mod fetch;
 mod objects;
-mod pending;
+mod gotemplate;
 mod table;
 
 mod watch;
@@ -15,7 +15,7 @@ use crate::printers::format::OutputFormat;
 use crate::printers::tabwriter;
 use crate::settings::Settings;
 
-pub use pending::go_template;
+pub use gotemplate::go_template;
 pub use table::kind_prefix as table_kind_prefix;
 pub use table::TABLE_ACCEPT;
 

@@ -283,7 +283,7 @@ pub fn render_document(ctx: &PrintContext<'_>, doc: &Value) -> Result<String, Cl
                 }
             }
         }
-        OutputFormat::GoTemplate(t) => super::pending::go_template(t, doc, allow_missing)?,
+        OutputFormat::GoTemplate(t) => super::gotemplate::go_template(t, doc, allow_missing)?,
         OutputFormat::Table | OutputFormat::Wide => unreachable!("tables are printed from server tables"),
     })
 }
