@@ -31,14 +31,10 @@ fn run(case: &Json, doc: &Json) -> (String, String, i64) {
         match OutputFormat::parse(Some(output), template_flag) {
             Ok(OutputFormat::GoTemplate(t)) => t,
             Ok(other) => panic!("{output}: not a go-template format: {other:?}"),
-            Err(e) => return (String::new(), format!("error: {e}\n"), 1),
+            // CliError's Display already carries kubectl's `error: ` prefix.
+            Err(e) => return (String::new(), format!("{e}\n"), 1),
         }
     };
-    if template.is_empty() {
-        // kubectl's flag layer (GoTemplatePrintFlags.ToPrinter) rejects an
-        // empty template; OutputFormat::parse accepts `go-template=`.
-        return (String::new(), "error: template format specified but no template given\n".into(), 1);
-    }
     let result = GoTemplatePrinter::new(&template).and_then(|p| p.allow_missing_keys(allow_missing).print(doc));
     match result {
         Ok(out) => (out, String::new(), 0),
