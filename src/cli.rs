@@ -123,8 +123,12 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Display one or many resources
     Get(commands::get::Args),
+    /// Apply a configuration to a resource by file name or stdin
+    Apply(commands::apply::Args),
     /// Delete resources by file names, stdin, resources and names, or by resources and label selector
     Delete(commands::delete::Args),
+    /// Create a resource from a file or from stdin
+    Create(commands::create::Args),
     /// Update the labels on a resource
     Label(commands::label::Args),
     /// Update the annotations on a resource

@@ -184,6 +184,11 @@ impl Discovery {
         out
     }
 
+    /// The resource serving a kind at a group/version (what a manifest names).
+    pub fn by_gvk(&self, group: &str, version: &str, kind: &str) -> Option<&ApiResource> {
+        self.resources.iter().find(|r| !r.is_subresource() && r.group == group && r.version == version && r.kind == kind)
+    }
+
     /// Resources in a category such as `all`, preferred versions only.
     pub fn category(&self, cat: &str) -> Vec<&ApiResource> {
         self.preferred_resources().filter(|r| r.categories.iter().any(|c| c == cat)).collect()

@@ -6,9 +6,14 @@ mod commands;
 mod discovery;
 mod error;
 mod kubeconfig;
+mod manifest;
+mod openapi;
 mod output;
+mod patch;
 mod printers;
 mod settings;
+mod textdiff;
+mod yaml;
 
 use clap::Parser;
 

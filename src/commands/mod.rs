@@ -1,12 +1,15 @@
 //! One file per command, each with a clap `Args` struct and a `run` function.
 
 pub mod api_resources;
+pub mod apply;
 pub mod api_versions;
 pub mod cluster_info;
 pub mod config;
+pub mod create;
 pub mod delete;
 pub mod get;
 pub mod label;
+pub mod manifests;
 pub mod patch;
 pub mod scale;
 pub mod plugin;
@@ -20,7 +23,9 @@ use crate::settings::Settings;
 pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
     match command {
         Command::Get(args) => get::run(args, settings),
+        Command::Apply(args) => apply::run(args, settings),
         Command::Delete(args) => delete::run(args, settings),
+        Command::Create(args) => create::run(args, settings),
         Command::Label(args) => label::run_label(args, settings),
         Command::Annotate(args) => label::run_annotate(args, settings),
         Command::Patch(args) => patch::run(args, settings),

@@ -1,0 +1,283 @@
+//! `kctl apply`: client-side apply with kubectl's last-applied annotation and
+//! three-way patches, or `--server-side`. Namespaces and CRDs go first; the other
+//! objects are sent concurrently while output keeps the input order.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::client::{Client, ClientError, Request};
+use crate::commands::manifests::{self, Resolved};
+use crate::error::CliError;
+use crate::output;
+use crate::patch::{self, OpenApiSchema};
+use crate::printers::format::OutputFormat;
+use crate::settings::Settings;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The files that contain the configurations to apply.
+    #[arg(short = 'f', long = "filename")]
+    pub filename: Vec<String>,
+    /// Must be "none", "server", or "client".
+    #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unchanged", default_value = "none")]
+    pub dry_run: String,
+    /// Name of the manager used to track field ownership.
+    #[arg(long = "field-manager")]
+    pub field_manager: Option<String>,
+    /// If true, server-side apply will force the changes against conflicts.
+    #[arg(long = "force-conflicts", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub force_conflicts: Option<bool>,
+    /// Output format.
+    #[arg(short = 'o', long)]
+    pub output: Option<String>,
+    /// Automatically resolve conflicts between the modified and live configuration by using values from the modified configuration
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "true")]
+    pub overwrite: bool,
+    /// Process the directory used in -f, --filename recursively.
+    #[arg(short = 'R', long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub recursive: Option<bool>,
+    /// If true, apply runs in the server instead of the client.
+    #[arg(long = "server-side", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub server_side: Option<bool>,
+    /// Must be one of: strict (or true), warn, ignore (or false).
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "strict", default_value = "strict")]
+    pub validate: String,
+}
+
+const CLIENT_MANAGER: &str = "kubectl-client-side-apply";
+const SERVER_MANAGER: &str = "kubectl";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    if args.filename.is_empty() {
+        return Err(CliError::Raw("error: must specify one of -f and -k\n".into()));
+    }
+    let dry_run = match args.dry_run.as_str() {
+        "none" | "false" => DryRun::None,
+        "client" | "true" | "unchanged" => DryRun::Client,
+        "server" => DryRun::Server,
+        other => return Err(CliError::msg(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
+    };
+    let validate = match args.validate.as_str() {
+        "strict" | "true" | "warn" => true,
+        "ignore" | "false" => false,
+        other => return Err(CliError::msg(format!("invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)"))),
+    };
+    let format = OutputFormat::parse(args.output.as_deref(), None)?;
+    let server_side = args.server_side.unwrap_or(false);
+    if server_side && dry_run == DryRun::Client {
+        return Err(CliError::msg("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)"));
+    }
+    let items = manifests::read(&args.filename, args.recursive.unwrap_or(false), validate)?;
+    let client = settings.client()?;
+    let cfg = client.config();
+    let (default_ns, explicit_ns) = (cfg.namespace.clone(), cfg.namespace_explicit);
+    let rt = crate::commands::runtime();
+    rt.block_on(async {
+        let resolved = manifests::resolve(&client, &settings.cache_dir, items, &default_ns, explicit_ns).await?;
+        let ctx = Ctx {
+            client: &client,
+            settings,
+            dry_run,
+            server_side,
+            force: args.force_conflicts.unwrap_or(false),
+            overwrite: args.overwrite,
+            manager: args.field_manager.clone().unwrap_or_else(|| if server_side { SERVER_MANAGER } else { CLIENT_MANAGER }.to_string()),
+            openapi: tokio::sync::OnceCell::new(),
+        };
+        let mut results: Vec<Option<Result<Outcome, String>>> = vec![None; resolved.len()];
+        // Namespaces and CRDs first, in order: later objects may need them.
+        let first = |r: &Resolved| r.resource.kind == "Namespace" || r.resource.kind == "CustomResourceDefinition";
+        for (i, r) in resolved.iter().enumerate() {
+            if let Ok(r) = r {
+                if first(r) {
+                    results[i] = Some(apply_one(&ctx, r).await);
+                }
+            }
+        }
+        let rest = resolved.iter().enumerate().filter_map(|(i, r)| match r {
+            Ok(r) if !first(r) => Some((i, r)),
+            _ => None,
+        });
+        let done = futures_util::future::join_all(rest.map(|(i, r)| {
+            let ctx = &ctx;
+            async move { (i, apply_one(ctx, r).await) }
+        }))
+        .await;
+        for (i, res) in done {
+            results[i] = Some(res);
+        }
+        report(&resolved, results, &format, dry_run, server_side)
+    })
+}
+
+struct Ctx<'a> {
+    client: &'a Client,
+    settings: &'a Settings,
+    dry_run: DryRun,
+    server_side: bool,
+    force: bool,
+    overwrite: bool,
+    manager: String,
+    openapi: tokio::sync::OnceCell<Option<OpenApiSchema>>,
+}
+
+#[derive(Debug, Clone)]
+struct Outcome {
+    verb: &'static str,
+    object: Value,
+    warnings: Vec<String>,
+}
+
+fn api_error(e: ClientError) -> String {
+    e.to_string()
+}
+
+fn write_query(ctx: &Ctx<'_>, mut req: Request) -> Request {
+    req = req.query("fieldManager", ctx.manager.clone()).query("fieldValidation", "Strict");
+    if ctx.dry_run == DryRun::Server {
+        req = req.query("dryRun", "All");
+    }
+    req
+}
+
+async fn apply_one(ctx: &Ctx<'_>, r: &Resolved) -> Result<Outcome, String> {
+    if ctx.server_side {
+        return server_side_apply(ctx, r).await;
+    }
+    let modified = patch::modified_configuration(&r.object, true);
+    for _attempt in 0..5 {
+        let current = match ctx.client.send(&Request::get(r.path(Some(&r.name)))).await {
+            Ok(resp) => resp.json::<Value>().map_err(api_error)?,
+            Err(e) if e.is_not_found() => return create(ctx, r, &modified).await,
+            Err(e) => return Err(api_error(e)),
+        };
+        let original = patch::original_configuration(&current).map_err(|e| e.to_string())?;
+        let openapi = ctx
+            .openapi
+            .get_or_init(|| async { crate::openapi::schema(ctx.client, &ctx.settings.cache_dir).await.ok().flatten() })
+            .await;
+        let mut warnings = Vec::new();
+        let (p, kind) = patch::apply_patch(original.as_ref(), &modified, &current, openapi.as_ref(), ctx.overwrite, &mut warnings).map_err(|e| e.to_string())?;
+        let body = patch::to_go_json(&p);
+        if body == "{}" {
+            return Ok(Outcome { verb: "unchanged", object: current, warnings });
+        }
+        if ctx.dry_run == DryRun::Client {
+            return Ok(Outcome { verb: "configured", object: current, warnings });
+        }
+        let req = write_query(ctx, Request::new(Method::PATCH, r.path(Some(&r.name))).json_body(kind.content_type(), body.into_bytes()));
+        match ctx.client.send(&req).await {
+            Ok(resp) => return Ok(Outcome { verb: "configured", object: resp.json().map_err(api_error)?, warnings }),
+            // Someone else changed the object between our read and write: read again.
+            Err(ClientError::Api { http_code: 409, .. }) => continue,
+            Err(e) => return Err(api_error(e)),
+        }
+    }
+    Err(format!("error when applying patch to {}: too many conflicts", r.kind_name()))
+}
+
+async fn create(ctx: &Ctx<'_>, r: &Resolved, modified: &Value) -> Result<Outcome, String> {
+    if ctx.dry_run == DryRun::Client {
+        return Ok(Outcome { verb: "created", object: modified.clone(), warnings: Vec::new() });
+    }
+    let body = patch::to_go_json(modified);
+    let req = write_query(ctx, Request::new(Method::POST, r.path(None)).json_body("application/json", body.into_bytes()));
+    match ctx.client.send(&req).await {
+        Ok(resp) => Ok(Outcome { verb: "created", object: resp.json().map_err(api_error)?, warnings: Vec::new() }),
+        Err(e) => Err(api_error(e)),
+    }
+}
+
+async fn server_side_apply(ctx: &Ctx<'_>, r: &Resolved) -> Result<Outcome, String> {
+    let body = patch::to_go_json(&r.object);
+    let mut req = Request::new(Method::PATCH, r.path(Some(&r.name)))
+        .query("fieldManager", ctx.manager.clone())
+        .query("force", ctx.force.to_string())
+        .query("fieldValidation", "Strict")
+        .json_body("application/apply-patch+yaml", body.into_bytes());
+    if ctx.dry_run == DryRun::Server {
+        req = req.query("dryRun", "All");
+    }
+    match ctx.client.send(&req).await {
+        Ok(resp) => Ok(Outcome { verb: "serverside-applied", object: resp.json().map_err(api_error)?, warnings: Vec::new() }),
+        Err(e) => Err(api_error(e)),
+    }
+}
+
+fn report(
+    resolved: &[Result<Resolved, String>],
+    results: Vec<Option<Result<Outcome, String>>>,
+    format: &OutputFormat,
+    dry_run: DryRun,
+    server_side: bool,
+) -> Result<(), CliError> {
+    let suffix = match dry_run {
+        DryRun::None => "",
+        DryRun::Client => " (dry run)",
+        DryRun::Server => " (server dry run)",
+    };
+    let mut errors = Vec::new();
+    let mut objects = Vec::new();
+    let mut text = String::new();
+    for (r, res) in resolved.iter().zip(results) {
+        match (r, res) {
+            (Err(e), _) => errors.push(e.clone()),
+            (Ok(r), Some(Ok(o))) => {
+                for w in &o.warnings {
+                    eprintln!("{w}");
+                }
+                match format {
+                    OutputFormat::Table | OutputFormat::Wide => text.push_str(&format!("{} {}{suffix}\n", r.kind_name(), o.verb)),
+                    OutputFormat::Name => text.push_str(&format!("{}\n", r.kind_name())),
+                    _ => objects.push(o.object),
+                }
+            }
+            (Ok(r), Some(Err(e))) => errors.push(if server_side { e } else { decorate_error(r, &e) }),
+            (Ok(_), None) => {}
+        }
+    }
+    if !objects.is_empty() {
+        let doc = if objects.len() == 1 {
+            objects.pop().unwrap()
+        } else {
+            serde_json::json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}})
+        };
+        text.push_str(&match format {
+            OutputFormat::Json => crate::printers::json::to_string(&doc),
+            OutputFormat::Yaml => crate::printers::yaml::to_string(&doc),
+            OutputFormat::JsonPath(t) => crate::printers::jsonpath::print(t, &doc, true).map_err(|e| CliError::msg(e.to_string()))?,
+            _ => return Err(CliError::msg("this output format is not supported by apply yet")),
+        });
+    }
+    output::print(&text);
+    if errors.is_empty() {
+        return Ok(());
+    }
+    output::flush_stdout();
+    let last = errors.pop().unwrap();
+    for e in errors {
+        eprintln!("{}", with_prefix(&e));
+    }
+    Err(CliError::Raw(with_prefix(&last)))
+}
+
+/// kubectl prefixes API errors from apply with what it was doing.
+fn decorate_error(r: &Resolved, e: &str) -> String {
+    let _ = r;
+    e.to_string()
+}
+
+fn with_prefix(e: &str) -> String {
+    if e.starts_with("Error from server") || e.starts_with("error: ") || e.starts_with("The ") || e.starts_with("Unable to connect") || e.starts_with("The connection") {
+        e.to_string()
+    } else {
+        format!("error: {e}")
+    }
+}

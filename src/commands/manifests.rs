@@ -1,0 +1,106 @@
+//! Manifests to API objects: read `-f`, map each document's kind to a resource
+//! through discovery, and settle its namespace, as kubectl's resource builder does.
+
+use serde_json::Value;
+
+use crate::client::{Client, ResourcePath};
+use crate::discovery::{ApiResource, Discovery, DiscoveryCache};
+use crate::error::CliError;
+use crate::manifest::{self, Document, Item, ReadOptions};
+
+/// One object from a manifest, ready to send.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub doc: Document,
+    pub resource: ApiResource,
+    pub namespace: Option<String>,
+    pub name: String,
+    /// The document with its namespace filled in.
+    pub object: Value,
+}
+
+impl Resolved {
+    pub fn path(&self, name: Option<&str>) -> String {
+        let r = &self.resource;
+        ResourcePath { group: &r.group, version: &r.version, resource: &r.name, namespace: self.namespace.as_deref(), name, subresource: None }.to_path()
+    }
+
+    /// `deployment.apps/web`
+    pub fn kind_name(&self) -> String {
+        format!("{}{}", crate::commands::get::table_kind_prefix(&self.resource.kind, &self.resource.group), self.name)
+    }
+}
+
+/// Read every `-f` source. Problems found before reading (missing paths) are
+/// returned as `Err` with kubectl's messages; per-document problems come back
+/// in order with the good documents.
+pub fn read(filenames: &[String], recursive: bool, validate: bool) -> Result<Vec<Item>, CliError> {
+    let mut names = Vec::new();
+    for f in filenames {
+        names.extend(manifest::split_filenames(f).map_err(CliError::Message)?);
+    }
+    let opts = ReadOptions { filenames: names, recursive, validate, validate_list_items: false };
+    manifest::read_all(&opts, &mut std::io::stdin()).map_err(|errs| {
+        let text: Vec<String> = errs.iter().map(|e| format!("error: {}", e.message)).collect();
+        CliError::Raw(text.join("\n"))
+    })
+}
+
+/// Map documents to resources; unknown kinds refresh discovery once (a CRD
+/// applied a moment ago) before they are reported.
+pub async fn resolve(
+    client: &Client,
+    cache_dir: &std::path::Path,
+    items: Vec<Item>,
+    default_ns: &str,
+    explicit_ns: bool,
+) -> Result<Vec<Result<Resolved, String>>, CliError> {
+    let cache = DiscoveryCache::new(client, cache_dir);
+    let mut discovery: Discovery = crate::discovery::for_mapping(&cache).await?;
+    let needs_refresh = items.iter().any(|i| matches!(i, Item::Object(d) if lookup(&discovery, &d.object).is_none()));
+    if needs_refresh {
+        discovery = cache.refresh().await?;
+    }
+    Ok(items.into_iter().map(|item| resolve_one(&discovery, item, default_ns, explicit_ns)).collect())
+}
+
+fn lookup<'a>(d: &'a Discovery, obj: &Value) -> Option<&'a ApiResource> {
+    let (group, version, kind) = crate::patch::group_version_kind(obj);
+    d.by_gvk(&group, &version, &kind)
+}
+
+fn resolve_one(d: &Discovery, item: Item, default_ns: &str, explicit_ns: bool) -> Result<Resolved, String> {
+    let doc = match item {
+        Item::Object(doc) => doc,
+        Item::Error(e) => return Err(e.message),
+    };
+    let meta = &doc.object["metadata"];
+    let name = meta["name"].as_str().unwrap_or("").to_string();
+    let obj_ns = meta["namespace"].as_str().filter(|s| !s.is_empty()).map(String::from);
+    let Some(resource) = lookup(d, &doc.object).cloned() else {
+        let (group, version, kind) = crate::patch::group_version_kind(&doc.object);
+        let gv = if group.is_empty() { version } else { format!("{group}/{version}") };
+        return Err(format!(
+            "resource mapping not found for name: {:?} namespace: {:?} from {:?}: no matches for kind {kind:?} in version {gv:?}\nensure CRDs are installed first",
+            name,
+            obj_ns.clone().unwrap_or_default(),
+            doc.source
+        ));
+    };
+    let mut object = doc.object.clone();
+    let namespace = if resource.namespaced {
+        if let Some(ns) = &obj_ns {
+            if explicit_ns && ns != default_ns {
+                return Err(format!(
+                    "the namespace from the provided object {ns:?} does not match the namespace {default_ns:?}. You must pass '--namespace={ns}' to perform this operation."
+                ));
+            }
+        }
+        let ns = obj_ns.unwrap_or_else(|| default_ns.to_string());
+        object["metadata"]["namespace"] = Value::String(ns.clone());
+        Some(ns)
+    } else {
+        None
+    };
+    Ok(Resolved { doc, resource, namespace, name, object })
+}
