@@ -96,15 +96,13 @@ pub fn api_error_message(status: &Status, http_code: u16) -> String {
             return text;
         }
     }
-    let reason = if status.reason.is_empty() {
-        reason_for_code(if status.code != 0 { status.code } else { http_code }).to_string()
-    } else {
-        status.reason.clone()
-    };
-    if reason.is_empty() {
+    // A Status without a reason is printed without one; only bodies that are not
+    // a Status get a reason inferred from the HTTP code (see ClientError::Http).
+    let _ = http_code;
+    if status.reason.is_empty() {
         format!("Error from server: {}", status.message)
     } else {
-        format!("Error from server ({reason}): {}", status.message)
+        format!("Error from server ({}): {}", status.reason, status.message)
     }
 }
 

@@ -46,6 +46,24 @@ pub fn read(filenames: &[String], recursive: bool, validate: bool) -> Result<Vec
     })
 }
 
+/// Why a document could not be turned into a request. kubectl reports mapping
+/// problems after the objects it did send, and namespace conflicts with them.
+#[derive(Debug, Clone)]
+pub enum ResolveError {
+    /// Found while reading or mapping (kubectl's resource builder).
+    Builder(String),
+    /// Found while visiting the object (kubectl's apply loop).
+    Visit(String),
+}
+
+impl ResolveError {
+    pub fn message(&self) -> &str {
+        match self {
+            ResolveError::Builder(m) | ResolveError::Visit(m) => m,
+        }
+    }
+}
+
 /// Map documents to resources; unknown kinds refresh discovery once (a CRD
 /// applied a moment ago) before they are reported.
 pub async fn resolve(
@@ -54,7 +72,7 @@ pub async fn resolve(
     items: Vec<Item>,
     default_ns: &str,
     explicit_ns: bool,
-) -> Result<Vec<Result<Resolved, String>>, CliError> {
+) -> Result<Vec<Result<Resolved, ResolveError>>, CliError> {
     let cache = DiscoveryCache::new(client, cache_dir);
     let mut discovery: Discovery = crate::discovery::for_mapping(&cache).await?;
     let needs_refresh = items.iter().any(|i| matches!(i, Item::Object(d) if lookup(&discovery, &d.object).is_none()));
@@ -69,10 +87,10 @@ fn lookup<'a>(d: &'a Discovery, obj: &Value) -> Option<&'a ApiResource> {
     d.by_gvk(&group, &version, &kind)
 }
 
-fn resolve_one(d: &Discovery, item: Item, default_ns: &str, explicit_ns: bool) -> Result<Resolved, String> {
+fn resolve_one(d: &Discovery, item: Item, default_ns: &str, explicit_ns: bool) -> Result<Resolved, ResolveError> {
     let doc = match item {
         Item::Object(doc) => doc,
-        Item::Error(e) => return Err(e.message),
+        Item::Error(e) => return Err(ResolveError::Builder(e.message)),
     };
     let meta = &doc.object["metadata"];
     let name = meta["name"].as_str().unwrap_or("").to_string();
@@ -80,20 +98,20 @@ fn resolve_one(d: &Discovery, item: Item, default_ns: &str, explicit_ns: bool) -
     let Some(resource) = lookup(d, &doc.object).cloned() else {
         let (group, version, kind) = crate::patch::group_version_kind(&doc.object);
         let gv = if group.is_empty() { version } else { format!("{group}/{version}") };
-        return Err(format!(
+        return Err(ResolveError::Builder(format!(
             "resource mapping not found for name: {:?} namespace: {:?} from {:?}: no matches for kind {kind:?} in version {gv:?}\nensure CRDs are installed first",
             name,
             obj_ns.clone().unwrap_or_default(),
             doc.source
-        ));
+        )));
     };
     let mut object = doc.object.clone();
     let namespace = if resource.namespaced {
         if let Some(ns) = &obj_ns {
             if explicit_ns && ns != default_ns {
-                return Err(format!(
+                return Err(ResolveError::Visit(format!(
                     "the namespace from the provided object {ns:?} does not match the namespace {default_ns:?}. You must pass '--namespace={ns}' to perform this operation."
-                ));
+                )));
             }
         }
         let ns = obj_ns.unwrap_or_else(|| default_ns.to_string());

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::client::{Client, ClientError, Request};
-use crate::commands::manifests::{self, Resolved};
+use crate::commands::manifests::{self, ResolveError, Resolved};
 use crate::error::CliError;
 use crate::output;
 use crate::patch::{self, OpenApiSchema};
@@ -164,6 +164,12 @@ async fn apply_one(ctx: &Ctx<'_>, r: &Resolved) -> Result<Outcome, String> {
             .get_or_init(|| async { crate::openapi::schema(ctx.client, &ctx.settings.cache_dir).await.ok().flatten() })
             .await;
         let mut warnings = Vec::new();
+        if original.is_none() {
+            warnings.push(format!(
+                "Warning: resource {}/{} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.",
+                r.resource.name, r.name
+            ));
+        }
         let (p, kind) = patch::apply_patch(original.as_ref(), &modified, &current, openapi.as_ref(), ctx.overwrite, &mut warnings).map_err(|e| e.to_string())?;
         let body = patch::to_go_json(&p);
         if body == "{}" {
@@ -212,23 +218,26 @@ async fn server_side_apply(ctx: &Ctx<'_>, r: &Resolved) -> Result<Outcome, Strin
 }
 
 fn report(
-    resolved: &[Result<Resolved, String>],
+    resolved: &[Result<Resolved, ResolveError>],
     results: Vec<Option<Result<Outcome, String>>>,
     format: &OutputFormat,
     dry_run: DryRun,
-    server_side: bool,
+    _server_side: bool,
 ) -> Result<(), CliError> {
     let suffix = match dry_run {
         DryRun::None => "",
         DryRun::Client => " (dry run)",
         DryRun::Server => " (server dry run)",
     };
-    let mut errors = Vec::new();
+    // kubectl lists errors met while visiting objects, then the builder's.
+    let mut visit_errors = Vec::new();
+    let mut builder_errors = Vec::new();
     let mut objects = Vec::new();
     let mut text = String::new();
     for (r, res) in resolved.iter().zip(results) {
         match (r, res) {
-            (Err(e), _) => errors.push(e.clone()),
+            (Err(ResolveError::Builder(e)), _) => builder_errors.push(e.clone()),
+            (Err(ResolveError::Visit(e)), _) => visit_errors.push(e.clone()),
             (Ok(r), Some(Ok(o))) => {
                 for w in &o.warnings {
                     eprintln!("{w}");
@@ -239,7 +248,7 @@ fn report(
                     _ => objects.push(o.object),
                 }
             }
-            (Ok(r), Some(Err(e))) => errors.push(if server_side { e } else { decorate_error(r, &e) }),
+            (Ok(_), Some(Err(e))) => visit_errors.push(e),
             (Ok(_), None) => {}
         }
     }
@@ -257,25 +266,20 @@ fn report(
         });
     }
     output::print(&text);
-    if errors.is_empty() {
-        return Ok(());
+    let mut errors = visit_errors;
+    errors.extend(builder_errors);
+    match errors.len() {
+        0 => Ok(()),
+        // One error gets kubectl's `error: ` prefix (API errors carry their own).
+        1 => Err(CliError::Raw(with_prefix(&errors[0]))),
+        // Several are listed one per line, as kubectl prints an aggregate.
+        _ => Err(CliError::Raw(errors.join("\n"))),
     }
-    output::flush_stdout();
-    let last = errors.pop().unwrap();
-    for e in errors {
-        eprintln!("{}", with_prefix(&e));
-    }
-    Err(CliError::Raw(with_prefix(&last)))
-}
-
-/// kubectl prefixes API errors from apply with what it was doing.
-fn decorate_error(r: &Resolved, e: &str) -> String {
-    let _ = r;
-    e.to_string()
 }
 
 fn with_prefix(e: &str) -> String {
-    if e.starts_with("Error from server") || e.starts_with("error: ") || e.starts_with("The ") || e.starts_with("Unable to connect") || e.starts_with("The connection") {
+    let own = ["Error from server", "error: ", "The ", "Unable to connect", "The connection"];
+    if own.iter().any(|p| e.starts_with(p)) {
         e.to_string()
     } else {
         format!("error: {e}")
