@@ -78,7 +78,56 @@ fn main() {
         let (ma, mb) = (median(a.iter().map(|x| x.max_rss_kib as f64)), median(b.iter().map(|x| x.max_rss_kib as f64)));
         println!("{:<34} {:>11.2} {:>11.2} {:>6.3}x   {:>10.0} {:>11.0} {:>6.3}x", s.name, ta, tb, ta / tb, ma, mb, ma / mb);
     }
+    if filter.is_empty() || filter.iter().any(|f| "apply".contains(f.as_str()) || f.contains("apply")) {
+        let kc = kubeconfig.get_or_insert_with(start_cluster).clone();
+        bench_apply(&kctl, Path::new(&reference), &kc, &home);
+    }
     let _ = std::fs::remove_dir_all(&home);
+}
+
+/// `apply -f DIR` of 300 mixed manifests into an empty namespace, then again
+/// when nothing changed. Each run gets fresh namespaces, one per client.
+fn bench_apply(kctl: &Path, reference: &Path, kubeconfig: &Path, home: &Path) {
+    let dir = std::env::temp_dir().join(format!("kctl-bench-manifests-{}", std::process::id()));
+    write_manifests(&dir, 300);
+    let env: Vec<(String, String)> = vec![("HOME".into(), home.display().to_string()), ("KUBECONFIG".into(), kubeconfig.display().to_string())];
+    let dir_s = dir.display().to_string();
+    let runs = 5;
+    let (mut create_a, mut create_b, mut again_a, mut again_b) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let stamp = std::process::id();
+    for i in 0..runs {
+        for (client, created, again, tag) in [(kctl, &mut create_a, &mut again_a, "kctl"), (reference, &mut create_b, &mut again_b, "kubectl")] {
+            let ns = format!("bench-apply-{tag}-{stamp}-{i}");
+            kubectl(kubeconfig, &["create", "namespace", &ns], None);
+            let args = ["-n", ns.as_str(), "apply", "-f", dir_s.as_str()];
+            created.push(run_once(client, &args, &env));
+            again.push(run_once(client, &args, &env));
+            kubectl(kubeconfig, &["delete", "namespace", &ns, "--wait=false"], None);
+        }
+    }
+    for (name, a, b) in [("apply 300 manifests (create)", &create_a, &create_b), ("apply 300 manifests (unchanged)", &again_a, &again_b)] {
+        let (ta, tb) = (median(a.iter().map(|x| x.wall.as_secs_f64() * 1e3)), median(b.iter().map(|x| x.wall.as_secs_f64() * 1e3)));
+        let (ma, mb) = (median(a.iter().map(|x| x.max_rss_kib as f64)), median(b.iter().map(|x| x.max_rss_kib as f64)));
+        println!("{:<34} {:>11.2} {:>11.2} {:>6.3}x   {:>10.0} {:>11.0} {:>6.3}x", name, ta, tb, ta / tb, ma, mb, ma / mb);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A directory of `count` small manifests of several kinds (Deployments at zero
+/// replicas, so that no pods are started).
+fn write_manifests(dir: &Path, count: usize) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..count {
+        let text = match i % 5 {
+            0 => format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n  labels: {{app: bench}}\ndata:\n  key: value-{i}\n  other: |\n    line one\n    line two\n"),
+            1 => format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: secret-{i}\ntype: Opaque\nstringData:\n  password: p-{i}\n"),
+            2 => format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i}\nspec:\n  selector: {{app: a{i}}}\n  ports:\n  - port: 80\n    targetPort: 8080\n"),
+            3 => format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: deploy-{i}\nspec:\n  replicas: 0\n  selector:\n    matchLabels: {{app: a{i}}}\n  template:\n    metadata:\n      labels: {{app: a{i}}}\n    spec:\n      containers:\n      - name: main\n        image: nginx:1.25\n        env:\n        - {{name: NUM, value: \"{i}\"}}\n        ports:\n        - containerPort: 8080\n"),
+            _ => format!("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa-{i}\n"),
+        };
+        std::fs::write(dir.join(format!("{i:04}.yaml")), text).unwrap();
+    }
 }
 
 fn median(values: impl Iterator<Item = f64>) -> f64 {

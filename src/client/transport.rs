@@ -26,6 +26,9 @@ pub struct Client {
     timeout: Option<Duration>,
     verbosity: u8,
     state: Mutex<State>,
+    /// Held by the first request until its connection is up: concurrent requests
+    /// then share that (HTTP/2) connection instead of each opening their own.
+    warm_up: tokio::sync::Mutex<bool>,
 }
 
 struct State {
@@ -68,6 +71,7 @@ impl Client {
             timeout,
             verbosity,
             state: Mutex::new(State { http: None, exec: None, generation: 0 }),
+            warm_up: tokio::sync::Mutex::new(false),
         })
     }
 
@@ -241,6 +245,17 @@ impl Client {
     }
 
     async fn send_once(&self, http: &reqwest::Client, exec: Option<&ExecCredential>, req: &Request) -> Result<Response, ClientError> {
+        let mut warm = self.warm_up.lock().await;
+        if *warm {
+            drop(warm);
+            return self.send_now(http, exec, req).await;
+        }
+        let result = self.send_now(http, exec, req).await;
+        *warm = result.is_ok();
+        result
+    }
+
+    async fn send_now(&self, http: &reqwest::Client, exec: Option<&ExecCredential>, req: &Request) -> Result<Response, ClientError> {
         let (rb, url) = self.build(http, exec, req);
         let start = Instant::now();
         let resp = match rb.send().await {

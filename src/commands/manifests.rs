@@ -41,8 +41,12 @@ pub fn read(filenames: &[String], recursive: bool, validate: bool) -> Result<Vec
     }
     let opts = ReadOptions { filenames: names, recursive, validate, validate_list_items: false };
     manifest::read_all(&opts, &mut std::io::stdin()).map_err(|errs| {
-        let text: Vec<String> = errs.iter().map(|e| format!("error: {}", e.message)).collect();
-        CliError::Raw(text.join("\n"))
+        // One error gets kubectl's prefix; several are listed bare, one per line.
+        if errs.len() == 1 {
+            CliError::Message(errs[0].message.clone())
+        } else {
+            CliError::Raw(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n"))
+        }
     })
 }
 
