@@ -212,6 +212,10 @@ fn create_without_generator() {
         &["create", "service", "foo", "bar"],
         &["create", "secret", "--bogus"],
         &["create", "--bogus"],
+        // Flags before the generator's name apply to it, as cobra parses them.
+        &["create", "--dry-run=client", "configmap", "x", "-o", "name"],
+        &["create", "secret", "--dry-run=client", "generic", "x", "-o", "name"],
+        &["create", "-o", "name", "svc", "--dry-run=client", "clusterip", "x", "--tcp=80"],
     ] {
         same(args);
     }
@@ -436,7 +440,18 @@ fn strs(v: &[String]) -> Vec<&str> {
 #[test]
 fn server_creates() {
     let (a, b) = (cluster().namespace("create-a"), cluster().namespace("create-b"));
-    for (i, out) in [&[][..], &["-o", "yaml"], &["-o", "json"], &["-o", "name"], &["--save-config", "-o", "json"]].iter().enumerate() {
+    for (i, out) in [
+        &[][..],
+        &["-o", "yaml"],
+        &["-o", "json"],
+        &["-o", "name"],
+        &["--save-config", "-o", "json"],
+        &["--show-managed-fields", "--field-manager=me", "-o", "yaml"],
+        &["--validate=false", "-o", "jsonpath={.metadata.name}"],
+    ]
+    .iter()
+    .enumerate()
+    {
         for (gi, g) in stable_generators().iter().enumerate() {
             let args = renamed(g, &format!("{gi}-{i}"), out);
             twin(&a.name, &b.name, &strs(&args), SERVER);

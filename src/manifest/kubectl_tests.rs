@@ -374,24 +374,44 @@ fn validation_matches_kubectl_create() {
     }
 }
 
-/// Exploration aid: `KCTL_MANIFEST_CORPUS=/some/dir cargo test --bin kctl
-/// manifest::kubectl_tests::corpus -- --ignored --nocapture` compares every
-/// file of a directory and lists the differences instead of stopping at one.
-#[test]
-#[ignore]
-fn corpus() {
-    let Ok(dir) = std::env::var("KCTL_MANIFEST_CORPUS") else { return };
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+/// Every file of a directory through both readers; the differences, described.
+fn compare_dir(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     names.sort();
-    let mut bad = 0;
+    let mut diffs = Vec::new();
     for p in names {
         let f = p.display().to_string();
         let want = kubectl_local(&["-f", &f], None);
         let got = ours(&["-f", &f], None);
         if want != got {
-            bad += 1;
-            println!("DIFF {f}\n  kubectl: {:?} {:?}\n  ours:    {:?} {:?}", want.stderr, want.objects, got.stderr, got.objects);
+            diffs.push(format!("{f}\n  kubectl: {:?} {:?}\n  ours:    {:?} {:?}", want.stderr, want.objects, got.stderr, got.objects));
         }
     }
-    println!("{bad} differences");
+    diffs
+}
+
+/// One file per YAML or JSON syntax problem (and a few oddities that are not
+/// problems for go-yaml, like `[a]]`): the same error text, or the same objects.
+#[test]
+fn syntax_corpus_matches_kubectl() {
+    if !have_kubectl() {
+        return;
+    }
+    let mut diffs = compare_dir(Path::new("testdata/manifests/syntax"));
+    diffs.extend(compare_dir(Path::new("testdata/manifests/syntax-json")));
+    assert!(diffs.is_empty(), "{} differences:\n{}", diffs.len(), diffs.join("\n"));
+}
+
+/// Exploration aid: `KCTL_MANIFEST_CORPUS=/some/dir cargo test --bin kctl
+/// manifest::kubectl_tests::corpus -- --ignored --nocapture` compares every
+/// file of a directory and lists the differences.
+#[test]
+#[ignore]
+fn corpus() {
+    let Ok(dir) = std::env::var("KCTL_MANIFEST_CORPUS") else { return };
+    let diffs = compare_dir(Path::new(&dir));
+    for d in &diffs {
+        println!("DIFF {d}");
+    }
+    println!("{} differences", diffs.len());
 }

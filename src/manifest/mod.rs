@@ -61,7 +61,9 @@ use std::io::Read;
 
 use serde_json::Value;
 
+#[allow(unused_imports)] // API for commands that validate on their own
 pub use objects::type_field_errors;
+#[allow(unused_imports)]
 pub use paths::{expand, split_filenames, FILE_EXTENSIONS};
 
 /// One input named by `-f`, after expansion.
@@ -216,12 +218,14 @@ fn read_input(input: &Input, stdin: &mut dyn Read, checks: source::Checks) -> Ve
 
 /// Parse one source's content (a file's text, stdin, a URL's body) without
 /// client-side validation. `source` names it in messages.
+#[allow(dead_code)] // API: content already in hand (tests, generated manifests)
 pub fn parse_str(source: &str, text: &str) -> Vec<Item> {
     source::parse_text(source, text, source::Checks::default())
 }
 
 /// [`parse_str`] for raw bytes read from a file or stdin (BOMs and UTF-16 handled
 /// like kubectl), with the validation choices of `opts`.
+#[allow(dead_code)]
 pub fn parse_bytes(source: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Item> {
     let checks = source::Checks { validate: opts.validate, validate_list_items: opts.validate_list_items };
     source::parse_text(source, &source::decode_text(bytes), checks)

@@ -55,8 +55,22 @@ fn looks_like_json(text: &str) -> bool {
         .is_some_and(|(i, c)| c == '{' && i < SNIFF_BYTES)
 }
 
-fn line_of(text: &str, byte: usize) -> usize {
-    1 + text.as_bytes()[..byte.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+/// 1-based line numbers of increasing byte offsets.
+struct Lines<'a> {
+    text: &'a str,
+    at: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if byte > self.at {
+            self.line += self.text.as_bytes()[self.at..byte].iter().filter(|&&b| b == b'\n').count();
+            self.at = byte;
+        }
+        self.line
+    }
 }
 
 fn error(kind: ErrorKind, source: &str, line: usize, message: String) -> Item {
@@ -70,17 +84,19 @@ pub(super) fn parse_text(source: &str, text: &str, checks: Checks) -> Vec<Item> 
         let bytes = text.as_bytes();
         let mut pos = 0;
         let mut index = 0;
+        // Lines counted incrementally: streams can hold many values.
+        let mut lines = Lines { text, at: 0, line: 1 };
         loop {
             match json::next_value(bytes, pos) {
                 json::Next::Eof => break,
                 json::Next::Error(e) => {
-                    let line = line_of(text, pos + bytes[pos..].iter().take_while(|b| b.is_ascii_whitespace()).count());
+                    let line = lines.at(pos + bytes[pos..].iter().take_while(|b| b.is_ascii_whitespace()).count());
                     out.push(error(ErrorKind::Parse, source, line, format!("error parsing {source}: {e}")));
                     break;
                 }
                 json::Next::Value { start, end } => {
                     let raw = text[start..end].trim();
-                    let line = line_of(text, start);
+                    let line = lines.at(start);
                     pos = end;
                     index += 1;
                     if !raw.is_empty() && raw != "null" && !document(source, index - 1, line, raw, checks, &mut out) {

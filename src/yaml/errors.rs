@@ -45,6 +45,9 @@ pub(super) fn scan_error(e: &ScanError, text: &str) -> String {
         {
             ("did not find expected node content".into(), parser_line)
         }
+        ErrorKind::MissingAnchorOrAliasName => {
+            ("did not find expected alphabetic or numeric character".into(), Line::Scanner(line1))
+        }
         ErrorKind::UnclosedVerbatimTag => ("did not find the expected '>'".into(), Line::Scanner(line1)),
         ErrorKind::UnknownQuotedScalarEscape => ("found unknown escape character".into(), Line::Scanner(line1)),
         ErrorKind::InvalidQuotedScalarHexEscape => ("did not find expected hexdecimal number".into(), Line::Scanner(line1)),
@@ -170,24 +173,173 @@ fn innermost_open(text: &str, idx: usize) -> Option<char> {
     stack.pop()
 }
 
-/// libyaml's complaint when something follows a complete node on a line: the
-/// enclosing block sequence wanted `-`, a block mapping its next key; where a
-/// node was due, there is none.
+/// libyaml's complaint about a token that cannot continue the structure: where
+/// a node is due (after an indicator, or at the start) it is not one; otherwise
+/// the enclosing block sequence wanted `-`, a block mapping its next key, and
+/// after a complete top-level node a new document was due.
 fn after_node_message(text: &str, idx: usize, line1: usize) -> &'static str {
-    let line = text.lines().nth(line1.saturating_sub(1)).unwrap_or("");
-    let col = text.chars().take(idx).collect::<String>().rfind('\n').map_or(idx, |nl| idx - nl - 1);
-    let before: String = line.chars().take(col).collect();
-    let before = before.trim_end();
-    if before.is_empty() || before.ends_with([':', '-', '[', '{', ',', '?']) {
+    let chars: Vec<char> = text.chars().collect();
+    let idx = idx.min(chars.len());
+    // The previous significant character, comments skipped.
+    let lines: Vec<&str> = text.split('\n').collect();
+    let line0 = line1.saturating_sub(1).min(lines.len().saturating_sub(1));
+    let col = chars[..idx].iter().rev().take_while(|&&c| c != '\n').count();
+    let strip = |l: &str| -> String {
+        let mut out = String::new();
+        let mut prev = ' ';
+        for c in l.chars() {
+            if c == '#' && prev.is_whitespace() {
+                break;
+            }
+            out.push(c);
+            prev = c;
+        }
+        out.trim_end().to_string()
+    };
+    let same_line: String = strip(&lines[line0].chars().take(col).collect::<String>());
+    let mut ctx: Option<String> = (!same_line.trim().is_empty()).then(|| same_line.clone());
+    let mut prev_char = same_line.chars().last();
+    if ctx.is_none() {
+        for l in lines[..line0].iter().rev() {
+            let l = strip(l);
+            if l.trim().is_empty() {
+                continue;
+            }
+            prev_char = l.chars().last();
+            let indent = l.len() - l.trim_start().len();
+            if indent <= col {
+                ctx = Some(l);
+                break;
+            }
+            if ctx.is_none() && prev_char.is_some() {
+                // Remember the nearest content even if more indented.
+                ctx = Some(l.clone());
+            }
+        }
+    }
+    let indicator = |c: Option<char>| matches!(c, None | Some(':' | '-' | '[' | '{' | ',' | '?'));
+    if indicator(prev_char) {
         return "did not find expected node content";
     }
-    let lead = line.trim_start();
-    if lead.starts_with("- ") || lead == "-" {
+    let ctx = ctx.unwrap_or_default();
+    let lead = ctx.trim_start();
+    let is_entry = |l: &str| l.starts_with("- ") || l == "-";
+    if is_entry(lead) {
+        // An indentless sequence (`key:` then `- x` at the key's column) ends at
+        // a token in that column; the mapping around it wanted a key.
+        let indent = ctx.len() - lead.len();
+        if indent == col && same_line.trim().is_empty() {
+            let owner = lines[..line0]
+                .iter()
+                .rev()
+                .map(|l| strip(l))
+                .filter(|l| !l.trim().is_empty())
+                .find(|l| l.len() - l.trim_start().len() <= col && !is_entry(l.trim_start()));
+            if owner.is_some_and(|o| o.len() - o.trim_start().len() == col && o.ends_with(':')) {
+                return "did not find expected key";
+            }
+        }
         "did not find expected '-' indicator"
-    } else if before.contains(':') {
+    } else if lead.contains(": ") || lead.ends_with(':') {
         "did not find expected key"
     } else {
         "did not find expected <document start>"
+    }
+}
+
+/// Whether libyaml's scanner (which reads one token past the root node) rather
+/// than its parser would report this problem.
+pub(super) fn is_scanner_error(e: &ScanError, text: &str) -> bool {
+    match e.kind() {
+        ErrorKind::MisplacedFlowCollectionEnd
+        | ErrorKind::MismatchedFlowCollectionEnd { .. }
+        | ErrorKind::ExpectedDocumentStart
+        | ErrorKind::ExpectedBlockMappingKey
+        | ErrorKind::ExpectedBlockSequenceEntry
+        | ErrorKind::ExpectedNodeContent
+        | ErrorKind::ExpectedFlowMappingSeparator
+        | ErrorKind::ExpectedFlowSequenceSeparator => false,
+        ErrorKind::InvalidTrailingDoubleQuotedScalar | ErrorKind::InvalidTrailingSingleQuotedScalar => {
+            char_at(text, e.marker().index()) == Some(':')
+        }
+        _ => true,
+    }
+}
+
+/// Where a flow collection or quoted scalar that is the whole root ends (char
+/// index just past it), when the document's root is one.
+pub(super) fn flow_root_end(text: &str) -> Option<usize> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    // Skip blank and comment lines and an explicit document start.
+    loop {
+        let line_end = chars[i..].iter().position(|&c| c == '\n').map_or(chars.len(), |p| i + p);
+        let line: String = chars[i..line_end].iter().collect();
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with('%') || t == "---" {
+            if line_end >= chars.len() {
+                return None;
+            }
+            i = line_end + 1;
+            continue;
+        }
+        i += line.len() - line.trim_start().len();
+        if let Some(rest) = t.strip_prefix("--- ") {
+            i += t.len() - rest.trim_start().len();
+        }
+        break;
+    }
+    let open = *chars.get(i)?;
+    match open {
+        '[' | '{' => {
+            let mut depth = 0;
+            let mut quote: Option<char> = None;
+            let mut j = i;
+            while j < chars.len() {
+                let c = chars[j];
+                match quote {
+                    Some('"') if c == '\\' => j += 1,
+                    Some('\'') if c == '\'' && chars.get(j + 1) == Some(&'\'') => j += 1,
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None => match c {
+                        '"' | '\'' => quote = Some(c),
+                        '[' | '{' => depth += 1,
+                        ']' | '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                return Some(j + 1);
+                            }
+                        }
+                        _ => {}
+                    },
+                }
+                j += 1;
+            }
+            None
+        }
+        '"' | '\'' => {
+            let mut j = i + 1;
+            while j < chars.len() {
+                let c = chars[j];
+                if open == '"' && c == '\\' {
+                    j += 2;
+                    continue;
+                }
+                if c == open {
+                    if open == '\'' && chars.get(j + 1) == Some(&'\'') {
+                        j += 2;
+                        continue;
+                    }
+                    // A quoted key (`"x": y`) is not the whole root.
+                    let rest: String = chars[j + 1..].iter().take_while(|&&c| c != '\n').collect();
+                    return (!rest.trim_start().starts_with(':')).then_some(j + 1);
+                }
+                j += 1;
+            }
+            None
+        }
+        _ => None,
     }
 }
 

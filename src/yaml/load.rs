@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StrInput};
 
 use super::emit::go_sharp_v;
-use super::errors::{scan_error, tab_error};
+use super::errors::{flow_root_end, is_scanner_error, scan_error, tab_error};
 use super::scalar::resolve_scalar;
 
 /// A decoded YAML value before JSON conversion: keys may still be non-strings.
@@ -33,30 +33,20 @@ pub(crate) fn first_document(text: &str) -> Result<Node, String> {
     if let Some(e) = tab_error(text) {
         return Err(e);
     }
-    let mut p = Loader {
-        events: Parser::new_from_str(text),
-        anchors: HashMap::new(),
-        peeked: None,
-        text,
-        decode_err: None,
-    };
-    loop {
-        match p.next()? {
-            None => return Ok(Node::Null),
-            Some(Event::DocumentStart(..)) => break,
-            Some(_) => continue,
+    let mut p = Loader { events: Parser::new_from_str(text), anchors: HashMap::new(), peeked: None, text, decode_err: None, failure: None };
+    match p.load() {
+        Ok(n) => Ok(n),
+        Err(msg) => {
+            // libyaml ends the document at the token after a flow or quoted root,
+            // so a structural problem past it is never reported (`[a]]` is `[a]`).
+            if let (Some((false, idx)), Some(end)) = (p.failure, flow_root_end(text)) {
+                if idx >= end {
+                    let root: String = text.chars().take(end).collect();
+                    return first_document(&(root + "\n"));
+                }
+            }
+            Err(msg)
         }
-    }
-    let node = match p.next()? {
-        None | Some(Event::DocumentEnd) => return Ok(Node::Null),
-        Some(ev) => p.node(ev)?,
-    };
-    // libyaml ends the document at whatever token follows the root node, so
-    // a problem after it is never reported (`[a]]` is just `[a]`).
-    let _ = p.next();
-    match p.decode_err {
-        Some(e) => Err(e),
-        None => Ok(node),
     }
 }
 
@@ -67,11 +57,38 @@ struct Loader<'a> {
     text: &'a str,
     /// The first decode error, reported once the document parsed cleanly.
     decode_err: Option<String>,
+    /// The syntax error met, if any: whether libyaml's scanner would report it
+    /// (rather than its parser), and where (char index).
+    failure: Option<(bool, usize)>,
 }
 
 const MERGE_ERROR: &str = "yaml: map merge requires map or sequence of maps as the value";
 
 impl<'a> Loader<'a> {
+    fn load(&mut self) -> Result<Node, String> {
+        loop {
+            match self.next()? {
+                None => return Ok(Node::Null),
+                Some(Event::DocumentStart(..)) => break,
+                Some(_) => continue,
+            }
+        }
+        let node = match self.next()? {
+            None | Some(Event::DocumentEnd) => return Ok(Node::Null),
+            Some(ev) => self.node(ev)?,
+        };
+        // libyaml looks at one more token after the root: only a scanner error there counts.
+        if let Err(e) = self.next() {
+            if self.failure.is_some_and(|(scanner, _)| scanner) {
+                return Err(e);
+            }
+        }
+        match self.decode_err.take() {
+            Some(e) => Err(e),
+            None => Ok(node),
+        }
+    }
+
     fn next(&mut self) -> Result<Option<Event<'a>>, String> {
         if let Some(ev) = self.peeked.take() {
             return Ok(Some(ev));
@@ -79,7 +96,10 @@ impl<'a> Loader<'a> {
         loop {
             match self.events.next() {
                 None => return Ok(None),
-                Some(Err(e)) => return Err(scan_error(&e, self.text)),
+                Some(Err(e)) => {
+                    self.failure = Some((is_scanner_error(&e, self.text), e.marker().index()));
+                    return Err(scan_error(&e, self.text));
+                }
                 Some(Ok((ev, _span))) => {
                     #[allow(unreachable_patterns)]
                     match ev {

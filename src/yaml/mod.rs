@@ -26,6 +26,7 @@ mod stream;
 
 use serde_json::Value;
 
+#[allow(unused_imports)] // part of the API: the types split_documents returns
 pub use stream::{split_documents, Chunk, SeparatorError};
 
 /// Parse the first YAML document of `text` into a JSON value (`Null` for an empty stream),
@@ -48,13 +49,6 @@ pub fn yaml_to_json(text: &str) -> Result<String, String> {
 /// Go's `strconv.Quote` (what `%q` prints), for messages that quote names.
 pub fn go_quote(s: &str) -> String {
     emit::go_quote(s)
-}
-
-/// Go's `json.Marshal` encoding of one string (HTML-safe escaping).
-pub fn go_json_string(s: &str) -> String {
-    let mut out = String::new();
-    emit::json_string(s, &mut out);
-    out
 }
 
 #[cfg(test)]
@@ -157,4 +151,3 @@ mod tests {
         assert_eq!(emit::go_g("0e0"), "0");
     }
 }
-#[cfg(test)] mod kinds_probe;

@@ -157,7 +157,8 @@ impl<'a> Ctx<'a> {
             add_last_applied(&mut obj);
         }
         if self.dry_run != DryRun::Client {
-            obj = crate::commands::runtime().block_on(self.post(kind, &obj)).map_err(|e| match wrap {
+            let client = self.client()?;
+            obj = crate::commands::runtime().block_on(self.post(client, kind, &obj)).map_err(|e| match wrap {
                 Wrap::Raw => check_err(e),
                 Wrap::Prefix(p) => CliError::msg(format!("{p}{}", go_error(&e))),
             })?;
@@ -165,7 +166,7 @@ impl<'a> Ctx<'a> {
         self.print(kind, obj)
     }
 
-    async fn post(&self, kind: &Kind, obj: &Node) -> Result<Node, ClientError> {
+    async fn post(&self, client: &Client, kind: &Kind, obj: &Node) -> Result<Node, ClientError> {
         let path = ResourcePath {
             group: kind.group,
             version: kind.version,
@@ -184,7 +185,7 @@ impl<'a> Ctx<'a> {
         }
         let body = crate::printers::json::to_string_compact(obj).into_bytes();
         req = req.json_body("application/json", body);
-        let resp = self.client().map_err(|e| ClientError::Config(e.to_string()))?.send(&req).await?;
+        let resp = client.send(&req).await?;
         serde_json::from_slice(&resp.body).map_err(|e| ClientError::Decode(format!("error decoding response: {e}")))
     }
 

@@ -160,6 +160,7 @@ pub(crate) fn group_usage(path: &str, args: &[String]) -> CliError {
         return flags::usage(path, format!("unknown command {}", sources::quote(&args.join(" "))));
     }
     let mut cmd = crate::cli::Cli::command();
+    cmd.build();
     let mut sub = &mut cmd;
     for word in path.split(' ') {
         sub = sub.find_subcommand_mut(word).expect("known command path");

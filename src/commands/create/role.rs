@@ -82,72 +82,92 @@ pub fn parse_resources(resources: &[String]) -> Vec<ResourceArg> {
     out
 }
 
-/// Discovery, loaded only when a resource needs mapping.
+/// Discovery, loaded only when a resource needs mapping, and refreshed once
+/// when a name is unknown (a CRD created a moment ago), as kubectl's mapper is.
 pub struct Mapper<'c> {
     ctx: &'c Ctx<'c>,
     discovery: Option<Discovery>,
+    refreshed: bool,
 }
 
 impl<'c> Mapper<'c> {
     pub fn new(ctx: &'c Ctx<'c>) -> Self {
-        Mapper { ctx, discovery: None }
+        Mapper { ctx, discovery: None, refreshed: false }
     }
 
-    fn discovery(&mut self) -> Result<&Discovery, CliError> {
-        if self.discovery.is_none() {
-            let client = self.ctx.client()?;
-            let cache = DiscoveryCache::new(client, &self.ctx.settings.cache_dir);
-            let d = match crate::commands::runtime().block_on(cache.get()) {
-                Ok(d) => d,
-                Err(DiscoveryError::Client(e)) if e.is_transport() => {
-                    crate::discovery::report_group_list_error_times(&e, 2);
-                    return Err(e.into());
-                }
-                Err(e) => return Err(e.into()),
-            };
-            self.discovery = Some(d);
-        }
-        Ok(self.discovery.as_ref().unwrap())
+    fn load(&mut self, fresh: bool) -> Result<(), CliError> {
+        let client = self.ctx.client()?;
+        let cache = DiscoveryCache::new(client, &self.ctx.settings.cache_dir);
+        let rt = crate::commands::runtime();
+        let got = if fresh { rt.block_on(cache.refresh()) } else { rt.block_on(cache.get()) };
+        let d = match got {
+            Ok(d) => d,
+            Err(DiscoveryError::Client(e)) if e.is_transport() => {
+                crate::discovery::report_group_list_error_times(&e, 2);
+                return Err(e.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.discovery = Some(d);
+        Ok(())
     }
 
     /// The RESTMapper's `ResourceFor` behind kubectl's shortcut expander:
     /// `(group, plural)`, or kubectl's "doesn't have a resource type" text.
     pub fn resource_for(&mut self, res: &str, group: &str) -> Result<(String, String), CliError> {
-        let d = self.discovery()?;
-        let in_group = |r: &&ApiResource| group.is_empty() || r.group == group;
-        let all: Vec<&ApiResource> = d.preferred_resources().filter(in_group).collect();
-        let (mut target, mut target_group) = (res.to_string(), group.to_string());
-        if !all.iter().any(|r| r.name == res || r.singular == res) {
-            let shorts: Vec<&&ApiResource> = all.iter().filter(|r| r.short_names.iter().any(|s| s == res)).collect();
-            if let Some(first) = shorts.first() {
-                target = first.name.clone();
-                if !first.group.is_empty() {
-                    target_group = first.group.clone();
-                }
-                let mut warned: Vec<String> = Vec::new();
-                for o in &shorts[1..] {
-                    let q = o.qualified_name();
-                    if (o.group == first.group && o.name == first.name) || warned.contains(&q) {
-                        continue;
-                    }
-                    eprintln!("Warning: short name \"{res}\" could also match lower priority resource {q}");
-                    warned.push(q);
+        if self.discovery.is_none() {
+            self.load(false)?;
+        }
+        let mut found = lookup(self.discovery.as_ref().unwrap(), res, group);
+        if found.0.is_err() && !self.refreshed {
+            self.refreshed = true;
+            self.load(true)?;
+            found = lookup(self.discovery.as_ref().unwrap(), res, group);
+        }
+        for w in found.1 {
+            eprintln!("{w}");
+        }
+        found.0.map_err(CliError::Raw)
+    }
+}
+
+/// Expand a short name (warning about lower-priority matches), then find
+/// the resource by plural, singular or kind.
+fn lookup(d: &Discovery, res: &str, group: &str) -> (Result<(String, String), String>, Vec<String>) {
+    let in_group = |r: &&ApiResource| group.is_empty() || r.group == group;
+    let all: Vec<&ApiResource> = d.preferred_resources().filter(in_group).collect();
+    let (mut target, mut target_group) = (res.to_string(), group.to_string());
+    let mut warnings: Vec<String> = Vec::new();
+    if !all.iter().any(|r| r.name == res || r.singular == res) {
+        let shorts: Vec<&&ApiResource> = all.iter().filter(|r| r.short_names.iter().any(|s| s == res)).collect();
+        if let Some(first) = shorts.first() {
+            target = first.name.clone();
+            if !first.group.is_empty() {
+                target_group = first.group.clone();
+            }
+            for o in &shorts[1..] {
+                let w = format!("Warning: short name \"{res}\" could also match lower priority resource {}", o.qualified_name());
+                let same = o.group == first.group && o.name == first.name;
+                if !same && !warnings.contains(&w) {
+                    warnings.push(w);
                 }
             }
         }
-        let lower = target.to_lowercase();
-        d.preferred_resources()
-            .filter(|r| target_group.is_empty() || r.group == target_group)
-            .find(|r| r.name == lower || r.singular == lower || r.kind.to_lowercase() == lower)
-            .map(|r| (r.group.clone(), r.name.clone()))
-            .ok_or_else(|| {
-                CliError::Raw(if target_group.is_empty() {
-                    format!("the server doesn't have a resource type \"{lower}\"")
-                } else {
-                    format!("the server doesn't have a resource type \"{lower}\" in group \"{target_group}\"")
-                })
-            })
     }
+    let lower = target.to_lowercase();
+    let found = d
+        .preferred_resources()
+        .filter(|r| target_group.is_empty() || r.group == target_group)
+        .find(|r| r.name == lower || r.singular == lower || r.kind.to_lowercase() == lower)
+        .map(|r| (r.group.clone(), r.name.clone()))
+        .ok_or_else(|| {
+            if target_group.is_empty() {
+                format!("the server doesn't have a resource type \"{lower}\"")
+            } else {
+                format!("the server doesn't have a resource type \"{lower}\" in group \"{target_group}\"")
+            }
+        });
+    (found, warnings)
 }
 
 /// Verbs that only make sense on particular resources.

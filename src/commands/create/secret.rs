@@ -13,13 +13,13 @@ use crate::settings::Settings;
 pub const SECRET: Kind = Kind { kind: "Secret", group: "", version: "v1", resource: "secrets", namespaced: true };
 
 #[derive(Debug, clap::Args)]
-#[command(args_override_self = true)]
+#[command(args_override_self = true, disable_help_subcommand = true)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<SecretKind>,
     #[arg(hide = true)]
     pub args: Vec<String>,
-    #[command(flatten, next_help_heading = "Inherited")]
+    #[command(flatten, next_help_heading = "Options for the subcommand")]
     pub common: Common,
 }
 

@@ -11,13 +11,13 @@ use crate::settings::Settings;
 const SERVICE: Kind = Kind { kind: "Service", group: "", version: "v1", resource: "services", namespaced: true };
 
 #[derive(Debug, clap::Args)]
-#[command(args_override_self = true)]
+#[command(args_override_self = true, disable_help_subcommand = true)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<ServiceKind>,
     #[arg(hide = true)]
     pub args: Vec<String>,
-    #[command(flatten, next_help_heading = "Inherited")]
+    #[command(flatten, next_help_heading = "Options for the subcommand")]
     pub common: Common,
 }
 

@@ -27,9 +27,8 @@ fn pem_blocks(data: &[u8]) -> Vec<Block> {
         };
         let body: String = body_start[..end].lines().filter(|l| !l.contains(':')).collect::<Vec<_>>().join("");
         let body: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-        match base64::engine::general_purpose::STANDARD.decode(body.as_bytes()) {
-            Ok(der) => out.push(Block { kind, der }),
-            Err(_) => {}
+        if let Ok(der) = base64::engine::general_purpose::STANDARD.decode(body.as_bytes()) {
+            out.push(Block { kind, der });
         }
         rest = &body_start[end + end_marker.len()..];
     }
