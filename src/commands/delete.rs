@@ -107,15 +107,12 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if force && grace == 0 {
         eprintln!("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
-    if !args.filename.is_empty() {
-        return Err(CliError::msg("delete -f is not supported yet"));
-    }
-    if args.args.is_empty() {
+    if args.args.is_empty() && args.filename.is_empty() {
         return Err(CliError::msg(NO_RESOURCES));
     }
     let bulk = flag(args.all) || args.selector.is_some() || args.field_selector.is_some();
-    let selection = targets::parse(&args.args)?;
-    if let Selection::Types { names, .. } = &selection {
+    let selection = if args.filename.is_empty() { Some(targets::parse(&args.args)?) } else { None };
+    if let Some(Selection::Types { names, .. }) = &selection {
         if names.is_empty() && !bulk {
             return Err(CliError::msg("resource(s) were provided, but no name was specified"));
         }
@@ -127,11 +124,14 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let client = settings.client()?;
     let rt = crate::commands::runtime();
     rt.block_on(async {
-        let resolved = targets::resolve_on_server(&client, &settings.cache_dir, &selection).await?;
+        let (resolved, problems) = match &selection {
+            Some(sel) => (targets::resolve_on_server(&client, &settings.cache_dir, sel).await?, Vec::new()),
+            None => targets::from_manifests(&client, &settings.cache_dir, &args.filename, flag(args.recursive)).await?,
+        };
         let namespace = client.config().namespace.clone();
         let all_ns = flag(args.all_namespaces);
         let (victims, mut errors) = gather(&client, &resolved, &namespace, all_ns, &args).await?;
-        if victims.is_empty() && errors.is_empty() {
+        if victims.is_empty() && errors.is_empty() && problems.is_empty() {
             // Unlike get, delete says so on stdout.
             output::print("No resources found\n");
             return Ok(());
@@ -168,15 +168,26 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                 }
                 Err(e) if e.is_not_found() && ignore_not_found => {}
                 Err(e) if e.is_transport() => return Err(e.into()),
-                Err(e) => errors.push(e),
+                Err(e) => errors.push(from_file(e, t.source.as_deref())),
             }
         }
         if args.wait && dry_run.is_none() && !(force && grace == 0) {
             let limit = crate::settings::parse_go_duration(&args.timeout).filter(|d| !d.is_zero());
             wait_gone(&client, &resolved, &deleted, limit).await?;
         }
-        finish(errors)
+        finish(errors, problems)
     })
+}
+
+/// kubectl names the manifest in errors about objects it named.
+fn from_file(e: ClientError, source: Option<&str>) -> ClientError {
+    match (e, source) {
+        (ClientError::Api { mut status, http_code }, Some(src)) => {
+            status.message = format!("error when deleting {src:?}: {}", status.message);
+            ClientError::Api { status, http_code }
+        }
+        (e, _) => e,
+    }
 }
 
 /// `deployment.apps`, `configmap`: how kubectl names a kind in messages.
@@ -188,13 +199,18 @@ pub fn kind_word(kind: &str, group: &str) -> String {
     }
 }
 
-fn finish(mut errors: Vec<ClientError>) -> Result<(), CliError> {
-    let Some(last) = errors.pop() else { return Ok(()) };
-    output::flush_stdout();
-    for e in errors {
-        eprintln!("{e}");
+fn finish(errors: Vec<ClientError>, problems: Vec<String>) -> Result<(), CliError> {
+    let mut all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    all.extend(problems);
+    match all.len() {
+        0 => Ok(()),
+        1 if errors.len() == 1 => Err(errors.into_iter().next().unwrap().into()),
+        1 => Err(CliError::Message(all.remove(0))),
+        _ => {
+            output::flush_stdout();
+            Err(CliError::Raw(all.join("\n")))
+        }
     }
-    Err(last.into())
 }
 
 fn item_path(t: &Target, namespace: Option<&str>, name: Option<&str>) -> String {
@@ -209,7 +225,7 @@ async fn gather(client: &Client, resolved: &[Target], namespace: &str, all_ns: b
     for (i, t) in resolved.iter().enumerate() {
         if !t.names.is_empty() {
             for n in &t.names {
-                victims.push(Victim { target: i, namespace: Some(namespace.to_string()), name: n.clone() });
+                victims.push(Victim { target: i, namespace: Some(t.namespace.clone().unwrap_or_else(|| namespace.to_string())), name: n.clone() });
             }
             continue;
         }

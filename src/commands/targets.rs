@@ -41,6 +41,10 @@ pub fn parse(args: &[String]) -> Result<Selection, CliError> {
 pub struct Target {
     pub resource: ApiResource,
     pub names: Vec<String>,
+    /// Set for objects named by a manifest (`-f`): their own namespace.
+    pub namespace: Option<String>,
+    /// The manifest that named them, for kubectl's "error when …" messages.
+    pub source: Option<String>,
 }
 
 /// Resolve every type before any object is fetched, so an unknown type fails
@@ -72,7 +76,7 @@ pub fn resolve(sel: &Selection, d: &Discovery) -> Result<Vec<Target>, String> {
             for t in types {
                 for r in lookup(t)? {
                     if !out.iter().any(|o| o.resource == r) {
-                        out.push(Target { resource: r, names: names.clone() });
+                        out.push(Target { resource: r, names: names.clone(), namespace: None, source: None });
                     }
                 }
             }
@@ -84,7 +88,7 @@ pub fn resolve(sel: &Selection, d: &Discovery) -> Result<Vec<Target>, String> {
                 // Consecutive names of one type are fetched as one group, like kubectl.
                 match out.last_mut() {
                     Some(last) if last.resource == r => last.names.push(n.clone()),
-                    _ => out.push(Target { resource: r, names: vec![n.clone()] }),
+                    _ => out.push(Target { resource: r, names: vec![n.clone()], namespace: None, source: None }),
                 }
             }
         }
@@ -104,6 +108,34 @@ pub async fn resolve_on_server(client: &crate::client::Client, cache_dir: &std::
             resolve(sel, &fresh).map_err(|t| CliError::msg(format!("the server doesn't have a resource type \"{t}\"")))
         }
     }
+}
+
+/// Targets for the objects manifests name (`get -f`, `delete -f`): consecutive
+/// objects of one type, namespace and file are grouped, as kubectl prints them.
+/// Problems (unreadable or unmappable documents) come back as messages.
+pub async fn from_manifests(
+    client: &crate::client::Client,
+    cache_dir: &std::path::Path,
+    filenames: &[String],
+    recursive: bool,
+) -> Result<(Vec<Target>, Vec<String>), CliError> {
+    let items = crate::commands::manifests::read(filenames, recursive, false)?;
+    let cfg = client.config();
+    let resolved = crate::commands::manifests::resolve(client, cache_dir, items, &cfg.namespace, cfg.namespace_explicit).await?;
+    let mut targets: Vec<Target> = Vec::new();
+    let mut problems = Vec::new();
+    for r in resolved {
+        match r {
+            Ok(r) => match targets.last_mut() {
+                Some(last) if last.resource == r.resource && last.namespace == r.namespace && last.source.as_deref() == Some(r.doc.source.as_str()) => {
+                    last.names.push(r.name)
+                }
+                _ => targets.push(Target { resource: r.resource, names: vec![r.name], namespace: r.namespace, source: Some(r.doc.source) }),
+            },
+            Err(e) => problems.push(e.message().to_string()),
+        }
+    }
+    Ok((targets, problems))
 }
 
 #[cfg(test)]

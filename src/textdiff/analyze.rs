@@ -6,8 +6,8 @@
 //!   minus `horizon_lines` lines) and `find_and_hash_each_line` (equivalence
 //!   classes for the lines in between, the incomplete last line only ever
 //!   matching the other file's incomplete last line);
-//! - `analyze.c`: `discard_confusing_lines`, `shift_boundaries`,
-//!   `build_script`;
+//! - `analyze.c`: `discard_confusing_lines` (in `discard.rs`),
+//!   `shift_boundaries`, `build_script`;
 //! - gnulib `diffseq.h`: `diag`/`compareseq` (Myers' O(ND) middle-snake
 //!   search with the `too_expensive` cut-off; `-H`/`--minimal` are not
 //!   used by `diff -u -N`, so `heuristic` and `find_minimal` are off).
@@ -16,6 +16,8 @@
 //! sentinel slots at index -1.
 
 use std::collections::HashMap;
+
+use super::discard::discard_confusing_lines;
 
 /// `diff -u` context, and hence `horizon_lines` (diff.c raises
 /// `horizon_lines` to `context`).
@@ -46,9 +48,15 @@ impl<'a> Prepared<'a> {
             let mut v = Vec::with_capacity(text.len() + 1);
             v.extend_from_slice(text);
             v.push(b'\n');
-            Prepared { buf: std::borrow::Cow::Owned(v), missing_newline: true }
+            Prepared {
+                buf: std::borrow::Cow::Owned(v),
+                missing_newline: true,
+            }
         } else {
-            Prepared { buf: std::borrow::Cow::Borrowed(text), missing_newline: false }
+            Prepared {
+                buf: std::borrow::Cow::Borrowed(text),
+                missing_newline: false,
+            }
         }
     }
 
@@ -83,7 +91,11 @@ fn find_identical_ends(f0: &Prepared, f1: &Prepared) -> (usize, usize, usize) {
 
     // Identical prefix: the sentinel stops the scan at min(n0, n1).
     let min = n0.min(n1);
-    let mut p = b0[..min].iter().zip(&b1[..min]).position(|(a, b)| a != b).unwrap_or(min);
+    let mut p = b0[..min]
+        .iter()
+        .zip(&b1[..min])
+        .position(|(a, b)| a != b)
+        .unwrap_or(min);
 
     // Don't mistakenly count a missing newline as part of the prefix.
     let past0 = n0 - usize::from(f0.missing_newline) < p;
@@ -95,11 +107,13 @@ fn find_identical_ends(f0: &Prepared, f1: &Prepared) -> (usize, usize, usize) {
     // Skip back to the last line beginning in the prefix, then discard up to
     // HORIZON_LINES lines from it.
     let mut i = HORIZON_LINES;
-    while p != 0 && (b0[p - 1] != b'\n' || {
-        let keep = i != 0;
-        i -= 1;
-        keep
-    }) {
+    while p != 0
+        && (b0[p - 1] != b'\n' || {
+            let keep = i != 0;
+            i -= 1;
+            keep
+        })
+    {
         p -= 1;
     }
     let prefix_end = p;
@@ -109,7 +123,7 @@ fn find_identical_ends(f0: &Prepared, f1: &Prepared) -> (usize, usize, usize) {
     let mut p1 = n1;
     if f0.missing_newline == f1.missing_newline {
         let end0 = p0;
-        let mut beg0 = prefix_end + if n0 < n1 { 0 } else { n0 - n1 };
+        let mut beg0 = prefix_end + n0.saturating_sub(n1);
         while p0 != beg0 {
             p0 -= 1;
             p1 -= 1;
@@ -162,7 +176,10 @@ pub(crate) fn analyze(f0: &Prepared, f1: &Prepared) -> Analysis {
         let buf: &[u8] = &prep.buf;
         let mut p = prefix_end;
         while p < sb {
-            let nl = p + buf[p..].iter().position(|&b| b == b'\n').expect("buffer ends in newline");
+            let nl = p + buf[p..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .expect("buffer ends in newline");
             let incomplete = nl + 1 == buf.len() && prep.missing_newline;
             let key = (incomplete, &buf[p..nl]);
             let class = *classes.entry(key).or_insert_with(|| {
@@ -217,181 +234,6 @@ pub(crate) fn analyze(f0: &Prepared, f1: &Prepared) -> Analysis {
         c.line1 += prefix_lines;
     }
     Analysis { script }
-}
-
-/// analyze.c `discard_confusing_lines` (diffutils 3.8 thresholds). Returns
-/// the undiscarded equivalence classes and their real line indexes.
-fn discard_confusing_lines(
-    equivs: &[Vec<isize>; 2],
-    equiv_max: isize,
-    changed: &mut [Vec<bool>; 2],
-) -> ([Vec<isize>; 2], [Vec<isize>; 2]) {
-    let mut equiv_count = [vec![0isize; equiv_max as usize], vec![0isize; equiv_max as usize]];
-    for f in 0..2 {
-        for &e in &equivs[f] {
-            equiv_count[f][e as usize] += 1;
-        }
-    }
-
-    let mut discarded = [vec![0u8; equivs[0].len()], vec![0u8; equivs[1].len()]];
-
-    // Mark to be discarded each line that matches no line of the other file;
-    // a line matching many lines is provisionally discardable.
-    for f in 0..2 {
-        let end = equivs[f].len();
-        let counts = &equiv_count[1 - f];
-        let mut many: usize = 5;
-        let mut tem = end / 64;
-        loop {
-            tem >>= 2;
-            if tem == 0 {
-                break;
-            }
-            many *= 2;
-        }
-        for i in 0..end {
-            let e = equivs[f][i];
-            if e == 0 {
-                continue;
-            }
-            let nmatch = counts[e as usize];
-            if nmatch == 0 {
-                discarded[f][i] = 1;
-            } else if nmatch as usize > many {
-                discarded[f][i] = 2;
-            }
-        }
-    }
-
-    // Don't really discard the provisional lines except when they occur in
-    // a run of discardables, with nonprovisionals at the beginning and end.
-    for discards in discarded.iter_mut() {
-        let end = discards.len() as isize;
-        let d = |k: isize| k as usize;
-        let mut i: isize = 0;
-        while i < end {
-            if discards[d(i)] == 2 {
-                discards[d(i)] = 0;
-            } else if discards[d(i)] != 0 {
-                let mut provisional: isize = 0;
-                let mut j = i;
-                while j < end {
-                    if discards[d(j)] == 0 {
-                        break;
-                    }
-                    if discards[d(j)] == 2 {
-                        provisional += 1;
-                    }
-                    j += 1;
-                }
-                while j > i && discards[d(j - 1)] == 2 {
-                    j -= 1;
-                    discards[d(j)] = 0;
-                    provisional -= 1;
-                }
-                let length = j - i;
-
-                if provisional * 4 > length {
-                    while j > i {
-                        j -= 1;
-                        if discards[d(j)] == 2 {
-                            discards[d(j)] = 0;
-                        }
-                    }
-                } else {
-                    let mut minimum: isize = 1;
-                    let mut tem = length >> 2;
-                    loop {
-                        tem >>= 2;
-                        if tem <= 0 {
-                            break;
-                        }
-                        minimum <<= 1;
-                    }
-                    minimum += 1;
-
-                    // Cancel any subrun of MINIMUM or more provisionals.
-                    let mut consec: isize = 0;
-                    j = 0;
-                    while j < length {
-                        if discards[d(i + j)] != 2 {
-                            consec = 0;
-                        } else {
-                            consec += 1;
-                            if minimum == consec {
-                                j -= consec;
-                            } else if minimum < consec {
-                                discards[d(i + j)] = 0;
-                            }
-                        }
-                        j += 1;
-                    }
-
-                    // Scan from the beginning of the run until 3 or more
-                    // nonprovisionals in a row, or the first nonprovisional
-                    // at least 8 lines in; cancel provisionals until then.
-                    consec = 0;
-                    j = 0;
-                    while j < length {
-                        if j >= 8 && discards[d(i + j)] == 1 {
-                            break;
-                        }
-                        if discards[d(i + j)] == 2 {
-                            consec = 0;
-                            discards[d(i + j)] = 0;
-                        } else if discards[d(i + j)] == 0 {
-                            consec = 0;
-                        } else {
-                            consec += 1;
-                        }
-                        if consec == 3 {
-                            break;
-                        }
-                        j += 1;
-                    }
-
-                    i += length - 1;
-
-                    // Same thing, from the end.
-                    consec = 0;
-                    j = 0;
-                    while j < length {
-                        if j >= 8 && discards[d(i - j)] == 1 {
-                            break;
-                        }
-                        if discards[d(i - j)] == 2 {
-                            consec = 0;
-                            discards[d(i - j)] = 0;
-                        } else if discards[d(i - j)] == 0 {
-                            consec = 0;
-                        } else {
-                            consec += 1;
-                        }
-                        if consec == 3 {
-                            break;
-                        }
-                        j += 1;
-                    }
-                }
-            }
-            i += 1;
-        }
-    }
-
-    // Actually discard the lines.
-    let mut undiscarded = [Vec::new(), Vec::new()];
-    let mut realindexes = [Vec::new(), Vec::new()];
-    for f in 0..2 {
-        for (i, &e) in equivs[f].iter().enumerate() {
-            if discarded[f][i] == 0 {
-                undiscarded[f].push(e);
-                realindexes[f].push(i as isize);
-            } else {
-                changed[f][i + 1] = true;
-            }
-        }
-    }
-    (undiscarded, realindexes)
 }
 
 /// diffseq.h `struct context`.
@@ -449,7 +291,14 @@ impl Ctxt<'_> {
 
     /// Find the midpoint of the shortest edit script for a portion of the
     /// vectors (diffseq.h `diag`, heuristic off).
-    fn diag(&mut self, xoff: isize, xlim: isize, yoff: isize, ylim: isize, find_minimal: bool) -> Partition {
+    fn diag(
+        &mut self,
+        xoff: isize,
+        xlim: isize,
+        yoff: isize,
+        ylim: isize,
+        find_minimal: bool,
+    ) -> Partition {
         let dmin = xoff - ylim;
         let dmax = xlim - yoff;
         let fmid = xoff - yoff;
@@ -491,7 +340,12 @@ impl Ctxt<'_> {
                 }
                 self.set_fd(d, x);
                 if odd && bmin <= d && d <= bmax && self.bd(d) <= x {
-                    return Partition { xmid: x, ymid: y, lo_minimal: true, hi_minimal: true };
+                    return Partition {
+                        xmid: x,
+                        ymid: y,
+                        lo_minimal: true,
+                        hi_minimal: true,
+                    };
                 }
                 d -= 2;
             }
@@ -522,7 +376,12 @@ impl Ctxt<'_> {
                 }
                 self.set_bd(d, x);
                 if !odd && fmin <= d && d <= fmax && x <= self.fd(d) {
-                    return Partition { xmid: x, ymid: y, lo_minimal: true, hi_minimal: true };
+                    return Partition {
+                        xmid: x,
+                        ymid: y,
+                        lo_minimal: true,
+                        hi_minimal: true,
+                    };
                 }
                 d -= 2;
             }
@@ -562,9 +421,19 @@ impl Ctxt<'_> {
                     d -= 2;
                 }
                 return if (xlim + ylim) - bxybest < fxybest - (xoff + yoff) {
-                    Partition { xmid: fxbest, ymid: fxybest - fxbest, lo_minimal: true, hi_minimal: false }
+                    Partition {
+                        xmid: fxbest,
+                        ymid: fxybest - fxbest,
+                        lo_minimal: true,
+                        hi_minimal: false,
+                    }
                 } else {
-                    Partition { xmid: bxbest, ymid: bxybest - bxbest, lo_minimal: false, hi_minimal: true }
+                    Partition {
+                        xmid: bxbest,
+                        ymid: bxybest - bxbest,
+                        lo_minimal: false,
+                        hi_minimal: true,
+                    }
                 };
             }
             c += 1;
@@ -573,7 +442,14 @@ impl Ctxt<'_> {
 
     /// diffseq.h `compareseq`: recurse into the smaller half, iterate on the
     /// other (the order does not affect the result).
-    fn compareseq(&mut self, mut xoff: isize, mut xlim: isize, mut yoff: isize, mut ylim: isize, mut find_minimal: bool) {
+    fn compareseq(
+        &mut self,
+        mut xoff: isize,
+        mut xlim: isize,
+        mut yoff: isize,
+        mut ylim: isize,
+        mut find_minimal: bool,
+    ) {
         loop {
             while xoff < xlim && yoff < ylim && self.eq(xoff, yoff) {
                 xoff += 1;
@@ -741,7 +617,12 @@ fn build_script(changed: &[Vec<bool>; 2], n0: isize, n1: isize) -> Vec<Change> {
             while c1(i1 - 1) {
                 i1 -= 1;
             }
-            script.push(Change { line0: i0, line1: i1, deleted: line0 - i0, inserted: line1 - i1 });
+            script.push(Change {
+                line0: i0,
+                line1: i1,
+                deleted: line0 - i0,
+                inserted: line1 - i1,
+            });
         }
         i0 -= 1;
         i1 -= 1;

@@ -24,6 +24,7 @@
 #![allow(dead_code)]
 
 mod analyze;
+mod discard;
 mod unified;
 
 #[cfg(test)]
@@ -117,7 +118,12 @@ struct Side<'a> {
 }
 
 fn side_of<'a>(f: &FileSide<'a>) -> Side<'a> {
-    Side { name: f.path.as_bytes(), text: f.text.map(str::as_bytes), mtime: split_time(f.mtime), blksize: DEFAULT_BLKSIZE }
+    Side {
+        name: f.path.as_bytes(),
+        text: f.text.map(str::as_bytes),
+        mtime: split_time(f.mtime),
+        blksize: DEFAULT_BLKSIZE,
+    }
 }
 
 fn split_time(t: SystemTime) -> (i64, u32) {
@@ -143,7 +149,8 @@ fn diff_pair(out: &mut Vec<u8>, s0: &Side, s1: &Side) -> bool {
     let t1 = s1.text.unwrap_or(b"");
 
     // io.c sip/binary_file_p: a NUL in the first block means binary.
-    let binary = |s: &Side, t: &[u8]| s.text.is_some() && t[..t.len().min(s.blksize.max(1))].contains(&0);
+    let binary =
+        |s: &Side, t: &[u8]| s.text.is_some() && t[..t.len().min(s.blksize.max(1))].contains(&0);
     if binary(s0, t0) || binary(s1, t1) {
         if t0 == t1 {
             return false;
@@ -173,7 +180,11 @@ fn diff_pair(out: &mut Vec<u8>, s0: &Side, s1: &Side) -> bool {
     out.extend_from_slice(&n1);
     out.push(b'\n');
     for (mark, name, side) in [(&b"---"[..], &n0, s0), (&b"+++"[..], &n1, s1)] {
-        let (secs, nsec) = if side.text.is_some() { side.mtime } else { (0, 0) };
+        let (secs, nsec) = if side.text.is_some() {
+            side.mtime
+        } else {
+            (0, 0)
+        };
         out.extend_from_slice(mark);
         out.push(b' ');
         out.extend_from_slice(name);
@@ -203,13 +214,11 @@ fn read_names(dir: &Path) -> io::Result<Vec<Vec<u8>>> {
 /// gnulib `file_name_concat(dir, name)`.
 fn file_name_concat(dir: &[u8], name: &[u8]) -> Vec<u8> {
     // last_component: skip leading slashes, then the last slash-separated part.
-    let mut base = 0;
-    while base < dir.len() && dir[base] == b'/' {
-        base += 1;
-    }
+    let lead = dir.iter().take_while(|&&c| c == b'/').count();
+    let mut base = lead;
     let mut saw_slash = false;
-    for p in base..dir.len() {
-        if dir[p] == b'/' {
+    for (p, &c) in dir.iter().enumerate().skip(lead) {
+        if c == b'/' {
             saw_slash = true;
         } else if saw_slash {
             base = p;
@@ -262,9 +271,18 @@ fn file_type(md: &std::fs::Metadata) -> &'static str {
 }
 
 /// diff.c `compare_files` for one directory entry (no `-r`, with `-N`).
-fn compare_entry(out: &mut Vec<u8>, d0: &[u8], d1: &[u8], name0: Option<&[u8]>, name1: Option<&[u8]>) -> io::Result<bool> {
+fn compare_entry(
+    out: &mut Vec<u8>,
+    d0: &[u8],
+    d1: &[u8],
+    name0: Option<&[u8]>,
+    name1: Option<&[u8]>,
+) -> io::Result<bool> {
     let name = name0.or(name1).expect("one side has the entry");
-    let paths = [file_name_concat(d0, name0.unwrap_or(name)), file_name_concat(d1, name1.unwrap_or(name))];
+    let paths = [
+        file_name_concat(d0, name0.unwrap_or(name)),
+        file_name_concat(d1, name1.unwrap_or(name)),
+    ];
     let mut md: [Option<std::fs::Metadata>; 2] = [None, None];
     for (f, present) in [name0.is_some(), name1.is_some()].into_iter().enumerate() {
         if present {
@@ -286,7 +304,11 @@ fn compare_entry(out: &mut Vec<u8>, d0: &[u8], d1: &[u8], name0: Option<&[u8]>, 
         m.as_ref().or(other.as_ref()).is_some_and(|x| x.is_file())
     };
     let (dir0, dir1) = (is_dir(&md[0], &md[1]), is_dir(&md[1], &md[0]));
-    let lossy = |b: &[u8]| OsString::from_vec(b.to_vec()).to_string_lossy().into_owned();
+    let lossy = |b: &[u8]| {
+        OsString::from_vec(b.to_vec())
+            .to_string_lossy()
+            .into_owned()
+    };
 
     if md[0].is_none() && md[1].is_none() {
         return Ok(false);
@@ -295,7 +317,12 @@ fn compare_entry(out: &mut Vec<u8>, d0: &[u8], d1: &[u8], name0: Option<&[u8]>, 
     // present on one side only is also reported as a common subdirectory.
     if dir0 && dir1 {
         out.extend_from_slice(
-            format!("Common subdirectories: {} and {}\n", lossy(&paths[0]), lossy(&paths[1])).as_bytes(),
+            format!(
+                "Common subdirectories: {} and {}\n",
+                lossy(&paths[0]),
+                lossy(&paths[1])
+            )
+            .as_bytes(),
         );
         return Ok(false);
     }
@@ -328,13 +355,27 @@ fn compare_entry(out: &mut Vec<u8>, d0: &[u8], d1: &[u8], name0: Option<&[u8]>, 
             blk[f] = m.blksize() as usize;
         }
     }
-    let s0 = Side { name: &paths[0], text: texts[0].as_deref(), mtime: mtimes[0], blksize: blk[0] };
-    let s1 = Side { name: &paths[1], text: texts[1].as_deref(), mtime: mtimes[1], blksize: blk[1] };
+    let s0 = Side {
+        name: &paths[0],
+        text: texts[0].as_deref(),
+        mtime: mtimes[0],
+        blksize: blk[0],
+    };
+    let s1 = Side {
+        name: &paths[1],
+        text: texts[1].as_deref(),
+        mtime: mtimes[1],
+        blksize: blk[1],
+    };
     Ok(diff_pair(out, &s0, &s1))
 }
 
 extern "C" {
-    fn strcoll_l(a: *const libc::c_char, b: *const libc::c_char, loc: libc::locale_t) -> libc::c_int;
+    fn strcoll_l(
+        a: *const libc::c_char,
+        b: *const libc::c_char,
+        loc: libc::locale_t,
+    ) -> libc::c_int;
 }
 
 /// dir.c `compare_names`: `strcoll` in the environment's locale (diff calls

@@ -3,6 +3,8 @@
 //! seeded random line edits. When /usr/bin/diff is missing, the corpus is
 //! still checked against the blessed expected.diff files
 //! (`TEXTDIFF_BLESS=1 cargo test --bin kctl textdiff` rewrites them).
+//! The random test runs 50 batches of 200 cases from two fixed seeds;
+//! `TEXTDIFF_RANDOM_BATCHES=N` and `TEXTDIFF_RANDOM_SEED=S` widen it.
 
 use super::*;
 use std::fs;
@@ -21,16 +23,32 @@ fn corpus_root() -> PathBuf {
 
 /// `diff -u -N live merged`: (stdout, exit status).
 fn run_gnu(live: &Path, merged: &Path) -> (Vec<u8>, i32) {
-    let out = Command::new(GNU_DIFF).arg("-u").arg("-N").arg(live).arg(merged).output().expect("run diff");
-    assert!(out.status.code() != Some(2), "diff failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(GNU_DIFF)
+        .arg("-u")
+        .arg("-N")
+        .arg(live)
+        .arg(merged)
+        .output()
+        .expect("run diff");
+    assert!(
+        out.status.code() != Some(2),
+        "diff failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.stdout, out.status.code().unwrap_or(-1))
 }
 
 fn set_mtime(path: &Path, secs: i64, nsec: i64) {
     let c = CString::new(path.as_os_str().as_bytes()).unwrap();
     let ts = [
-        libc::timespec { tv_sec: secs as libc::time_t, tv_nsec: nsec as _ },
-        libc::timespec { tv_sec: secs as libc::time_t, tv_nsec: nsec as _ },
+        libc::timespec {
+            tv_sec: secs as libc::time_t,
+            tv_nsec: nsec as _,
+        },
+        libc::timespec {
+            tv_sec: secs as libc::time_t,
+            tv_nsec: nsec as _,
+        },
     ];
     // SAFETY: valid NUL-terminated path and a two-element timespec array.
     let rc = unsafe { libc::utimensat(libc::AT_FDCWD, c.as_ptr(), ts.as_ptr(), 0) };
@@ -51,7 +69,11 @@ fn copy_side(src: &Path, dst: &Path, stamp: &mut i64) {
         } else {
             fs::copy(e.path(), &to).unwrap();
             *stamp += 1;
-            set_mtime(&to, 1_714_557_600 + *stamp * 3_677, (*stamp * 123_456_789) % 1_000_000_000);
+            set_mtime(
+                &to,
+                1_714_557_600 + *stamp * 3_677,
+                (*stamp * 123_456_789) % 1_000_000_000,
+            );
         }
     }
 }
@@ -59,7 +81,10 @@ fn copy_side(src: &Path, dst: &Path, stamp: &mut i64) {
 /// Replace the temp dir and the label timestamps so outputs can be stored.
 fn normalise(out: &[u8], root: &Path) -> String {
     let s = String::from_utf8_lossy(out).replace(&format!("{}/", root.display()), "");
-    let re = regex::Regex::new(r"(?m)^((?:---|\+\+\+) .*)\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} [+-]\d{4}$").unwrap();
+    let re = regex::Regex::new(
+        r"(?m)^((?:---|\+\+\+) .*)\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} [+-]\d{4}$",
+    )
+    .unwrap();
     re.replace_all(&s, "$1\tTIME").into_owned()
 }
 
@@ -79,14 +104,21 @@ fn textdiff_corpus_matches_gnu_diff() {
     let bless = std::env::var_os("TEXTDIFF_BLESS").is_some();
     let gnu = gnu_available();
     let cases = corpus_cases();
-    assert!(cases.len() >= 40, "corpus missing: run scripts/gen-textdiff-corpus.py");
+    assert!(
+        cases.len() >= 40,
+        "corpus missing: run scripts/gen-textdiff-corpus.py"
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let tmp = tempfile::tempdir().unwrap();
         let (live, merged) = (tmp.path().join("LIVE-1234"), tmp.path().join("MERGED-5678"));
         let mut stamp = 0;
         copy_side(&corpus_root().join(case).join("LIVE"), &live, &mut stamp);
-        copy_side(&corpus_root().join(case).join("MERGED"), &merged, &mut stamp);
+        copy_side(
+            &corpus_root().join(case).join("MERGED"),
+            &merged,
+            &mut stamp,
+        );
 
         let (ours, differ) = diff_dirs_bytes(&live, &merged).unwrap();
         let expected_path = corpus_root().join(case).join("expected.diff");
@@ -115,11 +147,24 @@ fn textdiff_corpus_matches_gnu_diff() {
         // unified_pair over the same files, concatenated, gives the same bytes
         // for cases without subdirectories, binaries or odd names.
         if !["subdirs", "binary", "name_escaping"].contains(&case.as_str()) {
-            assert_eq!(String::from_utf8_lossy(&ours), pairs_via_api(&live, &merged), "{case}: unified_pair");
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                pairs_via_api(&live, &merged),
+                "{case}: unified_pair"
+            );
         }
     }
-    assert!(failures.is_empty(), "{} of {} corpus cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
-    eprintln!("textdiff corpus: {} cases identical to GNU diff (gnu run: {gnu})", cases.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} corpus cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    eprintln!(
+        "textdiff corpus: {} cases identical to GNU diff (gnu run: {gnu})",
+        cases.len()
+    );
 }
 
 /// The directory comparison rebuilt from `unified_pair` calls.
@@ -139,14 +184,24 @@ fn pairs_via_api(live: &Path, merged: &Path) -> String {
         let read = |d: &Path| {
             let p = d.join(&n);
             let text = fs::read_to_string(&p).ok();
-            let mtime = fs::metadata(&p).and_then(|m| m.modified()).unwrap_or(UNIX_EPOCH);
+            let mtime = fs::metadata(&p)
+                .and_then(|m| m.modified())
+                .unwrap_or(UNIX_EPOCH);
             (p.to_str().unwrap().to_string(), text, mtime)
         };
         let (p0, t0, m0) = read(live);
         let (p1, t1, m1) = read(merged);
         out += &unified_pair(
-            &FileSide { path: &p0, text: t0.as_deref(), mtime: m0 },
-            &FileSide { path: &p1, text: t1.as_deref(), mtime: m1 },
+            &FileSide {
+                path: &p0,
+                text: t0.as_deref(),
+                mtime: m0,
+            },
+            &FileSide {
+                path: &p1,
+                text: t1.as_deref(),
+                mtime: m1,
+            },
         );
     }
     out
@@ -156,18 +211,42 @@ fn pairs_via_api(live: &Path, merged: &Path) -> String {
 fn textdiff_pair_api_basics() {
     let t = UNIX_EPOCH + std::time::Duration::new(1_700_000_000, 5);
     let same = unified_pair(
-        &FileSide { path: "L/x", text: Some("a\n"), mtime: t },
-        &FileSide { path: "M/x", text: Some("a\n"), mtime: t },
+        &FileSide {
+            path: "L/x",
+            text: Some("a\n"),
+            mtime: t,
+        },
+        &FileSide {
+            path: "M/x",
+            text: Some("a\n"),
+            mtime: t,
+        },
     );
     assert_eq!(same, "");
     let absent = unified_pair(
-        &FileSide { path: "L/x", text: None, mtime: t },
-        &FileSide { path: "M/x", text: Some(""), mtime: t },
+        &FileSide {
+            path: "L/x",
+            text: None,
+            mtime: t,
+        },
+        &FileSide {
+            path: "M/x",
+            text: Some(""),
+            mtime: t,
+        },
     );
     assert_eq!(absent, "");
     let created = unified_pair(
-        &FileSide { path: "L/x", text: None, mtime: t },
-        &FileSide { path: "M/x", text: Some("a\nb"), mtime: t },
+        &FileSide {
+            path: "L/x",
+            text: None,
+            mtime: t,
+        },
+        &FileSide {
+            path: "M/x",
+            text: Some("a\nb"),
+            mtime: t,
+        },
     );
     let stamp = unified::format_mtime(1_700_000_000, 5);
     let epoch = unified::format_mtime(0, 0);
@@ -230,7 +309,50 @@ fn random_line(rng: &mut Rng, alphabet: usize) -> String {
     }
 }
 
+/// Lines unique to one side (always discarded) mixed with lines frequent
+/// in both (provisionally discardable): exercises discard_confusing_lines.
+fn discard_stress_pair(rng: &mut Rng) -> (Vec<String>, Vec<String>) {
+    let len = if rng.chance(80) {
+        10 + rng.below(300)
+    } else {
+        1000 + rng.below(3000)
+    };
+    let freq = 1 + rng.below(3);
+    let shared = 1 + rng.below(40);
+    let pf = 5 + rng.below(40);
+    let pu = (10 + rng.below(90)).min(100 - pf);
+    let line = |rng: &mut Rng, side: &str| {
+        let r = rng.below(100);
+        if r < pf {
+            format!("- name: f{}", rng.below(freq))
+        } else if r < pf + pu {
+            format!("{side}-only-{}", rng.next() % 1_000_000)
+        } else {
+            format!("s{}", rng.below(shared))
+        }
+    };
+    let old: Vec<String> = (0..len).map(|_| line(rng, "old")).collect();
+    let keep = 30 + rng.below(70);
+    let mut new = Vec::new();
+    for l in &old {
+        if rng.chance(keep) {
+            new.push(l.clone());
+        } else if rng.chance(50) {
+            new.push(line(rng, "new"));
+        }
+        if rng.chance(10) {
+            new.push(line(rng, "new"));
+        }
+    }
+    (old, new)
+}
+
 fn random_pair(rng: &mut Rng) -> (Option<String>, Option<String>) {
+    if rng.chance(30) {
+        let (old, new) = discard_stress_pair(rng);
+        let join = |v: &[String]| v.iter().map(|l| format!("{l}\n")).collect::<String>();
+        return (Some(join(&old)), Some(join(&new)));
+    }
     let len = match rng.below(20) {
         0 => 0,
         1..=13 => rng.below(30),
@@ -320,7 +442,11 @@ fn random_batches(seed: u64, batches: usize, per_batch: usize) -> (usize, Vec<St
                 if let Some(t) = text {
                     let p = dir.join(&name);
                     fs::write(&p, t).unwrap();
-                    set_mtime(&p, 1_600_000_000 + rng.below(400_000_000) as i64, rng.below(1_000_000_000) as i64);
+                    set_mtime(
+                        &p,
+                        1_600_000_000 + rng.below(400_000_000) as i64,
+                        rng.below(1_000_000_000) as i64,
+                    );
                 }
             }
             cases.push((name, a, b));
@@ -335,7 +461,11 @@ fn random_batches(seed: u64, batches: usize, per_batch: usize) -> (usize, Vec<St
         let (po, pt) = (pieces(&ours), pieces(&theirs));
         let mut bad = 0;
         for (name, a, b) in &cases {
-            let find = |v: &[String]| v.iter().find(|p| p.starts_with("diff -u -N ") && p.contains(&format!("/{name}\t"))).cloned();
+            let find = |v: &[String]| {
+                v.iter()
+                    .find(|p| p.starts_with("diff -u -N ") && p.contains(&format!("/{name}\t")))
+                    .cloned()
+            };
             if find(&po) != find(&pt) {
                 bad += 1;
                 if failures.len() < 5 {
@@ -368,7 +498,14 @@ fn textdiff_random_edits_match_gnu_diff() {
     };
     let mut total_pass = 0;
     let mut failures = Vec::new();
-    for seed in [0x9E37_79B9_7F4A_7C15u64, 0xD1B5_4A32_D192_ED03] {
+    let seeds = match std::env::var("TEXTDIFF_RANDOM_SEED") {
+        Ok(v) => [
+            v.parse::<u64>().unwrap(),
+            v.parse::<u64>().unwrap().wrapping_mul(31).wrapping_add(7),
+        ],
+        Err(_) => [0x9E37_79B9_7F4A_7C15u64, 0xD1B5_4A32_D192_ED03],
+    };
+    for seed in seeds {
         let (p, f) = random_batches(seed, batches / 2, per);
         total_pass += p;
         failures.extend(f);
@@ -391,7 +528,9 @@ fn textdiff_too_expensive_matches_gnu_diff() {
     fs::create_dir_all(&merged).unwrap();
     for (name, n, alphabet) in [("a", 12_000, 10), ("b", 9_000, 4)] {
         for dir in [&live, &merged] {
-            let text: String = (0..n).map(|_| format!("l{}\n", rng.below(alphabet))).collect();
+            let text: String = (0..n)
+                .map(|_| format!("l{}\n", rng.below(alphabet)))
+                .collect();
             fs::write(dir.join(name), text).unwrap();
         }
     }

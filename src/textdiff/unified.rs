@@ -23,8 +23,10 @@ pub(crate) fn c_escape(name: &[u8]) -> Vec<u8> {
         }
     }
     // `c < 32` on a signed char: control bytes and bytes >= 0x80.
-    let octal = |c: u8| c < 32 || c >= 0x80;
-    let needs = name.iter().any(|&c| c == b' ' || escape_char(c).is_some() || octal(c));
+    let octal = |c: u8| !(32..0x80).contains(&c);
+    let needs = name
+        .iter()
+        .any(|&c| c == b' ' || escape_char(c).is_some() || octal(c));
     if !needs {
         return name.to_vec();
     }
@@ -111,7 +113,12 @@ fn number_range(out: &mut Vec<u8>, a: isize, b: isize) {
 
 /// Print the hunks of `script` (context.c `print_script` with `find_hunk`
 /// and `pr_unidiff_hunk`). Line numbers in `script` are absolute.
-pub(crate) fn print_hunks(out: &mut Vec<u8>, lines0: &[&[u8]], lines1: &[&[u8]], script: &[Change]) {
+pub(crate) fn print_hunks(
+    out: &mut Vec<u8>,
+    lines0: &[&[u8]],
+    lines1: &[&[u8]],
+    script: &[Change],
+) {
     let mut k = 0;
     while k < script.len() {
         // find_hunk: extend while fewer than 2*CONTEXT+1 unchanged lines
@@ -136,8 +143,16 @@ pub(crate) fn print_hunks(out: &mut Vec<u8>, lines0: &[&[u8]], lines1: &[&[u8]],
         let (valid0, valid1) = (lines0.len() as isize, lines1.len() as isize);
         first0 = (first0 - CONTEXT).max(0);
         first1 = (first1 - CONTEXT).max(0);
-        last0 = if last0 < valid0 - CONTEXT { last0 + CONTEXT } else { valid0 - 1 };
-        last1 = if last1 < valid1 - CONTEXT { last1 + CONTEXT } else { valid1 - 1 };
+        last0 = if last0 < valid0 - CONTEXT {
+            last0 + CONTEXT
+        } else {
+            valid0 - 1
+        };
+        last1 = if last1 < valid1 - CONTEXT {
+            last1 + CONTEXT
+        } else {
+            valid1 - 1
+        };
 
         out.extend_from_slice(b"@@ -");
         number_range(out, first0, last0);

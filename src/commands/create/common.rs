@@ -84,12 +84,12 @@ pub struct Ctx<'a> {
     /// `-n` given: the namespace goes into the object itself.
     pub enforce_namespace: bool,
     pub dry_run: DryRun,
-    save_config: bool,
-    show_managed_fields: bool,
-    allow_missing: bool,
-    field_manager: String,
-    validation: &'static str,
-    format: Option<OutputFormat>,
+    pub(super) save_config: bool,
+    pub(super) show_managed_fields: bool,
+    pub(super) allow_missing: bool,
+    pub(super) field_manager: String,
+    pub(super) validation: &'static str,
+    pub(super) format: Option<OutputFormat>,
     client: std::cell::OnceCell<Client>,
 }
 

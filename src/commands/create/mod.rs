@@ -4,6 +4,7 @@
 
 mod clusterrole;
 mod common;
+mod from_file;
 mod configmap;
 mod cronjob;
 mod deployment;
@@ -144,12 +145,15 @@ fn run_bare(args: &Args, settings: &Settings) -> Result<(), CliError> {
     if !args.args.is_empty() {
         return Err(flags::usage("create", format!("Unexpected args: [{}]", args.args.join(" "))));
     }
-    common::Ctx::complete(settings, "create", &args.common)?;
+    let ctx = common::Ctx::complete(settings, "create", &args.common)?;
     if args.filename.is_empty() && args.kustomize.is_none() {
         return Err(CliError::msg("must specify one of -f and -k"));
     }
-    // The seam for the manifest reader (`create -f`), written separately.
-    Err(CliError::msg("create -f is not supported yet"))
+    if args.kustomize.is_some() {
+        return Err(CliError::msg("kustomize (-k) is not supported by kctl"));
+    }
+    let recursive = flags::parse_bool("create", "-R, --recursive", args.recursive.as_deref(), false)?;
+    from_file::run(&ctx, &args.filename, recursive)
 }
 
 /// `kctl create secret` / `kctl create service` without a known subcommand:

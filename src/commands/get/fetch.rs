@@ -11,7 +11,7 @@ use crate::error::CliError;
 
 fn path(t: &Target, q: &Query, name: Option<&str>) -> String {
     let r = &t.resource;
-    let namespace = if !r.namespaced || (q.all_namespaces && name.is_none()) { None } else { Some(q.namespace.as_str()) };
+    let namespace = if !r.namespaced || (q.all_namespaces && name.is_none()) { None } else { Some(t.namespace.as_deref().unwrap_or(&q.namespace)) };
     ResourcePath {
         group: &r.group,
         version: &r.version,

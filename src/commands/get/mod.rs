@@ -115,11 +115,12 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if let Some(raw) = args.raw.as_deref() {
         return rt.block_on(get_raw(&client, raw, &args));
     }
-    if !args.filename.is_empty() {
-        return Err(CliError::msg("get -f is not supported yet"));
-    }
-    let selection = targets::parse(&args.args)?;
-    let resolved = rt.block_on(targets::resolve_on_server(&client, &settings.cache_dir, &selection))?;
+    let (resolved, problems) = if args.filename.is_empty() {
+        let selection = targets::parse(&args.args)?;
+        (rt.block_on(targets::resolve_on_server(&client, &settings.cache_dir, &selection))?, Vec::new())
+    } else {
+        rt.block_on(targets::from_manifests(&client, &settings.cache_dir, &args.filename, flag(args.recursive)))?
+    };
     let cfg = client.config();
     let all_namespaces = flag(args.all_namespaces);
     let query = Query {
@@ -138,9 +139,30 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if flag(args.watch) || flag(args.watch_only) {
         return rt.block_on(watch::run(&client, &resolved, &query, &format, &args));
     }
-    let single_implied = resolved.len() == 1 && resolved[0].names.len() == 1;
+    let single_implied = resolved.len() == 1 && resolved[0].names.len() == 1 && problems.is_empty();
     let ctx = objects::PrintContext { format: &format, args: &args, single_implied, query: &query };
-    rt.block_on(print_all(&client, &resolved, &ctx))
+    let result = rt.block_on(print_all(&client, &resolved, &ctx));
+    with_problems(result, problems, format.is_table())
+}
+
+/// Documents `-f` could not map are reported after the objects. kubectl's
+/// table path prints its builder's aggregate bare; the other printers give a
+/// lone error the `error: ` prefix.
+fn with_problems(result: Result<(), CliError>, mut problems: Vec<String>, table: bool) -> Result<(), CliError> {
+    if problems.is_empty() {
+        return result;
+    }
+    if let Err(e) = &result {
+        let text = match e {
+            CliError::Message(m) | CliError::Raw(m) => m.clone(),
+            CliError::Exit(_) => String::new(),
+        };
+        problems.insert(0, text);
+    }
+    if problems.len() == 1 && !table {
+        return Err(CliError::Message(problems.remove(0)));
+    }
+    Err(CliError::Raw(problems.join("\n")))
 }
 
 async fn print_all(client: &Client, resolved: &[targets::Target], ctx: &objects::PrintContext<'_>) -> Result<(), CliError> {
