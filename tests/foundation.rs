@@ -289,3 +289,22 @@ fn exec_plugin_interactive_always_without_tty() {
     let out = Invocation::new(["cluster-info"]).kubeconfig(&kc).assert_same(&[Norm::KlogHeader]);
     assert_eq!(out.code, 1);
 }
+
+#[test]
+fn impersonation_and_tls_overrides_match_kubectl() {
+    let c = cluster();
+    let wrong = c.dir.join("kubeconfig-wrong-ca").display().to_string();
+    let wrong_ca = c.dir.join("pki/wrong-ca.crt").display().to_string();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["--as=kctl-restricted", "get", "pods", "-n", "default"],
+        vec!["--as=kctl-restricted", "--as-group=system:masters", "get", "ns", "default", "-o", "name"],
+        vec!["--tls-server-name=localhost", "get", "ns", "default", "-o", "name"],
+        vec!["--tls-server-name=bogus.example", "get", "ns", "default", "-o", "name"],
+        vec!["--kubeconfig", &wrong, "--insecure-skip-tls-verify", "get", "ns", "default", "-o", "name"],
+        vec!["--certificate-authority", &wrong_ca, "get", "ns", "default", "-o", "name"],
+        vec!["--token=bogus", "--context", "token", "get", "ns", "default", "-o", "name"],
+    ];
+    for args in cases {
+        c.cmd(&args).assert_same(&[Norm::KlogHeader]);
+    }
+}

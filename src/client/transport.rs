@@ -451,10 +451,20 @@ fn describe_tls(e: &rustls::Error) -> String {
             C::UnknownIssuer => "x509: certificate signed by unknown authority".to_string(),
             C::NotValidForName => "x509: certificate is not valid for the requested name".to_string(),
             C::NotValidForNameContext { expected, presented } => {
-                let names: Vec<String> = presented.iter().map(|p| p.trim_matches('"').to_string()).collect();
+                // Go lists the names of the kind being checked: DNS names for a
+                // host name, IP addresses for an address.
                 let want = format!("{expected:?}");
-                let want = want.trim_start_matches("DnsName(").trim_start_matches("IpAddress(").trim_end_matches(')').trim_matches('"');
-                format!("x509: certificate is valid for {}, not {}", names.join(", "), want)
+                let is_ip = want.starts_with("IpAddress(");
+                let want = want.trim_start_matches("DnsName(").trim_start_matches("IpAddress(").trim_end_matches(')').trim_matches('"').to_string();
+                let names: Vec<String> = presented
+                    .iter()
+                    .filter_map(|p| {
+                        let (kind, rest) = p.split_once('(')?;
+                        let value = rest.trim_end_matches(')').trim_matches('"').to_string();
+                        ((kind == "IpAddress") == is_ip).then_some(value)
+                    })
+                    .collect();
+                format!("x509: certificate is valid for {}, not {want}", names.join(", "))
             }
             C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. } => {
                 "x509: certificate has expired or is not yet valid".to_string()
