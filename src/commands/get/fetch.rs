@@ -87,10 +87,9 @@ pub async fn tables(client: &Client, t: &Target, q: &Query) -> Result<(Vec<Value
         loop {
             match client.send(&list_request(t, q, cont.as_deref())).await {
                 Ok(resp) => {
-                    let mut page: Value = resp.json()?;
+                    let page = parse_table_page(&resp.body, q.include_object)?;
                     drop(resp);
                     cont = page["metadata"]["continue"].as_str().filter(|c| !c.is_empty()).map(String::from);
-                    compact_table(&mut page, q.include_object);
                     out.push(page);
                     if cont.is_none() {
                         break;
@@ -117,23 +116,71 @@ pub async fn tables(client: &Client, t: &Target, q: &Query) -> Result<(Vec<Value
     Ok((out, errors))
 }
 
-/// Rows keep only the metadata a table prints (namespace, labels, name, age),
-/// so a list of thousands holds little more than its cells.
-fn compact_table(page: &mut Value, keep_objects: bool) {
-    if keep_objects || page["kind"] != "Table" {
-        return;
-    }
-    for row in page.get_mut("rows").and_then(Value::as_array_mut).into_iter().flatten() {
-        if let Some(meta) = row.get_mut("object").and_then(|o| o.get_mut("metadata")).map(Value::take) {
-            let mut kept = serde_json::Map::new();
-            for key in ["name", "namespace", "labels", "creationTimestamp"] {
-                if let Some(v) = meta.get(key) {
-                    kept.insert(key.to_string(), v.clone());
-                }
-            }
-            row["object"] = serde_json::json!({ "metadata": Value::Object(kept) });
+/// The parts of a Table page that get prints. Deserializing into these types
+/// skips everything else in the row objects (managedFields above all) without
+/// ever building it, which keeps large lists small in memory.
+#[derive(serde::Deserialize)]
+struct TablePage {
+    #[serde(default)]
+    kind: String,
+    #[serde(rename = "apiVersion", default)]
+    api_version: String,
+    #[serde(default)]
+    metadata: Value,
+    #[serde(rename = "columnDefinitions", default)]
+    column_definitions: Vec<Value>,
+    #[serde(default)]
+    rows: Vec<TableRow>,
+}
+
+#[derive(serde::Deserialize)]
+struct TableRow {
+    #[serde(default)]
+    cells: Vec<Value>,
+    #[serde(default)]
+    object: RowObject,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct RowObject {
+    #[serde(default)]
+    metadata: RowMeta,
+}
+
+#[derive(serde::Deserialize, serde::Serialize, Default)]
+struct RowMeta {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<serde_json::Map<String, Value>>,
+    #[serde(rename = "creationTimestamp", skip_serializing_if = "Option::is_none")]
+    creation_timestamp: Option<String>,
+}
+
+/// A Table page with rows reduced to cells and the metadata tables print. With
+/// `--sort-by` the whole row objects are kept; a non-Table answer is kept whole.
+fn parse_table_page(body: &[u8], keep_objects: bool) -> Result<Value, CliError> {
+    let decode = |e: serde_json::Error| CliError::msg(format!("error decoding response: {e}"));
+    if !keep_objects {
+        let page: TablePage = serde_json::from_slice(body).map_err(decode)?;
+        if page.kind == "Table" {
+            let rows: Vec<Value> = page
+                .rows
+                .into_iter()
+                .map(|r| serde_json::json!({"cells": r.cells, "object": {"metadata": r.object.metadata}}))
+                .collect();
+            return Ok(serde_json::json!({
+                "kind": page.kind,
+                "apiVersion": page.api_version,
+                "metadata": page.metadata,
+                "columnDefinitions": page.column_definitions,
+                "rows": rows,
+            }));
         }
     }
+    serde_json::from_slice(body).map_err(decode)
 }
 
 /// Objects, handed to `sink` page by page so large lists stream.
