@@ -125,6 +125,8 @@ pub enum Command {
     Get(commands::get::Args),
     /// Apply a configuration to a resource by file name or stdin
     Apply(commands::apply::Args),
+    /// Diff the live version against a would-be applied version
+    Diff(commands::diff::Args),
     /// Delete resources by file names, stdin, resources and names, or by resources and label selector
     Delete(commands::delete::Args),
     /// Create a resource from a file or from stdin
