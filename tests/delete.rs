@@ -3,20 +3,9 @@
 
 mod support;
 
-use support::{cluster, Norm, Output};
+use support::{cluster, twin, Norm, Output};
 
 /// Run `args` with kctl in namespace `a` and with kubectl in namespace `b`.
-fn twin(a: &str, b: &str, args: &[&str]) -> (Output, Output) {
-    let c = cluster();
-    let with = |ns: &str| {
-        let mut full = vec!["-n", ns];
-        full.extend_from_slice(args);
-        c.cmd(&full)
-    };
-    // Each side names its own namespace; that is the one intended difference.
-    let norm = |o: Output, ns: &str| Output { stdout: o.stdout.replace(ns, "<NS>"), stderr: o.stderr.replace(ns, "<NS>"), code: o.code };
-    (norm(with(a).kctl(), a), norm(with(b).kubectl(), b))
-}
 
 fn seed(ns: &str) {
     let manifest = r#"

@@ -6,20 +6,15 @@ mod support;
 use support::{cluster, Output};
 
 fn twin(a: &str, b: &str, args: &[&str]) -> (Output, Output) {
-    let c = cluster();
-    let with = |ns: &str| {
-        let mut full = vec!["-n", ns];
-        full.extend_from_slice(args);
-        c.cmd(&full)
-    };
     // Ages, uids, resourceVersions and timestamps differ between any two objects.
     let ages = regex::Regex::new(r"\b\d+s\b").unwrap();
     let meta = regex::Regex::new(r#""(uid|resourceVersion|creationTimestamp)": "[^"]*""#).unwrap();
-    let norm = |o: Output, ns: &str| {
-        let out = ages.replace_all(&o.stdout.replace(ns, "<NS>"), "<AGE>").into_owned();
-        Output { stdout: meta.replace_all(&out, "\"$1\": \"<X>\"").into_owned(), stderr: o.stderr.replace(ns, "<NS>"), code: o.code }
+    let norm = |o: Output| {
+        let out = ages.replace_all(&o.stdout, "<AGE>").into_owned();
+        Output { stdout: meta.replace_all(&out, "\"$1\": \"<X>\"").into_owned(), ..o }
     };
-    (norm(with(a).kctl(), a), norm(with(b).kubectl(), b))
+    let (x, y) = support::twin(a, b, args);
+    (norm(x), norm(y))
 }
 
 #[test]

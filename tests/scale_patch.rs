@@ -2,18 +2,8 @@
 
 mod support;
 
-use support::{cluster, Norm, Output};
+use support::{cluster, twin, Norm, Output};
 
-fn twin(a: &str, b: &str, args: &[&str]) -> (Output, Output) {
-    let c = cluster();
-    let with = |ns: &str| {
-        let mut full = vec!["-n", ns];
-        full.extend_from_slice(args);
-        c.cmd(&full)
-    };
-    let norm = |o: Output, ns: &str| Output { stdout: o.stdout.replace(ns, "<NS>"), stderr: o.stderr.replace(ns, "<NS>"), code: o.code };
-    (norm(with(a).kctl(), a), norm(with(b).kubectl(), b))
-}
 
 const SEED: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: nginx}]}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {a: b}\n";
 

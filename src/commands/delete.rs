@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::client::{Client, ClientError, Request, ResourcePath};
 use crate::commands::targets::{self, Selection, Target};
+use crate::commands::DryRun;
 use crate::error::CliError;
 use crate::output;
 use crate::settings::Settings;
@@ -87,12 +88,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         "orphan" | "false" => "Orphan",
         other => return Err(CliError::msg(format!("invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""))),
     };
-    let dry_run = match args.dry_run.as_str() {
-        "none" | "false" => None,
-        "client" | "true" | "unchanged" => Some("client"),
-        "server" => Some("server"),
-        other => return Err(CliError::msg(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
-    };
+    let dry_run = crate::commands::DryRun::parse(&args.dry_run)?;
     if flag(args.now) && args.grace_period != -1 {
         return Err(CliError::msg("--now and --grace-period cannot be specified together"));
     }
@@ -141,17 +137,13 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             return Ok(());
         }
         let mut deleted = Vec::new();
-        let suffix = match dry_run {
-            Some("client") => " (dry run)",
-            Some(_) => " (server dry run)",
-            None => "",
-        };
+        let suffix = dry_run.suffix();
         for v in &victims {
             let t = &resolved[v.target];
-            let result = if dry_run == Some("client") {
+            let result = if dry_run == DryRun::Client {
                 Ok(None)
             } else {
-                delete_one(&client, t, v, cascade, grace, dry_run.is_some()).await.map(Some)
+                delete_one(&client, t, v, cascade, grace, dry_run != DryRun::None).await.map(Some)
             };
             match result {
                 Ok(uid) => {
@@ -171,7 +163,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                 Err(e) => errors.push(from_file(e, t.source.as_deref())),
             }
         }
-        if args.wait && dry_run.is_none() && !(force && grace == 0) {
+        if args.wait && dry_run == DryRun::None && !(force && grace == 0) {
             let limit = crate::settings::parse_go_duration(&args.timeout).filter(|d| !d.is_zero());
             wait_gone(&client, &resolved, &deleted, limit).await?;
         }

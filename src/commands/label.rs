@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 
 use crate::client::{Client, Request, ResourcePath};
 use crate::commands::targets::{self, Target};
+use crate::commands::DryRun;
 use crate::error::CliError;
 use crate::output;
 use crate::printers::format::OutputFormat;
@@ -115,12 +116,7 @@ fn run(args: Args, settings: &Settings, which: Which) -> Result<(), CliError> {
         return Err(CliError::msg(format!("at least one {} update is required", which.noun())));
     }
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
-    let dry_run = match args.dry_run.as_str() {
-        "none" | "false" => None,
-        "client" | "true" | "unchanged" => Some("client"),
-        "server" => Some("server"),
-        other => return Err(CliError::msg(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
-    };
+    let dry_run = crate::commands::DryRun::parse(&args.dry_run)?;
     let bulk = flag(args.all) || args.selector.is_some() || args.field_selector.is_some();
     let selection = targets::parse(&resources)?;
     let client = settings.client()?;
@@ -182,7 +178,7 @@ async fn change_one(
     remove: &[String],
     args: &Args,
     format: &OutputFormat,
-    dry_run: Option<&str>,
+    dry_run: DryRun,
     manager: &str,
 ) -> Result<(), CliError> {
     let r = &t.resource;
@@ -210,7 +206,7 @@ async fn change_one(
     }
     let mut updated = current.clone();
     for k in remove {
-        if updated.remove(k).is_none() && dry_run != Some("client") && which == Which::Labels {
+        if updated.remove(k).is_none() && dry_run != DryRun::Client && which == Which::Labels {
             output::print(&format!("{} {k:?} not found.\n", which.noun()));
         }
     }
@@ -228,7 +224,7 @@ async fn change_one(
         Which::Labels if !flag(args.overwrite) && new.len() < old.len() => "unlabeled",
         Which::Labels => "labeled",
     };
-    let printed = if dry_run == Some("client") {
+    let printed = if dry_run == DryRun::Client {
         obj
     } else {
         let mut patch_labels = Map::new();
@@ -251,16 +247,12 @@ async fn change_one(
         let mut req = Request::new(Method::PATCH, path)
             .query("fieldManager", manager)
             .json_body("application/merge-patch+json", crate::printers::json::to_string_compact(&patch).into_bytes());
-        if dry_run == Some("server") {
+        if dry_run == DryRun::Server {
             req = req.query("dryRun", "All");
         }
         client.send(&req).await?.json()?
     };
-    let suffix = match dry_run {
-        Some("client") => " (dry run)",
-        Some(_) => " (server dry run)",
-        None => "",
-    };
+    let suffix = dry_run.suffix();
     let text = match format {
         OutputFormat::Table | OutputFormat::Wide => format!("{kind_name} {verb}{suffix}\n"),
         OutputFormat::Name => format!("{kind_name}\n"),

@@ -41,6 +41,35 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
     }
 }
 
+/// `--dry-run` as the writers (apply, delete, label, patch, scale) accept it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// A bare `--dry-run` arrives as "unchanged" and means client, as in kubectl.
+    pub fn parse(value: &str) -> Result<DryRun, CliError> {
+        match value {
+            "none" | "false" => Ok(DryRun::None),
+            "client" | "true" | "unchanged" => Ok(DryRun::Client),
+            "server" => Ok(DryRun::Server),
+            other => Err(CliError::msg(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
+        }
+    }
+
+    /// The marker kubectl appends to each result line.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
+}
+
 /// A current-thread runtime: kctl's concurrency is I/O, not CPU.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()

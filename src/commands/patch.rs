@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::client::{Request, ResourcePath};
 use crate::commands::targets;
+use crate::commands::DryRun;
 use crate::error::CliError;
 use crate::output;
 use crate::printers::format::OutputFormat;
@@ -53,12 +54,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     // kubectl accepts YAML and sends JSON.
     let patch: Value = crate::kubeconfig::yaml::to_json(&text).map_err(|e| CliError::msg(format!("unable to parse \"{text}\": {e}")))?;
     let body = crate::printers::json::to_string_compact(&patch);
-    let dry_run = match args.dry_run.as_str() {
-        "none" | "false" => None,
-        "client" | "true" | "unchanged" => Some("client"),
-        "server" => Some("server"),
-        other => return Err(CliError::msg(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
-    };
+    let dry_run = crate::commands::DryRun::parse(&args.dry_run)?;
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
     if args.args.is_empty() {
         return Err(CliError::msg("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
@@ -79,11 +75,11 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                 let sub = args.subresource.as_deref();
                 let path = ResourcePath { group: &r.group, version: &r.version, resource: &r.name, namespace, name: Some(name), subresource: sub }.to_path();
                 let before: Value = client.send(&Request::get(path.clone())).await?.json()?;
-                let after: Value = if dry_run == Some("client") {
+                let after: Value = if dry_run == DryRun::Client {
                     before.clone()
                 } else {
                     let mut req = Request::new(Method::PATCH, path).query("fieldManager", args.field_manager.clone()).json_body(content_type, body.clone().into_bytes());
-                    if dry_run == Some("server") {
+                    if dry_run == DryRun::Server {
                         req = req.query("dryRun", "All");
                     }
                     client.send(&req).await?.json()?
@@ -93,7 +89,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                     OutputFormat::Table | OutputFormat::Wide => {
                         let what = if before == after { "patched (no change)" } else { "patched" };
                         // kubectl marks only client dry runs here.
-                        let suffix = if dry_run == Some("client") { " (dry run)" } else { "" };
+                        let suffix = if dry_run == DryRun::Client { " (dry run)" } else { "" };
                         format!("{who} {what}{suffix}\n")
                     }
                     OutputFormat::Name => format!("{who}\n"),

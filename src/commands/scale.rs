@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use crate::client::{Request, ResourcePath};
 use crate::commands::targets;
+use crate::commands::DryRun;
 use crate::error::CliError;
 use crate::output;
 use crate::settings::Settings;
@@ -45,12 +46,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if replicas < 0 {
         return Err(CliError::msg("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"));
     }
-    let dry_run = match args.dry_run.as_str() {
-        "none" | "false" => None,
-        "client" | "true" | "unchanged" => Some("client"),
-        "server" => Some("server"),
-        other => return Err(CliError::msg(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
-    };
+    let dry_run = crate::commands::DryRun::parse(&args.dry_run)?;
     if args.args.is_empty() {
         return Err(CliError::msg("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
     }
@@ -60,11 +56,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     rt.block_on(async {
         let resolved = targets::resolve_on_server(&client, &settings.cache_dir, &selection).await?;
         let ns = client.config().namespace.clone();
-        let suffix = match dry_run {
-            Some("client") => " (dry run)",
-            Some(_) => " (server dry run)",
-            None => "",
-        };
+        let suffix = dry_run.suffix();
         for t in &resolved {
             let r = &t.resource;
             let namespace = if r.namespaced { Some(ns.as_str()) } else { None };
@@ -104,10 +96,10 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                         }
                     }
                 }
-                if dry_run != Some("client") {
+                if dry_run != DryRun::Client {
                     let body = crate::printers::json::to_string_compact(&json!({"spec": {"replicas": replicas}}));
                     let mut req = Request::new(Method::PATCH, path(Some("scale"))).json_body("application/merge-patch+json", body.into_bytes());
-                    if dry_run == Some("server") {
+                    if dry_run == DryRun::Server {
                         req = req.query("dryRun", "All");
                     }
                     client.send(&req).await?;

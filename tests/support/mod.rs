@@ -331,3 +331,17 @@ pub fn seeded_namespace(name: &str, cluster_manifests: &[&str], manifests: &[&st
     assert_eq!(out.code, 0, "annotate: {}", out.stderr);
     name.to_string()
 }
+
+/// Run `args` with kctl in namespace `a` and with kubectl in namespace `b`
+/// (twin namespaces holding the same objects). Each side's namespace name is
+/// replaced by `<NS>`, the one intended difference.
+pub fn twin(a: &str, b: &str, args: &[&str]) -> (Output, Output) {
+    let c = cluster();
+    let with = |ns: &str| {
+        let mut full = vec!["-n", ns];
+        full.extend_from_slice(args);
+        c.cmd(&full)
+    };
+    let norm = |o: Output, ns: &str| Output { stdout: o.stdout.replace(ns, "<NS>"), stderr: o.stderr.replace(ns, "<NS>"), code: o.code };
+    (norm(with(a).kctl(), a), norm(with(b).kubectl(), b))
+}

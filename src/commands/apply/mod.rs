@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::client::{Client, ClientError, Request};
 use crate::commands::manifests::{self, ResolveError, Resolved};
+use crate::commands::DryRun;
 use crate::error::CliError;
 use crate::output;
 use crate::patch::{self, OpenApiSchema};
@@ -47,23 +48,11 @@ pub struct Args {
 const CLIENT_MANAGER: &str = "kubectl-client-side-apply";
 const SERVER_MANAGER: &str = "kubectl";
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum DryRun {
-    None,
-    Client,
-    Server,
-}
-
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if args.filename.is_empty() {
         return Err(CliError::Raw("error: must specify one of -f and -k\n".into()));
     }
-    let dry_run = match args.dry_run.as_str() {
-        "none" | "false" => DryRun::None,
-        "client" | "true" | "unchanged" => DryRun::Client,
-        "server" => DryRun::Server,
-        other => return Err(CliError::msg(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
-    };
+    let dry_run = DryRun::parse(&args.dry_run)?;
     let validate = match args.validate.as_str() {
         "strict" | "true" | "warn" => true,
         "ignore" | "false" => false,
@@ -224,11 +213,7 @@ fn report(
     dry_run: DryRun,
     _server_side: bool,
 ) -> Result<(), CliError> {
-    let suffix = match dry_run {
-        DryRun::None => "",
-        DryRun::Client => " (dry run)",
-        DryRun::Server => " (server dry run)",
-    };
+    let suffix = dry_run.suffix();
     // kubectl lists errors met while visiting objects, then the builder's.
     let mut visit_errors = Vec::new();
     let mut builder_errors = Vec::new();
