@@ -11,8 +11,6 @@ pub struct Status {
     #[serde(default)]
     pub kind: String,
     #[serde(default)]
-    pub status: String,
-    #[serde(default)]
     pub message: String,
     #[serde(default)]
     pub reason: String,
@@ -30,7 +28,7 @@ pub enum ClientError {
     /// The server answered with an error Status.
     Api { status: Status, http_code: u16 },
     /// The server answered with an error that is not a Status.
-    Http { code: u16, body: String, method: String, url: String },
+    Http { code: u16, body: String },
     /// Bad client configuration: unreadable CA, bad key, etc.
     Config(String),
     /// Credential plugin failures.

@@ -10,4 +10,4 @@ mod transport;
 
 pub use error::{ClientError, Status};
 pub use request::{Request, ResourcePath};
-pub use transport::{Client, Response};
+pub use transport::Client;

@@ -83,10 +83,6 @@ impl Client {
         &self.base
     }
 
-    pub fn host_port(&self) -> &str {
-        &self.host_port
-    }
-
     pub fn timeout(&self) -> Option<Duration> {
         self.timeout
     }
@@ -192,7 +188,7 @@ impl Client {
     pub async fn send(&self, req: &Request) -> Result<Response, ClientError> {
         let resp = self.send_raw(req).await?;
         if !(200..300).contains(&resp.status) {
-            return Err(self.status_error(req, &resp));
+            return Err(self.status_error(&resp));
         }
         Ok(resp)
     }
@@ -295,7 +291,7 @@ impl Client {
             }
             let headers = resp.headers().clone();
             let body = resp.bytes().await.map_err(|e| self.classify(req, &e))?.to_vec();
-            return Err(self.status_error(req, &Response { status: status.as_u16(), headers, body }));
+            return Err(self.status_error(&Response { status: status.as_u16(), headers, body }));
         }
     }
 
@@ -348,7 +344,7 @@ impl Client {
     }
 
     /// Turn a non-2xx response into the error kubectl would show.
-    pub fn status_error(&self, req: &Request, resp: &Response) -> ClientError {
+    pub fn status_error(&self, resp: &Response) -> ClientError {
         if let Ok(status) = serde_json::from_slice::<Status>(&resp.body) {
             if status.kind == "Status" {
                 return ClientError::Api { status, http_code: resp.status };
@@ -361,7 +357,7 @@ impl Client {
             404 => "the server could not find the requested resource".to_string(),
             _ => body.trim().to_string(),
         };
-        ClientError::Http { code: resp.status, body: message, method: req.method.to_string(), url: self.url_for(req) }
+        ClientError::Http { code: resp.status, body: message }
     }
 
     /// Credential plugin failures surface as connection errors, as in client-go.

@@ -253,7 +253,7 @@ async fn get_raw(client: &Client, raw: &str, args: &Args) -> Result<(), CliError
     let req = Request::get(raw.to_string());
     let resp = client.send_raw(&req).await?;
     if !(200..300).contains(&resp.status) {
-        return Err(client.status_error(&req, &resp).into());
+        return Err(client.status_error(&resp).into());
     }
     let text = String::from_utf8_lossy(&resp.body);
     output::print(&text);
