@@ -119,7 +119,10 @@ pub struct GlobalArgs {
     pub disable_compression: Option<bool>,
 }
 
+// Each subcommand's arguments are built only when it is the one invoked: the
+// whole tree costs most of kctl's start-up time otherwise.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Display one or many resources
     Get(commands::get::Args),

@@ -100,6 +100,8 @@ pub fn report_clap(err: clap::Error, args: &[std::ffi::OsString]) -> i32 {
 fn help_path(args: &[std::ffi::OsString]) -> String {
     use clap::CommandFactory;
     let mut cmd = crate::cli::Cli::command();
+    // Subcommands are deferred; build them all for this (error-only) walk.
+    cmd.build();
     let mut path = vec!["kctl".to_string()];
     for a in args.iter().skip(1) {
         let a = a.to_string_lossy();
