@@ -140,6 +140,8 @@ pub enum Command {
     Annotate(commands::label::Args),
     /// Update fields of a resource
     Patch(commands::patch::Args),
+    /// Replace a resource by file name or stdin
+    Replace(commands::replace::Args),
     /// Set a new size for a deployment, replica set, replication controller, or stateful set
     Scale(commands::scale::Args),
     /// Print the client and server version information

@@ -44,6 +44,13 @@ fn create_get_delete_from_files() {
         &["delete", "-f", &dir],
         &["delete", "-f", &one, "--ignore-not-found"],
         &["get", "-f", &one],
+        &["create", "-f", &one],
+        &["replace", "-f", &one],
+        &["replace", "-f", &one, "--dry-run=server"],
+        &["replace", "-f", &one, "-o", "name"],
+        &["replace", "-f", &one, "--force"],
+        &["replace", "-f", &dir],
+        &["replace"],
         &["create", "-f", "/nonexistent.yaml"],
         &["get", "-f", "/nonexistent.yaml"],
     ];

@@ -14,6 +14,7 @@ pub mod manifests;
 pub mod patch;
 pub mod scale;
 pub mod plugin;
+pub mod replace;
 pub mod targets;
 pub mod version;
 
@@ -31,6 +32,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Label(args) => label::run_label(args, settings),
         Command::Annotate(args) => label::run_annotate(args, settings),
         Command::Patch(args) => patch::run(args, settings),
+        Command::Replace(args) => replace::run(args, settings),
         Command::Scale(args) => scale::run(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
