@@ -5,7 +5,6 @@
 
 use serde_json::{Map, Value};
 
-use crate::printers::gonum;
 
 /// The Go dynamic type of a decoded JSON value (`reflect.TypeOf`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,59 +43,15 @@ pub fn go_type_name(t: GoType) -> &'static str {
     }
 }
 
-fn number_v(n: &serde_json::Number) -> String {
-    if let Some(i) = n.as_i64() {
-        i.to_string()
-    } else {
-        gonum::format_g(n.as_f64().unwrap_or(0.0))
-    }
-}
-
-/// `fmt.Sprintf("%v", v)`.
+/// `fmt.Sprintf("%v", v)`: the printers' Go `%v` (serde_json maps iterate in
+/// sorted key order, as Go prints maps).
 pub fn go_v(v: &Value) -> String {
-    let mut out = String::new();
-    write_v(&mut out, v);
-    out
-}
-
-fn write_v(out: &mut String, v: &Value) {
-    match v {
-        Value::Null => out.push_str("<nil>"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&number_v(n)),
-        Value::String(s) => out.push_str(s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                write_v(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => write_map_v(out, map),
-    }
-}
-
-fn write_map_v(out: &mut String, map: &Map<String, Value>) {
-    out.push_str("map[");
-    for (i, (k, item)) in map.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(k);
-        out.push(':');
-        write_v(out, item);
-    }
-    out.push(']');
+    crate::printers::jsonpath::gofmt::sprint(v)
 }
 
 /// `fmt.Sprintf("%v", m)` for a map.
 pub fn go_map_v(map: &Map<String, Value>) -> String {
-    let mut out = String::new();
-    write_map_v(&mut out, map);
-    out
+    crate::printers::jsonpath::gofmt::sprint_map(map)
 }
 
 /// `fmt.Sprintf("%s", v)`: strings verbatim, anything else as Go's

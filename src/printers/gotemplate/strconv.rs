@@ -1,24 +1,7 @@
 //! The pieces of Go's `strconv` the template engine needs: quoting and
 //! unquoting, integer and float literal parsing, and float formatting.
 
-/// Go's `strconv.IsPrint`, approximated: Rust has no general-category table,
-/// so unassigned code points count as printable.
-pub fn is_print(c: char) -> bool {
-    let r = c as u32;
-    if r < 0x20 || (0x7f..=0x9f).contains(&r) {
-        return false;
-    }
-    if r < 0x7f {
-        return true;
-    }
-    !matches!(r,
-        0xa0 | 0x1680 | 0x2000..=0x200a | 0x2028 | 0x2029 | 0x202f | 0x205f | 0x3000
-        | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890..=0x891 | 0x8e2 | 0x180e
-        | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0x2066..=0x206f | 0xfeff
-        | 0xfff9..=0xfffb | 0x110bd | 0x110cd | 0x13430..=0x1343f | 0x1bca0..=0x1bca3
-        | 0x1d173..=0x1d17a | 0xe0001 | 0xe0020..=0xe007f
-        | 0xe000..=0xf8ff | 0xf0000..=0x10ffff | 0xfffe | 0xffff)
-}
+pub use crate::printers::jsonpath::gofmt::is_print;
 
 fn push_escaped(out: &mut String, c: char, quote: char, ascii_only: bool) {
     match c {

@@ -107,19 +107,28 @@ fn write_v(out: &mut String, v: &Value) {
             }
             out.push(']');
         }
-        Value::Object(map) => {
-            out.push_str("map[");
-            for (i, (k, item)) in sorted_entries(map).into_iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                out.push_str(k);
-                out.push(':');
-                write_v(out, item);
-            }
-            out.push(']');
-        }
+        Value::Object(map) => write_map(out, map),
     }
+}
+
+fn write_map(out: &mut String, map: &serde_json::Map<String, Value>) {
+    out.push_str("map[");
+    for (i, (k, item)) in sorted_entries(map).into_iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(k);
+        out.push(':');
+        write_v(out, item);
+    }
+    out.push(']');
+}
+
+/// [`sprint`] of a map, without wrapping it in a Value.
+pub fn sprint_map(map: &serde_json::Map<String, Value>) -> String {
+    let mut out = String::new();
+    write_map(&mut out, map);
+    out
 }
 
 /// `%#v` of a value held in an `interface{}`: Go syntax, as in kubectl's
