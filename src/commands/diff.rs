@@ -86,12 +86,13 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let server_side = args.server_side.unwrap_or(false);
     let pairs = rt.block_on(async {
         let resolved = manifests::resolve(&client, &settings.cache_dir, items, &ns, explicit).await?;
-        let openapi = crate::openapi::schema(&client, &settings.cache_dir).await.ok().flatten();
+        // Fetched only when an existing object needs a patch computed.
+        let openapi = tokio::sync::OnceCell::new();
         let work = resolved.into_iter().map(|r| {
-            let (client, openapi, args) = (&client, openapi.as_ref(), &args);
+            let (client, openapi, args, cache_dir) = (&client, &openapi, &args, &settings.cache_dir);
             async move {
                 match r {
-                    Ok(r) => live_and_merged(client, &r, openapi, args, server_side).await.map(|(l, m)| (r, l, m)).map_err(|e| e.to_string()),
+                    Ok(r) => live_and_merged(client, &r, openapi, cache_dir, args, server_side).await.map(|(l, m)| (r, l, m)).map_err(|e| e.to_string()),
                     Err(ResolveError::Builder(m)) | Err(ResolveError::Visit(m)) => Err(m),
                 }
             }
@@ -141,7 +142,14 @@ fn file_name(r: &Resolved) -> String {
     format!("{group}{}.{}.{}.{}", res.version, res.kind, r.namespace.as_deref().unwrap_or(""), r.name)
 }
 
-async fn live_and_merged(client: &Client, r: &Resolved, openapi: Option<&patch::OpenApiSchema>, args: &Args, server_side: bool) -> Result<(Option<Value>, Value), ClientError> {
+async fn live_and_merged(
+    client: &Client,
+    r: &Resolved,
+    openapi: &tokio::sync::OnceCell<Option<patch::OpenApiSchema>>,
+    cache_dir: &Path,
+    args: &Args,
+    server_side: bool,
+) -> Result<(Option<Value>, Value), ClientError> {
     let live = match client.send(&Request::get(r.path(Some(&r.name)))).await {
         Ok(resp) => Some(resp.json::<Value>()?),
         Err(e) if e.is_not_found() => None,
@@ -172,7 +180,8 @@ async fn live_and_merged(client: &Client, r: &Resolved, openapi: Option<&patch::
     let original = patch::original_configuration(&current).map_err(|e| ClientError::Decode(e.to_string()))?;
     let modified = patch::modified_configuration(&r.object, false);
     let mut warnings = Vec::new();
-    let (p, kind) = patch::apply_patch(original.as_ref(), &modified, &current, openapi, true, &mut warnings).map_err(|e| ClientError::Decode(e.to_string()))?;
+    let openapi = openapi.get_or_init(|| async { crate::openapi::schema(client, cache_dir).await.ok().flatten() }).await;
+    let (p, kind) = patch::apply_patch(original.as_ref(), &modified, &current, openapi.as_ref(), true, &mut warnings).map_err(|e| ClientError::Decode(e.to_string()))?;
     let body = patch::to_go_json(&p);
     if body == "{}" {
         return Ok((Some(current.clone()), current));
