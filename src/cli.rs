@@ -157,6 +157,8 @@ pub enum Command {
     ClusterInfo(commands::cluster_info::Args),
     /// Modify kubeconfig files
     Config(commands::config::Args),
+    /// Provides utilities for interacting with plugins
+    Plugin(commands::plugin_list::Args),
     /// Anything else is looked up as a plugin (kctl-NAME, then kubectl-NAME on PATH).
     #[command(external_subcommand)]
     External(Vec<String>),

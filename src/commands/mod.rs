@@ -14,6 +14,7 @@ pub mod manifests;
 pub mod patch;
 pub mod scale;
 pub mod plugin;
+pub mod plugin_list;
 pub mod replace;
 pub mod targets;
 pub mod version;
@@ -39,6 +40,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),
         Command::Config(args) => config::run(args, settings),
+        Command::Plugin(args) => plugin_list::run(args, settings),
         Command::External(argv) => plugin::run_external(argv, settings),
     }
 }
