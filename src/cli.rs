@@ -159,6 +159,10 @@ pub enum Command {
     Config(commands::config::Args),
     /// Provides utilities for interacting with plugins
     Plugin(commands::plugin_list::Args),
+    /// List or switch kubeconfig contexts (like kubectx)
+    Ctx(commands::ctx::Args),
+    /// List namespaces or set the context's namespace (like kubens)
+    Ns(commands::ns::Args),
     /// Anything else is looked up as a plugin (kctl-NAME, then kubectl-NAME on PATH).
     #[command(external_subcommand)]
     External(Vec<String>),

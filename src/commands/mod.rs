@@ -15,6 +15,9 @@ pub mod patch;
 pub mod scale;
 pub mod plugin;
 pub mod plugin_list;
+pub mod ctx;
+pub mod ns;
+pub mod switch_state;
 pub mod replace;
 pub mod targets;
 pub mod version;
@@ -41,6 +44,8 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::ClusterInfo(args) => cluster_info::run(args, settings),
         Command::Config(args) => config::run(args, settings),
         Command::Plugin(args) => plugin_list::run(args, settings),
+        Command::Ctx(args) => ctx::run(args, settings),
+        Command::Ns(args) => ns::run(args, settings),
         Command::External(argv) => plugin::run_external(argv, settings),
     }
 }
