@@ -18,6 +18,7 @@ pub mod plugin_list;
 pub mod ctx;
 pub mod ns;
 pub mod switch_state;
+pub mod view_secret;
 pub mod replace;
 pub mod targets;
 pub mod version;
@@ -46,6 +47,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Plugin(args) => plugin_list::run(args, settings),
         Command::Ctx(args) => ctx::run(args, settings),
         Command::Ns(args) => ns::run(args, settings),
+        Command::ViewSecret(args) => view_secret::run(args, settings),
         Command::External(argv) => plugin::run_external(argv, settings),
     }
 }
