@@ -39,12 +39,13 @@ pub struct ListArgs {
 pub fn run(args: Args, _settings: &Settings) -> Result<(), CliError> {
     match args.command {
         Some(PluginCommand::List(l)) => list(l.name_only.unwrap_or(false)),
+        // kubectl prints the help on stderr and fails when no subcommand is given.
         None => {
             let mut cmd = crate::cli::Cli::command();
             cmd.build();
             let mut sub = cmd.find_subcommand("plugin").cloned().expect("plugin command");
-            output::print(&sub.render_help().to_string());
-            Ok(())
+            eprint!("{}", sub.render_help());
+            Err(CliError::Exit(1))
         }
     }
 }
