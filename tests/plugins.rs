@@ -5,15 +5,9 @@
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use support::{Invocation, Output};
-
-/// The plain reference binary: plugin listing and lookup never talk to a server,
-/// and the wrapper's extra /version request would need one.
-fn kubectl_plain() -> PathBuf {
-    PathBuf::from("/usr/lib/google-cloud-sdk/bin/kubectl.1.32")
-}
 
 fn script(dir: &Path, name: &str, body: &str, mode: u32) {
     let p = dir.join(name);
@@ -58,7 +52,7 @@ fn plugin_list_matches_kubectl() {
     let (_root, path) = fixture();
     for args in [vec!["plugin", "list"], vec!["plugin", "list", "--name-only"]] {
         let inv = Invocation::new(&args).env("PATH", &path);
-        let (k, r) = (inv.kctl(), inv.run_with(&kubectl_plain()));
+        let (k, r) = (inv.kctl(), inv.kubectl());
         assert!(r.stderr.contains("overshadowed") && r.stderr.contains("not executable"), "{}", r.stderr);
         same_listing(&k, &r);
     }
@@ -69,7 +63,7 @@ fn plugin_list_without_plugins_matches_kubectl() {
     let dir = tempfile::tempdir().unwrap();
     let path = format!("{}:{}", dir.path().display(), dir.path().join("nope").display());
     let inv = Invocation::new(["plugin", "list"]).env("PATH", &path);
-    same_listing(&inv.kctl(), &inv.run_with(&kubectl_plain()));
+    same_listing(&inv.kctl(), &inv.kubectl());
 }
 
 #[test]
@@ -88,7 +82,7 @@ fn kubectl_plugins_run_like_kubectl() {
     ];
     for args in cases {
         let inv = Invocation::new(*args).env("PATH", &path);
-        let (k, r) = (inv.kctl(), inv.run_with(&kubectl_plain()));
+        let (k, r) = (inv.kctl(), inv.kubectl());
         // The plugin sees its own path as argv[0], as kubectl passes it.
         let stderr = k.stderr.replace("for \"kctl\"", "for \"kubectl\"");
         // kctl has fewer commands to suggest; the suggestions are not compared.
@@ -101,7 +95,7 @@ fn kubectl_plugins_run_like_kubectl() {
 fn flags_before_a_plugin_name_are_refused_like_kubectl() {
     let (_root, path) = fixture();
     let inv = Invocation::new(["--request-timeout=5s", "foo"]).env("PATH", &path);
-    let (k, r) = (inv.kctl(), inv.run_with(&kubectl_plain()));
+    let (k, r) = (inv.kctl(), inv.kubectl());
     assert_eq!((k.code, k.stdout, k.stderr), (r.code, r.stdout, r.stderr));
 }
 

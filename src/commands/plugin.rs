@@ -83,7 +83,7 @@ fn go_errno_text(err: &std::io::Error) -> String {
 }
 
 pub fn unknown_command_message(name: &str, commands: &[String]) -> String {
-    let mut msg = format!("error: unknown command \"{name}\" for \"kctl\"\n");
+    let mut msg = format!("Error: unknown command \"{name}\" for \"kctl\"\n");
     let suggestions = suggest(name, commands);
     if !suggestions.is_empty() {
         msg.push_str("\nDid you mean this?\n");
@@ -134,7 +134,7 @@ mod tests {
         assert!(suggest("xyzzy", &cmds).is_empty());
         assert_eq!(
             unknown_command_message("xyzzy", &cmds),
-            "error: unknown command \"xyzzy\" for \"kctl\"\n"
+            "Error: unknown command \"xyzzy\" for \"kctl\"\n"
         );
     }
 
