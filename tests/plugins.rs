@@ -126,3 +126,27 @@ fn kctl_plugins_win_over_kubectl_plugins() {
         out.stderr
     );
 }
+
+#[test]
+fn create_subcommand_plugins_run_like_kubectl() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["kubectl-create", "kubectl-create-foo", "kubectl-create-foo-bar_baz", "kubectl-create-secret"] {
+        script(dir.path(), name, r#"echo "[$0] $*""#, 0o755);
+    }
+    let path = format!("{}:/usr/bin:/bin", dir.path().display());
+    let cases: &[&[&str]] = &[
+        &["create", "foo"],
+        &["create", "foo", "x", "y"],
+        &["create", "foo", "bar-baz", "q"],
+        &["create", "foo", "-x", "bar"],
+        &["create", "zzz"],
+        &["create", "-n", "x", "foo"],
+        &["-n", "x", "create", "foo"],
+    ];
+    for args in cases {
+        let inv = Invocation::new(*args).env("PATH", &path);
+        let (k, r) = (inv.kctl(), inv.kubectl());
+        let stderr = k.stderr.replace("See 'kctl ", "See 'kubectl ");
+        assert_eq!((k.code, &k.stdout, &stderr), (r.code, &r.stdout, &r.stderr), "{args:?}");
+    }
+}

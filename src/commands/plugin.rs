@@ -38,11 +38,40 @@ pub fn run_external(argv: Vec<String>, _settings: &Settings) -> Result<(), CliEr
     Err(CliError::Raw(unknown_command_message(&name, &names)))
 }
 
+/// kubectl's `create` subcommands (by name; cobra does not consult aliases here).
+const KUBECTL_CREATE_SUBCOMMANDS: &[&str] = &[
+    "clusterrole", "clusterrolebinding", "configmap", "cronjob", "deployment", "ingress", "job", "namespace",
+    "poddisruptionbudget", "priorityclass", "quota", "role", "rolebinding", "secret", "service", "serviceaccount", "token",
+];
+
+/// kubectl 1.32 lets plugins add `create` subcommands: `kubectl create foo x` runs
+/// `kubectl-create-foo` when `foo` is not a built-in generator (never a bare
+/// `kubectl-create`, and only when `create` is the first argument). Called before
+/// parsing; returns only when no plugin applies or it could not be started.
+pub fn exec_create_plugin(args: &[OsString]) -> Option<CliError> {
+    let words: Vec<String> = args.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let sub = words.get(1)?;
+    if words[0] != "create" || sub.starts_with('-') || KUBECTL_CREATE_SUBCOMMANDS.contains(&sub.as_str()) {
+        return None;
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let (plugin, consumed) = find_plugin_min(&words, &path, 2)?;
+    Some(match exec_plugin(&plugin, &words[consumed..]) {
+        Err(e) => e,
+        Ok(()) => unreachable!("exec returns only on failure"),
+    })
+}
+
 /// The plugin to run for `argv` and how many of its words the name consumed.
 pub fn find_plugin(argv: &[String], path_var: &std::ffi::OsStr) -> Option<(PathBuf, usize)> {
+    find_plugin_min(argv, path_var, 1)
+}
+
+/// As [`find_plugin`], with names of at least `min_words` words.
+fn find_plugin_min(argv: &[String], path_var: &std::ffi::OsStr, min_words: usize) -> Option<(PathBuf, usize)> {
     let words: Vec<String> = argv.iter().take_while(|a| !a.starts_with('-')).map(|a| a.replace('-', "_")).collect();
     for prefix in PREFIXES {
-        for n in (1..=words.len()).rev() {
+        for n in (min_words..=words.len()).rev() {
             let file = format!("{prefix}-{}", words[..n].join("-"));
             if let Some(found) = look_path(&file, path_var) {
                 return Some((found, n));
@@ -161,5 +190,10 @@ mod tests {
         assert_eq!(find_plugin(&argv(&["off"]), &path), None);
         std::fs::remove_file(b.path().join("kctl-foo")).unwrap();
         assert_eq!(find_plugin(&argv(&["foo", "bar", "z"]), &path), Some((a.path().join("kubectl-foo-bar"), 2)));
+        // `create` plugins need a subcommand word: a bare kubectl-create never runs.
+        touch(a.path(), "kubectl-create", 0o755);
+        assert_eq!(find_plugin_min(&argv(&["create", "zzz"]), &path, 2), None);
+        touch(a.path(), "kubectl-create-zzz", 0o755);
+        assert_eq!(find_plugin_min(&argv(&["create", "zzz", "q"]), &path, 2), Some((a.path().join("kubectl-create-zzz"), 2)));
     }
 }
