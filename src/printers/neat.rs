@@ -114,11 +114,7 @@ impl Neat {
                 self.drop_if(spec, "volumeMode", &"Filesystem".into(), &spec_at);
                 self.drop_unless_set(spec, "volumeName", &spec_at);
             }
-            "Namespace" => {
-                if spec.get("finalizers") == Some(&serde_json::json!(["kubernetes"])) {
-                    spec.remove("finalizers");
-                }
-            }
+            "Namespace" => self.drop_if(spec, "finalizers", &serde_json::json!(["kubernetes"]), &spec_at),
             _ => {}
         }
         self.drop_empty(map, "spec", &root);
