@@ -27,7 +27,7 @@ pub fn run_external(argv: Vec<String>, _settings: &Settings) -> Result<(), CliEr
     let name = argv.first().cloned().unwrap_or_default();
     // kubectl only looks for plugins among the leading words; a global flag in
     // front of the name is an error there rather than an unknown command.
-    if let Some(first) = std::env::args().nth(1).filter(|a| a.starts_with('-')) {
+    if let Some(first) = std::env::args_os().nth(1).map(|a| a.to_string_lossy().into_owned()).filter(|a| a.starts_with('-')) {
         return Err(CliError::Raw(format!("Error: flags cannot be placed before plugin name: {first}\n")));
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
