@@ -157,6 +157,15 @@ pub enum Command {
     ClusterInfo(commands::cluster_info::Args),
     /// Modify kubeconfig files
     Config(commands::config::Args),
+    /// Provides utilities for interacting with plugins
+    Plugin(commands::plugin_list::Args),
+    /// List or switch kubeconfig contexts (like kubectx)
+    Ctx(commands::ctx::Args),
+    /// List namespaces or set the context's namespace (like kubens)
+    Ns(commands::ns::Args),
+    /// Print a secret's decoded values (all keys, or one key's raw bytes)
+    #[command(name = "view-secret")]
+    ViewSecret(commands::view_secret::Args),
     /// Anything else is looked up as a plugin (kctl-NAME, then kubectl-NAME on PATH).
     #[command(external_subcommand)]
     External(Vec<String>),

@@ -25,6 +25,9 @@ fn main() {
     output::reset_sigpipe();
 
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(err) = commands::plugin::exec_create_plugin(&args) {
+        std::process::exit(err.report());
+    }
     let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) => std::process::exit(error::report_clap(err, &args)),

@@ -14,6 +14,11 @@ pub mod manifests;
 pub mod patch;
 pub mod scale;
 pub mod plugin;
+pub mod plugin_list;
+pub mod ctx;
+pub mod ns;
+pub mod switch_state;
+pub mod view_secret;
 pub mod replace;
 pub mod targets;
 pub mod version;
@@ -39,6 +44,10 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),
         Command::Config(args) => config::run(args, settings),
+        Command::Plugin(args) => plugin_list::run(args, settings),
+        Command::Ctx(args) => ctx::run(args, settings),
+        Command::Ns(args) => ns::run(args, settings),
+        Command::ViewSecret(args) => view_secret::run(args, settings),
         Command::External(argv) => plugin::run_external(argv, settings),
     }
 }

@@ -9,6 +9,7 @@ pub mod sort;
 pub mod tabwriter;
 pub mod yaml;
 pub mod format;
+pub mod neat;
 
 #[cfg(test)]
 mod differential;

@@ -59,6 +59,9 @@ pub struct Args {
     /// Process the directory used in -f, --filename recursively.
     #[arg(short = 'R', long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub recursive: Option<bool>,
+    /// kctl extension: print the objects as one would write them (no status, server bookkeeping or defaults; see printers/neat.rs). Implies -o yaml; works with -o yaml and -o json.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub neat: Option<bool>,
     /// Selector (label query) to filter on.
     #[arg(short = 'l', long)]
     pub selector: Option<String>,
@@ -109,7 +112,15 @@ pub struct Query {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let format = OutputFormat::parse(args.output.as_deref(), args.template.as_deref())?;
+    let neat = flag(args.neat);
+    let output = if neat && args.output.as_deref().is_none_or(str::is_empty) { Some("yaml") } else { args.output.as_deref() };
+    let format = OutputFormat::parse(output, args.template.as_deref())?;
+    if neat && !matches!(format, OutputFormat::Yaml | OutputFormat::Json) {
+        return Err(CliError::msg("--neat can only be used with -o yaml or -o json"));
+    }
+    if neat && (flag(args.watch) || flag(args.watch_only)) {
+        return Err(CliError::msg("--neat cannot be used with --watch or --watch-only"));
+    }
     let client = settings.client()?;
     let rt = crate::commands::runtime();
     if let Some(raw) = args.raw.as_deref() {

@@ -142,6 +142,9 @@ impl<'a> ObjectSink<'a> {
 
     pub fn push(&mut self, _t: &Target, items: Vec<Value>) -> Result<(), CliError> {
         for mut item in items {
+            if flag(self.ctx.args.neat) {
+                item = crate::printers::neat::neat(&item);
+            }
             // Only -o json and -o yaml hide managedFields; templates see them.
             if !flag(self.ctx.args.show_managed_fields) && matches!(self.ctx.format, OutputFormat::Json | OutputFormat::Yaml) {
                 if let Some(Value::Object(meta)) = item.get_mut("metadata") {
