@@ -119,6 +119,12 @@ pub struct GlobalArgs {
     pub disable_compression: Option<bool>,
 }
 
+/// The full definition, with examples: what parsing, `--help` and the man pages use.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    crate::examples::attach(Cli::command())
+}
+
 // Each subcommand's arguments are built only when it is the one invoked: the
 // whole tree costs most of kctl's start-up time otherwise.
 #[derive(Debug, Subcommand)]
@@ -157,6 +163,8 @@ pub enum Command {
     ClusterInfo(commands::cluster_info::Args),
     /// Modify kubeconfig files
     Config(commands::config::Args),
+    /// Output shell completion code for the specified shell (bash, zsh, fish, or powershell)
+    Completion(commands::completion::Args),
     /// Anything else is looked up as a plugin (kctl-NAME, then kubectl-NAME on PATH).
     #[command(external_subcommand)]
     External(Vec<String>),

@@ -4,6 +4,7 @@ pub mod api_resources;
 pub mod apply;
 pub mod api_versions;
 pub mod cluster_info;
+pub mod completion;
 pub mod config;
 pub mod create;
 pub mod delete;
@@ -39,6 +40,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),
         Command::Config(args) => config::run(args, settings),
+        Command::Completion(args) => completion::run(args, settings),
         Command::External(argv) => plugin::run_external(argv, settings),
     }
 }
