@@ -119,6 +119,12 @@ pub struct GlobalArgs {
     pub disable_compression: Option<bool>,
 }
 
+/// The full definition, with examples: what parsing, `--help` and the man pages use.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    crate::examples::attach(Cli::command())
+}
+
 // Each subcommand's arguments are built only when it is the one invoked: the
 // whole tree costs most of kctl's start-up time otherwise.
 #[derive(Debug, Subcommand)]
@@ -166,6 +172,8 @@ pub enum Command {
     /// Print a secret's decoded values (all keys, or one key's raw bytes)
     #[command(name = "view-secret")]
     ViewSecret(commands::view_secret::Args),
+    /// Output shell completion code for the specified shell (bash, zsh, fish, or powershell)
+    Completion(commands::completion::Args),
     /// Anything else is looked up as a plugin (kctl-NAME, then kubectl-NAME on PATH).
     #[command(external_subcommand)]
     External(Vec<String>),

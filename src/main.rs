@@ -3,6 +3,9 @@
 mod cli;
 mod client;
 mod commands;
+mod complete;
+mod docs;
+mod examples;
 mod discovery;
 mod error;
 mod kubeconfig;
@@ -15,7 +18,7 @@ mod settings;
 mod textdiff;
 mod yaml;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::error::CliError;
 
@@ -25,10 +28,27 @@ fn main() {
     output::reset_sigpipe();
 
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Hidden entry points for the shell scripts and the build, not for users.
+    match args.get(1).and_then(|a| a.to_str()) {
+        Some(name @ ("__complete" | "__completeNoDesc")) => {
+            let rest: Vec<String> = args[2..].iter().map(|a| a.to_string_lossy().into_owned()).collect();
+            std::process::exit(complete::run(&rest, name == "__complete"));
+        }
+        Some("__generate") => {
+            let dir = args.get(2).map(std::path::PathBuf::from).unwrap_or_else(|| ".".into());
+            if let Err(e) = docs::generate(&dir) {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+            std::process::exit(0);
+        }
+        _ => {}
+    }
     if let Some(err) = commands::plugin::exec_create_plugin(&args) {
         std::process::exit(err.report());
     }
-    let cli = match cli::Cli::try_parse_from(&args) {
+    let parsed = cli::command().try_get_matches_from(&args).and_then(|m| cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => std::process::exit(error::report_clap(err, &args)),
     };

@@ -4,6 +4,7 @@ pub mod api_resources;
 pub mod apply;
 pub mod api_versions;
 pub mod cluster_info;
+pub mod completion;
 pub mod config;
 pub mod create;
 pub mod delete;
@@ -48,6 +49,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Ctx(args) => ctx::run(args, settings),
         Command::Ns(args) => ns::run(args, settings),
         Command::ViewSecret(args) => view_secret::run(args, settings),
+        Command::Completion(args) => completion::run(args, settings),
         Command::External(argv) => plugin::run_external(argv, settings),
     }
 }

@@ -13,7 +13,8 @@ use crate::printers::format::OutputFormat;
 use crate::printers::jsonpath::gofmt::quote;
 use crate::settings::Settings;
 
-/// The flags kubectl adds to every `create` subcommand.
+// The flags kubectl adds to every `create` subcommand. (A plain comment: a doc
+// comment here would become the help text of `kctl create`.)
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct Common {
     /// If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.
