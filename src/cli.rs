@@ -102,6 +102,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value = "0", value_name = "DURATION", help_heading = "Global options")]
     pub request_timeout: String,
 
+    /// Colour output for people (kctl only): auto (a terminal without NO_COLOR), always, or never.
+    #[arg(long, global = true, default_value = "auto", value_name = "WHEN", help_heading = "Global options")]
+    pub color: String,
+
     /// number for the log level verbosity
     #[arg(short = 'v', long = "v", global = true, default_value_t = 0, value_name = "LEVEL", help_heading = "Global options")]
     pub verbosity: u8,

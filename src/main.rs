@@ -2,6 +2,7 @@
 
 mod cli;
 mod client;
+mod color;
 mod commands;
 mod complete;
 mod docs;

@@ -22,6 +22,11 @@ impl Settings {
     pub fn resolve(global: GlobalArgs) -> Result<Self, CliError> {
         let request_timeout = parse_request_timeout(&global.request_timeout)?;
         let cache_dir = global.cache_dir.clone().unwrap_or_else(default_cache_dir);
+        let color_flag = if global.color.is_empty() { "auto" } else { global.color.as_str() };
+        let no_color = std::env::var("NO_COLOR").ok();
+        let term = std::env::var("TERM").ok();
+        let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        crate::color::set_enabled(crate::color::resolve(color_flag, tty, no_color.as_deref(), term.as_deref()).map_err(CliError::msg)?);
         Ok(Settings {
             verbosity: global.verbosity,
             global,

@@ -244,6 +244,6 @@ fn show_diff(live: &Path, merged: &Path) -> Result<bool, CliError> {
         }
     }
     let (text, differ) = crate::textdiff::diff_dirs(live, merged).map_err(fail)?;
-    output::print(&text);
+    output::print(&crate::color::diff(&text));
     Ok(differ)
 }

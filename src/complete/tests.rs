@@ -56,7 +56,7 @@ fn subcommands_are_offered_sorted_with_descriptions() {
 #[test]
 fn flags_list_globals_first_then_the_command_s_own() {
     let c = complete(&s(&["get", "--n"]));
-    assert_eq!(names(&c), vec!["--namespace", "--no-headers"]);
+    assert_eq!(names(&c), vec!["--namespace", "--neat", "--no-headers"]);
     assert!(c.candidates[0].1.starts_with("If present, the namespace scope"));
     let c = complete(&s(&["get", "-"]));
     let n = names(&c);

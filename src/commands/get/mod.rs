@@ -206,6 +206,7 @@ async fn print_all(client: &Client, resolved: &[targets::Target], ctx: &objects:
             }
             // Each type gets its own column widths, as kubectl flushes per type.
             let mut group = String::new();
+            let has_header = rendered.header.is_some();
             if let Some(h) = rendered.header {
                 group.push_str(&h);
                 group.push('\n');
@@ -214,7 +215,7 @@ async fn print_all(client: &Client, resolved: &[targets::Target], ctx: &objects:
                 group.push_str(r);
                 group.push('\n');
             }
-            text.push_str(&tabwriter::format(&group));
+            text.push_str(&crate::color::table(&tabwriter::format(&group), has_header));
             printed_rows += rendered.rows.len();
         }
         output::print(&text);
