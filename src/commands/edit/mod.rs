@@ -97,6 +97,8 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     };
     let output = args.output.clone().unwrap_or_default();
     if !args.filename.is_empty() && !args.args.is_empty() {
+        // Files that cannot be found are reported first, as kubectl's builder does.
+        manifests::read(&args.filename, args.recursive.unwrap_or(false), false)?;
         return Err(CliError::msg("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"));
     }
     if args.filename.is_empty() && args.args.is_empty() {
