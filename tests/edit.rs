@@ -206,6 +206,13 @@ fn syntax_errors_reopen_the_file() {
     assert_eq!(out.stderr, "A copy of your changes has been stored to \"<TMP>\"\nerror: Edit cancelled, no valid changes were saved.\n");
     assert!(bufs[1].contains("# The edited file had a syntax error: error parsing edited-file: error converting YAML to JSON: yaml: line "), "{}", bufs[1]);
     t.same(&["get", "cm", "cfg", "-o", "jsonpath={.data}"]);
+    // JSON buffers are reopened without a header; CRLF buffers keep their endings.
+    let (out, bufs) = t.edit(&["cm", "cfg", "-o", "json"], &[r#"s/"a": "fixed"/"a": [/"#, r#"s/"a": \[/"a": "json"/"#]);
+    assert_eq!(out.stderr, "error: configmaps \"cfg\" is invalid\n");
+    assert!(bufs[1].starts_with("{\n"), "{}", bufs[1]);
+    let (_, bufs) = t.edit(&["cm", "cfg", "--windows-line-endings"], &["s/^  a: json\\r$/  a: [x\\r/", "s/^  a: \\[x\\r$/  a: crlf\\r/"]);
+    assert!(bufs[1].contains("#\r\n# configmaps \"cfg\" was not valid:\r\n"), "{}", bufs[1]);
+    t.same(&["get", "cm", "cfg", "-o", "jsonpath={.data}"]);
 }
 
 #[test]
@@ -250,8 +257,21 @@ fn several_objects_are_a_list() {
     assert_eq!(out.stdout, "deployment.apps/web skipped\nconfigmap/cfg edited\n");
     assert!(bufs[0].ends_with("kind: List\nmetadata: {}\n"), "{}", bufs[0]);
     t.same(&["get", "cm", "cfg", "-o", "jsonpath={.data}"]);
-    // A type without names edits every object of it.
+    // A type without names edits every object of it; none is an error.
     t.edit(&["cm"], &[]);
+    t.edit(&["jobs"], &[]);
+    // Objects named by a file are fetched from the server and edited there.
+    let dir = std::env::temp_dir().join(format!("kctl-edit-f-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cm.yaml");
+    std::fs::write(&file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n").unwrap();
+    let (out, _) = t.edit(&["-f", &file.to_string_lossy()], &["s/^  a: c$/  a: from-file/"]);
+    assert_eq!(out.stdout, "configmap/cfg edited\n");
+    t.same(&["get", "cm", "cfg", "-o", "jsonpath={.data}"]);
+    let _ = std::fs::remove_dir_all(dir);
+    // The status subresource is fetched and patched on its own.
+    let (out, _) = t.edit(&["deploy", "web", "--subresource=status", "--output-patch"], &["s/^  replicas: 1$/  replicas: 3/"]);
+    assert_eq!(out.stdout, "Patch: {\"spec\":{\"replicas\":3},\"status\":{\"replicas\":3}}\ndeployment.apps/web edited\n");
 }
 
 #[test]
