@@ -216,6 +216,25 @@ fn syntax_errors_reopen_the_file() {
 }
 
 #[test]
+fn schema_validation_against_an_old_server() {
+    let t = Twins::new("ed-schema", &[SEED]);
+    // Wrong types, unknown and missing fields are found before anything is sent.
+    let (out, bufs) = t.edit(&["deploy", "web"], &["0,/^  replicas: 1$/s//  replicas: \"abc\"\\n  foo: bar/; s/^        name: c$/        nom: c/"]);
+    assert_eq!(out.code, 1);
+    assert!(bufs[1].contains("ValidationError(Deployment.spec): unknown field \"foo\" in io.k8s.api.apps.v1.DeploymentSpec"), "{}", bufs[1]);
+    let (out, _) = t.edit(&["cm", "cfg", "deploy", "web"], &["s/^    a: b$/    a: [1]/"]);
+    assert_eq!(out.code, 1);
+    // warn cannot be honoured by such a server: kubectl says so and skips validation.
+    let norm_klog = |o: &Output| regex::Regex::new(r"(?m)^W\d{4} [\d:.]+\s+\d+ ").unwrap().replace_all(&o.stderr, "W<KLOG> ").into_owned();
+    let ea = ScriptedEditor::new("warn-a", &["s/^  a: b$/  a: warned/"]);
+    let eb = ScriptedEditor::new("warn-b", &["s/^  a: b$/  a: warned/"]);
+    let x = Twins::invocation(&t.a.name, &["edit", "cm", "cfg", "--validate=warn"], &ea).kctl();
+    let y = Twins::invocation(&t.b.name, &["edit", "cm", "cfg", "--validate=warn"], &eb).kubectl();
+    assert_eq!((x.code, &x.stdout, norm_klog(&x)), (y.code, &y.stdout, norm_klog(&y)));
+    assert!(x.stderr.contains("schema.go:145] cannot perform warn validation"), "{}", x.stderr);
+}
+
+#[test]
 fn stored_copy_keeps_the_users_text() {
     let t = Twins::new("ed-copy", &[SEED]);
     let e = ScriptedEditor::new("copy", &["s/^  a: b$/  a: [keep me/"]);
@@ -287,6 +306,9 @@ fn custom_resources_get_merge_patches() {
     t.same(&["get", "edgadget", "g1", "-o", "yaml"]);
     let (out, _) = t.edit(&["edgadget/g1"], &["s/^  size: 2$/  size: -2/"]);
     assert!(out.stderr.starts_with("error: edgadgets.edit.kctl.test \"g1\" is invalid\n"), "{}", out.stderr);
+    // The CRD's published schema is checked on the client too.
+    let (_, bufs) = t.edit(&["edgadget/g1"], &["s/^  size: 2$/  size: \"big\"\\n  other: 1/"]);
+    assert!(bufs[1].contains("invalid type for test.kctl.edit.v1.EdGadget.spec.size: got \"string\", expected \"integer\""), "{}", bufs[1]);
 }
 
 #[test]

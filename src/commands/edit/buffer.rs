@@ -81,24 +81,15 @@ pub fn has_lines(file: &[u8]) -> bool {
     })
 }
 
-/// The client-side validation kubectl runs on the comment-stripped text
-/// before parsing it: the YAML must parse, and the object (or each item of a
-/// `v1` `List`) must have string `apiVersion` and `kind`. The OpenAPI schema
-/// part of kubectl's validation is not done.
-pub fn validate(stripped: &[u8]) -> Result<(), String> {
+/// The first checks of kubectl's client-side validation of the
+/// comment-stripped text: the YAML must parse to an object with string
+/// `apiVersion` and `kind`. Returns the object as Go's `json.Unmarshal` has it.
+pub fn parse_for_validation(stripped: &[u8]) -> Result<Value, String> {
     let text = String::from_utf8_lossy(stripped);
     let obj = crate::yaml::to_json(&text)?;
-    let mut errs = crate::manifest::type_field_errors(&obj);
-    let is_list = errs.is_empty() && obj["apiVersion"] == "v1" && obj["kind"] == "List";
-    if is_list {
-        match obj.get("items") {
-            Some(Value::Array(items)) => items.iter().for_each(|i| errs.extend(crate::manifest::type_field_errors(i))),
-            Some(Value::Null) | None => {}
-            Some(_) => errs.push("invalid object to validate".into()),
-        }
-    }
+    let errs = crate::manifest::type_field_errors(&obj);
     if errs.is_empty() {
-        Ok(())
+        Ok(obj)
     } else {
         Err(aggregate(&errs))
     }
@@ -157,12 +148,12 @@ mod tests {
 
     #[test]
     fn validates_type_fields() {
-        assert_eq!(validate(b"").unwrap_err(), "invalid object to validate");
-        assert_eq!(validate(b"kind: X").unwrap_err(), "apiVersion not set");
-        assert_eq!(validate(b"{}").unwrap_err(), "[apiVersion not set, kind not set]");
-        assert!(validate(b"apiVersion: v1\nkind: ConfigMap\n").is_ok());
-        assert_eq!(validate(b"apiVersion: v1\nkind: List\nitems:\n- kind: A\n").unwrap_err(), "apiVersion not set");
-        assert!(validate(b"a: [b\n").unwrap_err().starts_with("yaml: line "));
+        let v = |t: &[u8]| parse_for_validation(t);
+        assert_eq!(v(b"").unwrap_err(), "invalid object to validate");
+        assert_eq!(v(b"kind: X").unwrap_err(), "apiVersion not set");
+        assert_eq!(v(b"{}").unwrap_err(), "[apiVersion not set, kind not set]");
+        assert!(v(b"apiVersion: v1\nkind: ConfigMap\n").is_ok());
+        assert!(v(b"a: [b\n").unwrap_err().starts_with("yaml: line "));
     }
 
     #[test]

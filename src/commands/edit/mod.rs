@@ -5,6 +5,7 @@
 
 mod buffer;
 mod editor;
+mod schema;
 
 use std::path::{Path, PathBuf};
 
@@ -293,6 +294,8 @@ async fn edit_loop(client: &Client, settings: &Settings, originals: &[Original],
     let mut original: Vec<u8> = Vec::new();
     let mut edited: Vec<u8> = Vec::new();
     let mut contains_error = false;
+    // Fetched the first time validation needs it.
+    let mut openapi: Option<Option<Value>> = None;
     loop {
         let mut buf: Vec<u8> = Vec::new();
         // JSON has no comments, so no header and no error report either.
@@ -332,7 +335,7 @@ async fn edit_loop(client: &Client, settings: &Settings, originals: &[Original],
             let _ = std::fs::remove_file(old);
         }
         if opts.validation != "Ignore" {
-            if let Err(e) = buffer::validate(&buffer::strip_comments(&edited)) {
+            if let Err(e) = validate(client, settings, &edited, opts, &mut openapi).await {
                 results = Results::default();
                 results_file = Some(file);
                 contains_error = true;
@@ -407,6 +410,34 @@ async fn edit_loop(client: &Client, settings: &Settings, originals: &[Original],
         if !results.reasons.is_empty() {
             contains_error = true;
         }
+    }
+}
+
+/// kubectl's client-side validation of the edited text. Against a server
+/// that validates fields itself (`fieldValidation`), only the parse and the
+/// type fields are checked here; otherwise, with `--validate=strict`, the
+/// object is checked against the server's OpenAPI schema too.
+async fn validate(client: &Client, settings: &Settings, edited: &[u8], opts: &Options, openapi: &mut Option<Option<Value>>) -> Result<(), String> {
+    let obj = buffer::parse_for_validation(&buffer::strip_comments(edited))?;
+    if openapi.is_none() {
+        *openapi = Some(crate::openapi::document(client, &settings.cache_dir).await.ok().flatten());
+    }
+    let Some(validator) = openapi.as_ref().and_then(|d| d.as_ref()).and_then(schema::Validator::new) else {
+        return Ok(());
+    };
+    let (group, version, kind) = crate::patch::group_version_kind(&obj);
+    if validator.supports_field_validation(&group, &version, &kind) {
+        return Ok(());
+    }
+    if opts.validation == "Warn" {
+        crate::client::log::emit('W', "schema.go:145", "cannot perform warn validation if server-side field validation is unsupported, skipping validation");
+        return Ok(());
+    }
+    let errs = validator.validate(&obj);
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(buffer::aggregate(&errs))
     }
 }
 
