@@ -294,6 +294,7 @@ mod tests {
                 "ValidationError(Deployment.spec.containers[1]): unknown object type \"nil\" in Deployment.spec.containers[1]",
                 "ValidationError(Deployment.spec): unknown field \"foo\" in io.k8s.api.apps.v1.DeploymentSpec",
                 "ValidationError(Deployment.spec.paused): invalid type for io.k8s.api.apps.v1.DeploymentSpec.paused: got \"number\", expected \"boolean\"",
+                "ValidationError(Deployment.spec.replicas): invalid type for io.k8s.api.apps.v1.DeploymentSpec.replicas: got \"string\", expected \"integer\"",
                 "ValidationError(Deployment.spec): missing required field \"selector\" in io.k8s.api.apps.v1.DeploymentSpec",
             ]
         );
