@@ -264,6 +264,9 @@ fn server_rejections_reopen_then_cancel_or_fix() {
     // Changing the name is refused before anything is sent.
     let (out, _) = t.edit(&["cm", "cfg"], &["s/^  name: cfg$/  name: other/"]);
     assert_eq!(out.stderr, "A copy of your changes has been stored to \"<TMP>\"\nerror: At least one of apiVersion, kind and name was changed\n");
+    // Without its uid an object cannot be matched to what was fetched.
+    let (out, _) = t.edit(&["cm", "cfg"], &["/^  uid:/d; s/^  a: b$/  a: c/"]);
+    assert!(out.stderr.contains("error: no original object found for &unstructured.Unstructured{Object:map[string]interface {}{\"apiVersion\":\"v1\", "), "{}", out.stderr);
     // A stale resourceVersion is a conflict: kubectl suggests replace.
     let (out, _) = t.edit(&["cm", "cfg"], &["s/^  resourceVersion: .*/  resourceVersion: \"5\"/; s/^  a: b$/  a: c/"]);
     assert!(out.stderr.ends_with("You can run `<PROG> replace -f <TMP>` to try this update again.\n"), "{}", out.stderr);
@@ -323,6 +326,8 @@ fn argument_and_editor_errors() {
         &["deploy/web/x"],
         &["cm", "cfg", "--validate=maybe"],
         &["secrets,deploy", "--subresource=status", "-l", "a=b"],
+        &["deploy", "--subresource=status"],
+        &["deploy/web", "--subresource=scale"],
     ];
     for args in cases {
         t.edit(args, &[]);

@@ -145,6 +145,9 @@ async fn fetch(client: &Client, settings: &Settings, args: &Args, sub: Option<&s
     let ns = client.config().namespace.clone();
     let targets = if args.filename.is_empty() {
         let selection = targets::parse(&args.args)?;
+        if sub.is_some() && matches!(&selection, targets::Selection::Types { names, .. } if names.is_empty()) {
+            return Err(CliError::msg("subresource cannot be used when bulk resources are specified"));
+        }
         targets::resolve_on_server(client, &settings.cache_dir, &selection).await?
     } else {
         let (targets, problems) = targets::from_manifests(client, &settings.cache_dir, &args.filename, args.recursive.unwrap_or(false)).await?;
@@ -502,7 +505,7 @@ fn print_result(obj: &Value, name: &str, operation: &str, opts: &Options) {
 async fn patch_all(client: &Client, originals: &[Original], updated: &[Resolved], opts: &Options, results: &mut Results) -> Result<(), CliError> {
     for u in updated {
         let Some(orig) = originals.iter().find(|o| uid(&o.object) == uid(&u.object)) else {
-            return Err(CliError::msg(format!("no original object found for {}", crate::patch::to_go_json(&u.object))));
+            return Err(CliError::msg(format!("no original object found for &unstructured.Unstructured{{Object:{}}}", go_sharp_v(&u.object))));
         };
         let (before, after) = (crate::patch::to_go_json(&orig.object), crate::patch::to_go_json(&u.object));
         if before == after {
@@ -529,6 +532,26 @@ async fn patch_all(client: &Client, originals: &[Original], updated: &[Resolved]
         }
     }
     Ok(())
+}
+
+/// Go's `%#v` of an unstructured value (`map[string]interface {}{"k":"v"}`).
+fn go_sharp_v(v: &Value) -> String {
+    match v {
+        Value::Null => "interface {}(nil)".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => crate::printers::gonum::format_g(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => crate::yaml::go_quote(s),
+        Value::Array(a) => format!("[]interface {{}}{{{}}}", a.iter().map(go_sharp_v).collect::<Vec<_>>().join(", ")),
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let items: Vec<String> = keys.iter().map(|k| format!("{}:{}", crate::yaml::go_quote(k), go_sharp_v(&m[*k]))).collect();
+            format!("map[string]interface {{}}{{{}}}", items.join(", "))
+        }
+    }
 }
 
 const CHANGED_IDENTITY: &str = "At least one of apiVersion, kind and name was changed";
@@ -572,6 +595,12 @@ mod tests {
         cr2["spec"]["x"] = json!([3]);
         let (p, ty) = compute_patch(&cr, &cr2).unwrap();
         assert_eq!((crate::patch::to_go_json(&p), ty), (r#"{"spec":{"x":[3]}}"#.to_string(), crate::patch::PatchType::Merge));
+    }
+
+    #[test]
+    fn go_sharp_v_of_unstructured() {
+        let v = json!({"b": [1, 2.5, null, true], "a": {"s": "x\ny"}});
+        assert_eq!(go_sharp_v(&v), r#"map[string]interface {}{"a":map[string]interface {}{"s":"x\ny"}, "b":[]interface {}{1, 2.5, interface {}(nil), true}}"#);
     }
 
     #[test]
