@@ -69,7 +69,7 @@ impl Editor {
 
 /// A new file for the buffer, named like Go's `os.CreateTemp(dir, "kubectl-edit-*.yaml")`
 /// with the program's own name, readable only by the user.
-pub fn temp_file(program: &str, ext: &str, content: &[u8]) -> std::io::Result<PathBuf> {
+pub fn temp_file(program: &str, ext: &str, content: &[u8]) -> Result<PathBuf, String> {
     use std::os::unix::fs::OpenOptionsExt;
     let dir = std::env::temp_dir();
     let mut seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1) ^ ((std::process::id() as u64) << 32);
@@ -78,14 +78,14 @@ pub fn temp_file(program: &str, ext: &str, content: &[u8]) -> std::io::Result<Pa
         let path = dir.join(format!("{program}-edit-{}{ext}", (seed >> 32) as u32));
         match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
             Ok(mut f) => {
-                f.write_all(content)?;
+                f.write_all(content).map_err(|e| crate::kubeconfig::load::io_error("write", &path, &e))?;
                 return Ok(path);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
+            Err(e) => return Err(crate::kubeconfig::load::io_error("open", &path, &e)),
         }
     }
-    Err(std::io::Error::other("could not create a temporary file"))
+    Err("could not create a temporary file".into())
 }
 
 #[cfg(test)]

@@ -236,9 +236,10 @@ impl Results {
                 self.retryable += 1;
                 format!("error: {what} {quoted} could not be patched: {}", status.message)
             }
+            // Go's error text: the *url.Error for a request that got no answer.
             other => {
                 self.retryable += 1;
-                format!("error: {what} {quoted} could not be patched: {other}")
+                format!("error: {what} {quoted} could not be patched: {}", other.url_error())
             }
         }
     }
@@ -316,7 +317,7 @@ async fn edit_loop(client: &Client, settings: &Settings, originals: &[Original],
             Ok(f) => f,
             Err(e) => {
                 preserved(results_file.as_deref());
-                return Err(CliError::msg(e.to_string()));
+                return Err(CliError::msg(e));
             }
         };
         if let Err(e) = editor.launch(&file) {
@@ -327,7 +328,7 @@ async fn edit_loop(client: &Client, settings: &Settings, originals: &[Original],
             Ok(b) => b,
             Err(e) => {
                 preserved(results_file.as_deref());
-                return Err(CliError::msg(e.to_string()));
+                return Err(CliError::msg(crate::kubeconfig::load::io_error("open", &file, &e)));
             }
         };
         if contains_error && buffer::strip_comments(&previous) == buffer::strip_comments(&edited) {
@@ -527,7 +528,6 @@ async fn patch_all(client: &Client, originals: &[Original], updated: &[Resolved]
                 let patched: Value = resp.json()?;
                 print_result(&patched, &u.name, "edited", opts);
             }
-            Err(e) if e.is_transport() => return Err(e.into()),
             Err(e) => eprintln!("{}", results.add_error(&e, &u.resource, &u.name)),
         }
     }
