@@ -163,6 +163,31 @@ fn deployment_image_and_label() {
 }
 
 #[test]
+fn strategic_patches_for_lists_and_retained_keys() {
+    let t = Twins::new("ed-smp", &[SEED]);
+    let settle = || {
+        for ns in [&t.a.name, &t.b.name] {
+            let out = cluster().cmd(["-n", ns, "rollout", "status", "deploy/web", "--timeout=60s"]).kubectl();
+            assert_eq!(out.code, 0, "{}", out.stderr);
+        }
+    };
+    let steps: &[(&str, &str)] = &[
+        (r#"s/^      - image: nginx$/      - image: nginx\n        env: [{name: A, value: "1"}, {name: B, value: "2"}]\n        ports: [{containerPort: 80}, {containerPort: 81}]/"#, "\"env\":[{\"name\":\"A\""),
+        ("/^        - name: A$/,+1d; /^        - containerPort: 80$/,+1d", "{\"$patch\":\"delete\",\"name\":\"A\"}"),
+        ("s/^      - env:$/      - image: busybox\\n        name: d\\n      - env:/", "\"$setElementOrder/containers\":[{\"name\":\"d\"},{\"name\":\"c\"}]"),
+        ("/^    rollingUpdate:$/,+2d; s/^    type: RollingUpdate/    type: Recreate/; /^    app: web$/d", "\"$retainKeys\":[\"type\"]"),
+        ("s/^      dnsPolicy: ClusterFirst/      dnsPolicy: ClusterFirst\\n      volumes: [{name: v, emptyDir: {}}]/", "\"volumes\""),
+        ("s/^      - emptyDir: {}/      - configMap: {name: cfg}/", "\"emptyDir\":null"),
+    ];
+    for (sed, expect) in steps {
+        settle();
+        let (out, _) = t.edit(&["deploy", "web", "--output-patch"], &[sed]);
+        assert!(out.stdout.contains(expect) && out.stdout.ends_with("deployment.apps/web edited\n"), "{sed}: {}{}", out.stdout, out.stderr);
+    }
+    t.same(&["get", "deploy", "web", "-o", "jsonpath={.metadata.labels} {.spec.strategy} {.spec.template.spec}"]);
+}
+
+#[test]
 fn configmap_edits_cancels_and_empty_files() {
     let t = Twins::new("ed-cm", &[SEED]);
     let (out, bufs) = t.edit(&["cm", "cfg"], &["s/^  a: b$/  a: c\\n  d: e/"]);
