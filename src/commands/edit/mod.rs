@@ -91,9 +91,10 @@ const NO_RESOURCES: &str = "You must provide one or more resources by argument o
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let validation = match args.validate.as_str() {
-        "strict" | "true" => "Strict",
+        // Go's strconv.ParseBool spellings count as booleans.
+        "strict" | "1" | "t" | "T" | "TRUE" | "true" | "True" => "Strict",
         "warn" => "Warn",
-        "ignore" | "false" => "Ignore",
+        "ignore" | "0" | "f" | "F" | "FALSE" | "false" | "False" => "Ignore",
         other => return Err(CliError::msg(format!("invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)"))),
     };
     let output = args.output.clone().unwrap_or_default();
