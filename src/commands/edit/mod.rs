@@ -333,6 +333,10 @@ async fn edit_loop(client: &Client, settings: &Settings, originals: &[Original],
             }
         };
         if contains_error && buffer::strip_comments(&previous) == buffer::strip_comments(&edited) {
+            // The new file holds the same text: keep one copy, not two.
+            if let Some(old) = results_file.take() {
+                let _ = std::fs::remove_file(old);
+            }
             preserved(Some(&file));
             return Err(CliError::msg("Edit cancelled, no valid changes were saved."));
         }
