@@ -170,17 +170,21 @@ async fn fetch(client: &Client, settings: &Settings, args: &Args, sub: Option<&s
                     continue;
                 }
             };
+            // The items are what a GET of each would return, less their type.
             for item in list["items"].as_array().into_iter().flatten() {
-                let name = item["metadata"]["name"].as_str().unwrap_or("").to_string();
-                match get(client, r, namespace.as_deref(), &name, sub).await {
-                    Ok(object) => out.push(Original { resource: r.clone(), name, object }),
-                    Err(e) => errors.push(e.to_string()),
+                let mut object = item.clone();
+                if let Some(o) = object.as_object_mut() {
+                    o.insert("apiVersion".into(), Value::String(r.group_version()));
+                    o.insert("kind".into(), Value::String(r.kind.clone()));
                 }
+                let name = object["metadata"]["name"].as_str().unwrap_or("").to_string();
+                out.push(Original { resource: r.clone(), name, object });
             }
             continue;
         }
-        for name in &t.names {
-            match get(client, r, namespace.as_deref(), name, sub).await {
+        let fetched = futures_util::future::join_all(t.names.iter().map(|name| get(client, r, namespace.as_deref(), name, sub))).await;
+        for (name, got) in t.names.iter().zip(fetched) {
+            match got {
                 Ok(object) => out.push(Original { resource: r.clone(), name: name.clone(), object }),
                 Err(e) => errors.push(e.to_string()),
             }
