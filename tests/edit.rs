@@ -61,7 +61,7 @@ fn unique() -> u128 {
 fn norm(text: &str, ns: &str) -> String {
     let mut t = text.replace(ns, "<NS>");
     for (re, rep) in [
-        (r"/tmp/(kctl|kubectl)-edit-\d+\.(yaml|json)", "<TMP>"),
+        (r"/\S*/(kctl|kubectl)-edit-\d+\.(yaml|json)", "<TMP>"),
         (r"`(kctl|kubectl) replace", "`<PROG> replace"),
         (r"See '(kctl|kubectl) ", "See '<PROG> "),
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", "<TIME>"),
@@ -104,7 +104,8 @@ impl Twins {
     fn invocation(ns: &str, args: &[&str], editor: &ScriptedEditor) -> Invocation {
         let mut full = vec!["-n", ns];
         full.extend_from_slice(args);
-        cluster().cmd(&full).env("KUBE_EDITOR", editor.command())
+        // The clients' temp files go to the editor's directory, removed with it.
+        cluster().cmd(&full).env("KUBE_EDITOR", editor.command()).env("TMPDIR", editor.dir.display().to_string())
     }
 
     /// Run `edit ARGS` on both sides with the same editor steps; require the
@@ -116,8 +117,8 @@ impl Twins {
         let x = normalize(Self::invocation(&self.a.name, &full, &ea).kctl(), &self.a.name);
         let y = normalize(Self::invocation(&self.b.name, &full, &eb).kubectl(), &self.b.name);
         assert_eq!((x.code, &x.stdout, &x.stderr), (y.code, &y.stdout, &y.stderr), "edit {args:?} with {steps:?}");
-        let bx: Vec<String> = ea.buffers().iter().map(|b| norm(b, &self.a.name)).collect();
-        let by: Vec<String> = eb.buffers().iter().map(|b| norm(b, &self.b.name)).collect();
+        let bx: Vec<String> = ea.buffers().iter().map(|b| without_status(&norm(b, &self.a.name))).collect();
+        let by: Vec<String> = eb.buffers().iter().map(|b| without_status(&norm(b, &self.b.name))).collect();
         assert_eq!(bx, by, "buffers of edit {args:?}");
         (x, bx)
     }
@@ -137,10 +138,40 @@ impl Twins {
     }
 }
 
+/// A YAML buffer with each `status:` block collapsed: controllers write it
+/// on their own schedule, so it differs between the twins (condition order,
+/// ReplicaSet names) for reasons that have nothing to do with the client.
+fn without_status(text: &str) -> String {
+    let mut out = String::new();
+    let mut skip_deeper_than: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(level) = skip_deeper_than {
+            if indent > level && !line.trim().is_empty() {
+                continue;
+            }
+            skip_deeper_than = None;
+        }
+        if line.trim_end() == format!("{}status:", " ".repeat(indent)) {
+            skip_deeper_than = Some(indent);
+            out.push_str(&format!("{}status: <STATUS>\n", " ".repeat(indent)));
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// The stored copy named in `A copy of your changes has been stored to "…"`.
 fn stored_copy(stderr_raw: &str) -> Option<PathBuf> {
     let re = regex::Regex::new(r#"A copy of your changes has been stored to "([^"]+)""#).unwrap();
     re.captures(stderr_raw).map(|c| PathBuf::from(&c[1]))
+}
+
+#[test]
+fn status_blocks_are_collapsed() {
+    let text = "a:\n  status:\n    x: 1\n    c:\n    - y\n  b: 2\nstatus:\n  z: 3\n";
+    assert_eq!(without_status(text), "a:\n  status: <STATUS>\n  b: 2\nstatus: <STATUS>\n");
 }
 
 #[test]
@@ -358,9 +389,12 @@ fn argument_and_editor_errors() {
         t.edit(args, &[]);
     }
     let c = cluster();
+    // A failed editor leaves the file behind (kubectl does too): keep it out of /tmp.
+    let scratch = ScriptedEditor::new("failing", &[]);
+    let tmp = scratch.dir.display().to_string();
     for editor in ["false", "no-such-editor-kctl", "sh -c 'exit 3'"] {
         let run = |ns: &str, kctl: bool| {
-            let inv = c.cmd(["-n", ns, "edit", "cm", "cfg"]).env("KUBE_EDITOR", editor);
+            let inv = c.cmd(["-n", ns, "edit", "cm", "cfg"]).env("KUBE_EDITOR", editor).env("TMPDIR", &tmp);
             normalize(if kctl { inv.kctl() } else { inv.kubectl() }, ns)
         };
         assert_eq!(run(&t.a.name, true), run(&t.b.name, false), "KUBE_EDITOR={editor}");
