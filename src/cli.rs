@@ -148,6 +148,8 @@ pub enum Command {
     Label(commands::label::Args),
     /// Update the annotations on a resource
     Annotate(commands::label::Args),
+    /// Edit a resource on the server
+    Edit(commands::edit::Args),
     /// Update fields of a resource
     Patch(commands::patch::Args),
     /// Replace a resource by file name or stdin

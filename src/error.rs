@@ -114,6 +114,8 @@ fn help_path(args: &[std::ffi::OsString]) -> String {
                 let next = sub.clone();
                 cmd = next;
             }
+            // Before the subcommand, a bare word is a global flag's value (`-n ns`).
+            None if path.len() == 1 => continue,
             None => break,
         }
     }

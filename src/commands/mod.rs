@@ -9,6 +9,7 @@ pub mod config;
 pub mod create;
 pub mod delete;
 pub mod diff;
+pub mod edit;
 pub mod get;
 pub mod label;
 pub mod manifests;
@@ -34,6 +35,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Apply(args) => apply::run(args, settings),
         Command::Delete(args) => delete::run(args, settings),
         Command::Diff(args) => diff::run(args, settings),
+        Command::Edit(args) => edit::run(args, settings),
         Command::Create(args) => create::run(args, settings),
         Command::Label(args) => label::run_label(args, settings),
         Command::Annotate(args) => label::run_annotate(args, settings),

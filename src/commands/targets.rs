@@ -25,7 +25,10 @@ pub fn parse(args: &[String]) -> Result<Selection, CliError> {
             let Some((t, n)) = a.split_once('/') else {
                 return Err(CliError::msg("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
             };
-            if t.is_empty() || n.is_empty() || n.contains('/') {
+            if n.contains('/') {
+                return Err(CliError::msg("arguments in resource/name form may not have more than one slash"));
+            }
+            if t.is_empty() || n.is_empty() {
                 return Err(CliError::msg("arguments in resource/name form must have a single resource and name"));
             }
             pairs.push((t.to_string(), n.to_string()));
