@@ -21,17 +21,31 @@ struct Scenario {
     /// Objects the scenario lists, created once (idempotent) before timing.
     seed: Option<fn(&Path)>,
     runs: usize,
+    /// Extra environment for kctl only.
+    kctl_env: &'static [(&'static str, &'static str)],
 }
 
 fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario { name: "startup: version --client", args: &["version", "--client"], needs_cluster: false, seed: None, runs: 30 },
-        Scenario { name: "discovery: api-resources", args: &["api-resources"], needs_cluster: true, seed: None, runs: 15 },
-        Scenario { name: "discovery: api-versions", args: &["api-versions"], needs_cluster: true, seed: None, runs: 15 },
-        Scenario { name: "get pods (3000)", args: &["get", "pods", "-n", PODS_NS], needs_cluster: true, seed: Some(seed_pods), runs: 7 },
-        Scenario { name: "get pods -o json (3000)", args: &["get", "pods", "-n", PODS_NS, "-o", "json"], needs_cluster: true, seed: Some(seed_pods), runs: 7 },
-        Scenario { name: "get cm -o yaml (2000)", args: &["get", "cm", "-n", CM_NS, "-o", "yaml"], needs_cluster: true, seed: Some(seed_configmaps), runs: 7 },
-        Scenario { name: "get pods -A", args: &["get", "pods", "-A"], needs_cluster: true, seed: Some(seed_pods), runs: 7 },
+        Scenario { name: "startup: version --client", args: &["version", "--client"], needs_cluster: false, seed: None, runs: 30, kctl_env: &[] },
+        Scenario { name: "discovery: api-resources", args: &["api-resources"], needs_cluster: true, seed: None, runs: 15, kctl_env: &[] },
+        Scenario { name: "discovery: api-versions", args: &["api-versions"], needs_cluster: true, seed: None, runs: 15, kctl_env: &[] },
+        Scenario { name: "get pods (3000)", args: &["get", "pods", "-n", PODS_NS], needs_cluster: true, seed: Some(seed_pods), runs: 7, kctl_env: &[] },
+        Scenario { name: "get pods -o json (3000)", args: &["get", "pods", "-n", PODS_NS, "-o", "json"], needs_cluster: true, seed: Some(seed_pods), runs: 7, kctl_env: &[] },
+        Scenario { name: "get cm -o yaml (2000)", args: &["get", "cm", "-n", CM_NS, "-o", "yaml"], needs_cluster: true, seed: Some(seed_configmaps), runs: 7, kctl_env: &[] },
+        Scenario { name: "get pods -A", args: &["get", "pods", "-A"], needs_cluster: true, seed: Some(seed_pods), runs: 7, kctl_env: &[] },
+        // What the shell runs on `kctl get pods -n NS <TAB>`. kctl keeps names for
+        // ten seconds (a second TAB is instant); the first scenario turns that off.
+        Scenario {
+            name: "complete get pods (3000), no cache",
+            args: &["__complete", "get", "pods", "-n", PODS_NS, ""],
+            needs_cluster: true,
+            seed: Some(seed_pods),
+            runs: 9,
+            kctl_env: &[("KCTL_COMPLETION_CACHE_TTL", "0")],
+        },
+        Scenario { name: "complete get pods (3000)", args: &["__complete", "get", "pods", "-n", PODS_NS, ""], needs_cluster: true, seed: Some(seed_pods), runs: 9, kctl_env: &[] },
+        Scenario { name: "complete get <TAB> (types)", args: &["__complete", "get", ""], needs_cluster: true, seed: None, runs: 9, kctl_env: &[] },
     ]
 }
 
@@ -64,14 +78,16 @@ fn main() {
                 seed(&kc);
             }
         }
+        let mut kctl_env = env.clone();
+        kctl_env.extend(s.kctl_env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         // One untimed run each warms caches (discovery, page cache) for both clients alike.
-        run_once(&kctl, s.args, &env);
+        run_once(&kctl, s.args, &kctl_env);
         run_once(Path::new(&reference), s.args, &env);
         let mut a = Vec::new();
         let mut b = Vec::new();
         for _ in 0..s.runs {
             // Interleaved so that machine noise hits both clients alike.
-            a.push(run_once(&kctl, s.args, &env));
+            a.push(run_once(&kctl, s.args, &kctl_env));
             b.push(run_once(Path::new(&reference), s.args, &env));
         }
         let (ta, tb) = (median(a.iter().map(|x| x.wall.as_secs_f64() * 1e3)), median(b.iter().map(|x| x.wall.as_secs_f64() * 1e3)));

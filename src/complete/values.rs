@@ -16,7 +16,11 @@ use crate::settings::Settings;
 
 /// Names fetched from the server are reused for this long: bash asks again on
 /// the second TAB, and a user often types a letter and presses TAB again.
-const NAME_CACHE_TTL: Duration = Duration::from_secs(10);
+/// `KCTL_COMPLETION_CACHE_TTL` (seconds, 0 turns the cache off) overrides it.
+fn name_cache_ttl() -> Duration {
+    let secs = std::env::var("KCTL_COMPLETION_CACHE_TTL").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    Duration::from_secs(secs)
+}
 const LOOKUP_TIMEOUT: &str = "3s";
 
 /// The `TYPE/` prefixes kubectl offers where a command takes a pod or a workload.
@@ -296,7 +300,8 @@ fn cache_file(s: &Settings, key: &str) -> PathBuf {
 fn read_cache(s: &Settings, key: &str) -> Option<Vec<String>> {
     let path = cache_file(s, key);
     let age = SystemTime::now().duration_since(std::fs::metadata(&path).ok()?.modified().ok()?).ok()?;
-    if age > NAME_CACHE_TTL {
+    let ttl = name_cache_ttl();
+    if ttl.is_zero() || age > ttl {
         return None;
     }
     let (stored_key, names): (String, Vec<String>) = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
