@@ -224,7 +224,7 @@ fn split_jsonpath_input(input: &str) -> Vec<String> {
 }
 
 /// Go's `time.ParseDuration`: `Ok(None)` for a negative duration.
-fn parse_go_duration(orig: &str) -> Result<Option<Duration>, String> {
+pub fn parse_go_duration(orig: &str) -> Result<Option<Duration>, String> {
     let invalid = || format!("time: invalid duration {}", crate::printers::jsonpath::gofmt::quote(orig));
     let mut s = orig;
     let mut neg = false;
