@@ -17,6 +17,9 @@ use crate::settings::Settings;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// kubectl accepts and ignores positional arguments.
+    #[arg(hide = true)]
+    pub ignored: Vec<String>,
     /// If present, list the requested object(s) across all namespaces.
     #[arg(short = 'A', long = "all-namespaces", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub all_namespaces: Option<bool>,
