@@ -158,4 +158,5 @@ fn all_namespaces_matches_kubectl() {
     c.cmd(["wait", "--for=condition=Ready", "pods", "-l", "owner=nobody-at-all", "-A"]).assert_same(&[]);
     c.cmd(["wait", "--for=condition=Ready", "pods", "-l", &label, "-A", "-n", &ns.name, "--timeout=5s"]).assert_same(&[]);
     c.cmd(["wait", "--for=condition=Ready", "pod/p1", "-A"]).assert_same(&[]);
+    c.cmd(["wait", "--for=jsonpath={.status.phase}=Active", &format!("namespace/{}", ns.name), "-A"]).assert_same(&[]);
 }

@@ -382,7 +382,7 @@ impl<'a> Waiter<'a> {
                 }
                 continue;
             }
-            if all_namespaces && t.namespace.is_none() {
+            if all_namespaces && t.namespace.is_none() && t.resource.namespaced {
                 return Err(CliError::msg("a resource cannot be retrieved by name across all namespaces"));
             }
             for name in &t.names {
