@@ -132,6 +132,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                 None => format!("{}{} scaled{}\n", print_flags::kind_prefix(&info.object), info.name, dry_run.suffix()),
             };
             output::print(&text);
+            output::flush_stdout();
         }
         report(errors)
     })
