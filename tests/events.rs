@@ -86,3 +86,25 @@ fn watch_prints_events_as_they_arrive() {
         c.cmd(&args).assert_same(&[Norm::Age]);
     }
 }
+
+/// An event created while `-w` runs is printed when it arrives, in the
+/// column widths the earlier rows set (kubectl's tabwriter remembers them).
+#[test]
+fn watch_prints_new_events() {
+    let c = cluster();
+    let a = c.namespace("evw-a");
+    let b = c.namespace("evw-b");
+    let mut outs = Vec::new();
+    for (ns, kctl) in [(&a.name, true), (&b.name, false)] {
+        c.kubectl_apply(ns, &manifest(ns));
+        let inv = c.cmd(["events", "-n", ns, "-w", "--request-timeout=5s", "--types=Warning"]);
+        let watcher = std::thread::spawn(move || if kctl { inv.kctl() } else { inv.kubectl() });
+        std::thread::sleep(std::time::Duration::from_millis(2000));
+        let late = event(ns, "late-arrival", "involvedObject: {kind: Pod, name: NS, namespace: NS, apiVersion: v1}\nreason: ArrivedDuringTheWatch\nmessage: a much longer message than the others\ntype: Warning\nfirstTimestamp: \"2020-01-05T00:00:00Z\"\nlastTimestamp: \"2020-01-05T00:00:00Z\"\ncount: 1\nsource: {component: test}");
+        c.kubectl_apply(ns, &late);
+        let out = watcher.join().unwrap();
+        outs.push(support::Output { stdout: out.stdout.replace(ns.as_str(), "<NS>"), ..out });
+    }
+    assert!(outs[0].stdout.contains("ArrivedDuringTheWatch"), "{}", outs[0].stdout);
+    assert_eq!(outs[0], outs[1]);
+}
