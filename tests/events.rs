@@ -55,6 +55,11 @@ fn events_match_kubectl() {
         vec!["events", "--for", "nosuchtype/x"],
         vec!["events", "-o", "wide"],
         vec!["events", "--show-managed-fields", "-o", "json", "--for", &for_deploy],
+        // Every format goes through kubectl's tabwriter; printer errors are ignored.
+        vec!["events", "-o", "jsonpath={range .items[*]}{.reason}{\"\\t\"}{.type}{\"\\n\"}{end}"],
+        vec!["events", "-o", "go-template={{.kind}} {{.bogus.x}}", "--allow-missing-template-keys=false"],
+        vec!["events", "-o", "jsonpath={.bogus.x}", "--allow-missing-template-keys=false"],
+        vec!["events", "-o", "jsonpath={.a"],
     ];
     for args in cases {
         let mut full = vec!["-n", n];

@@ -98,6 +98,8 @@ fn timeouts_and_checks_once() {
             &["wait", "--for=condition=Ready", "cm/doomed", "--timeout=5x"],
             &["wait", "--for=condition=Ready", "cm/doomed", "-o", "wide"],
             &["wait", "--for=condition=Ready"],
+            &["wait", "--for=jsonpath={.data.a}=b", "cm/doomed", "-o", "jsonpath={.bogus}", "--allow-missing-template-keys=false"],
+            &["wait", "--for=jsonpath={.data.a}=b", "cm/doomed", "-o", "go-template={{.kind"],
             &["wait", "--for=condition=Ready", "nosuchtype/x"],
         ],
     );

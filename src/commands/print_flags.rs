@@ -20,7 +20,18 @@ pub fn parse(output: Option<&str>, template: Option<&str>) -> Result<Option<Outp
             "unable to match a printer suitable for the output format \"{out}\", allowed formats are: {ALLOWED}"
         )));
     }
-    OutputFormat::parse(Some(out), template).map(Some)
+    let format = OutputFormat::parse(Some(out), template)?;
+    // kubectl parses templates when it builds the printer, before any request.
+    match &format {
+        OutputFormat::JsonPath(t) | OutputFormat::JsonPathAsJson(t) => {
+            crate::printers::jsonpath::JsonPathPrinter::new(t).map_err(|e| CliError::msg(e.to_string()))?;
+        }
+        OutputFormat::GoTemplate(t) => {
+            crate::printers::gotemplate::GoTemplatePrinter::new(t).map_err(|e| CliError::msg(e.to_string()))?;
+        }
+        _ => {}
+    }
+    Ok(Some(format))
 }
 
 /// JSON whose maps keep the order they were built in: what Go's encoder
@@ -124,14 +135,32 @@ impl ObjectPrinter {
         ObjectPrinter { format, allow_missing, show_managed_fields, typed, printed: 0 }
     }
 
+    /// The text for one document where kubectl ignores printing errors
+    /// (events, wait): a failing template prints only what go-template
+    /// writes to stdout before failing.
+    pub fn render_lenient(&mut self, doc: &Ordered) -> String {
+        if let OutputFormat::GoTemplate(t) = &self.format {
+            let input = self.template_input(doc);
+            let raw = self.typed.then(|| pjson::to_string_compact(doc));
+            let printed = crate::printers::gotemplate::GoTemplatePrinter::new(t)
+                .map(|p| p.allow_missing_keys(self.allow_missing))
+                .and_then(|p| p.print_with_raw(&input, raw.as_deref()));
+            self.printed += 1;
+            return printed.unwrap_or_else(|e| e.stdout().to_string());
+        }
+        self.render(doc).unwrap_or_default()
+    }
+
+    fn template_input(&self, doc: &Ordered) -> Value {
+        let v = doc.to_value();
+        if self.typed { crate::printers::jsonpath::floats_only(&v) } else { v }
+    }
+
     /// The text for one document.
     pub fn render(&mut self, doc: &Ordered) -> Result<String, CliError> {
         let first = self.printed == 0;
         self.printed += 1;
-        let template_input = || {
-            let v = doc.to_value();
-            if self.typed { crate::printers::jsonpath::floats_only(&v) } else { v }
-        };
+        let template_input = || self.template_input(doc);
         let shown = || {
             let mut d = doc.clone();
             if !self.show_managed_fields {

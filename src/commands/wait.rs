@@ -287,7 +287,8 @@ struct Printer {
 impl Printer {
     fn print(&mut self, obj: &Value) -> Result<(), CliError> {
         let text = match &mut self.objects {
-            Some(p) => p.render(&Ordered::Value(obj.clone()))?,
+            // kubectl ignores the printer's error here.
+            Some(p) => p.render_lenient(&Ordered::Value(obj.clone())),
             None => format!("{}{} condition met\n", print_flags::kind_prefix(obj), obj["metadata"]["name"].as_str().unwrap_or("")),
         };
         output::print(&text);

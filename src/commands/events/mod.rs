@@ -105,18 +105,18 @@ async fn run_async(client: &Client, args: &Args, settings: &Settings) -> Result<
         // kubectl's name printer finds no objects in its EventList (the items
         // are struct values, not pointers), so it prints nothing.
         Some(p) if p.format == crate::printers::format::OutputFormat::Name => String::new(),
-        Some(p) => p.render(&typed::event_list(&items))?,
+        // kubectl ignores the printer's error here.
+        Some(p) => p.render_lenient(&typed::event_list(&items)),
         None => {
             let now = SystemTime::now();
             let mut lines = printer.table.header();
             for e in &items {
                 lines.push_str(&row(e, all_namespaces, now));
             }
-            printer.table.tab.write_str(&lines);
-            printer.table.tab.flush()
+            lines
         }
     };
-    output::print(&text);
+    output::print(&printer.table.through_tabwriter(&text));
     Ok(())
 }
 
@@ -189,15 +189,14 @@ async fn watch(client: &Client, mut req: Request, wanted: &dyn Fn(&Value) -> boo
             continue;
         }
         let text = match &mut printer.objects {
-            Some(p) => p.render(&typed::event(&ev["object"]))?,
+            Some(p) => p.render_lenient(&typed::event(&ev["object"])),
             None => {
                 let mut lines = printer.table.header();
                 lines.push_str(&row(&ev["object"], printer.table.all_namespaces, SystemTime::now()));
-                printer.table.tab.write_str(&lines);
-                printer.table.tab.flush()
+                lines
             }
         };
-        output::print(&text);
+        output::print(&printer.table.through_tabwriter(&text));
         output::flush_stdout();
     }
     Ok(())
@@ -216,6 +215,13 @@ struct TableState {
 }
 
 impl TableState {
+    /// kubectl writes every format, not only its table, through the one
+    /// tabwriter: tabs in template output become aligned columns too.
+    fn through_tabwriter(&mut self, text: &str) -> String {
+        self.tab.write_str(text);
+        self.tab.flush()
+    }
+
     fn header(&mut self) -> String {
         if self.no_headers || self.headers_done {
             return String::new();
