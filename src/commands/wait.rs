@@ -636,7 +636,11 @@ impl<'a> Waiter<'a> {
                         }
                         // kubectl keeps waiting, and writes no line break.
                         output::flush_stdout();
-                        eprint!("error: An error occurred while waiting for {what}: {}", watch_stream::error_event(&ev));
+                        let message = match watch_stream::error_event(&ev) {
+                            ClientError::Api { status, .. } => status.message,
+                            other => other.to_string(),
+                        };
+                        eprint!("error: An error occurred while waiting for {what}: {message}");
                         continue;
                     }
                     _ => {}
