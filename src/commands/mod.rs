@@ -9,6 +9,7 @@ pub mod create;
 pub mod delete;
 pub mod diff;
 pub mod events;
+pub mod failures;
 pub mod get;
 pub mod label;
 pub mod manifests;

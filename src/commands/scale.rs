@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use tokio::time::Instant;
 
 use crate::client::{Client, ClientError, Request, ResourcePath};
+use crate::commands::failures::{report, Failure};
 use crate::commands::print_flags::{self, ObjectPrinter, Ordered};
 use crate::commands::targets::{self, Target};
 use crate::commands::DryRun;
@@ -136,44 +137,6 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         }
         report(errors)
     })
-}
-
-#[derive(Debug)]
-enum Failure {
-    Api(ClientError),
-    Msg(String),
-}
-
-impl Failure {
-    /// The error's own text (a Status message without kubectl's prefix).
-    fn plain(&self) -> String {
-        match self {
-            Failure::Api(ClientError::Api { status, .. }) => status.message.clone(),
-            Failure::Api(e) => e.to_string(),
-            Failure::Msg(m) => m.clone(),
-        }
-    }
-}
-
-/// Errors of objects that could not be fetched, reported after the others scaled.
-fn report(mut errors: Vec<Failure>) -> Result<(), CliError> {
-    match errors.len() {
-        0 => Ok(()),
-        1 => Err(match errors.remove(0) {
-            Failure::Api(e) => e.into(),
-            Failure::Msg(m) => CliError::Message(m),
-        }),
-        _ => Err(CliError::Raw(
-            errors
-                .into_iter()
-                .map(|f| match f {
-                    Failure::Api(e) => e.to_string(),
-                    Failure::Msg(m) => m,
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )),
-    }
 }
 
 struct Info<'a> {

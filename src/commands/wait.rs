@@ -8,6 +8,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::client::{Client, ClientError, Request, ResourcePath};
+use crate::commands::failures::{report, Failure};
 use crate::commands::print_flags::{self, ObjectPrinter, Ordered};
 use crate::commands::targets::{self, Target};
 use crate::commands::watch_stream::{self, WatchStream};
@@ -120,44 +121,6 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         };
         report(errors)
     })
-}
-
-/// One failure, worded as kubectl's CheckErr prints it.
-#[derive(Debug)]
-enum Failure {
-    Api(ClientError),
-    Msg(String),
-}
-
-impl From<ClientError> for Failure {
-    fn from(e: ClientError) -> Self {
-        match e {
-            ClientError::Api { .. } => Failure::Api(e),
-            other => Failure::Msg(CliError::from(other).to_string().trim_start_matches("error: ").to_string()),
-        }
-    }
-}
-
-/// One error prints as `error: …` (API errors as `Error from server …`);
-/// several print one per line without the prefix.
-fn report(mut errors: Vec<Failure>) -> Result<(), CliError> {
-    match errors.len() {
-        0 => Ok(()),
-        1 => Err(match errors.remove(0) {
-            Failure::Api(e) => e.into(),
-            Failure::Msg(m) => CliError::Message(m),
-        }),
-        _ => Err(CliError::Raw(
-            errors
-                .into_iter()
-                .map(|f| match f {
-                    Failure::Api(e) => e.to_string(),
-                    Failure::Msg(m) => m,
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )),
-    }
 }
 
 fn parse_condition(s: &str) -> Result<Condition, CliError> {
