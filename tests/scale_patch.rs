@@ -84,6 +84,10 @@ fn scale_flags_match_kubectl() {
         &["scale", "deploy/web", "--replicas=2", "--timeout=60s"],
         &["scale", "deploy/web", "--replicas=1", "--timeout=-1s"],
         &["scale", "deploy/web", "--replicas=1", "--timeout=abc"],
+        &["scale", "deploy/web", "--replicas=abc"],
+        &["scale", "deploy/web", "--replicas=99999999999999999999"],
+        &["scale", "deploy/web", "--replicas=1", "--current-replicas=-5"],
+        &["scale", "deploy/web", "--replicas=0x2", "--dry-run=client"],
         &["scale", "sts/db", "--replicas=2", "--timeout=2s"],
         &["get", "deploy", "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.replicas} {end}"],
     ];

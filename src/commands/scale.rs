@@ -28,8 +28,8 @@ pub struct Args {
     #[arg(long = "allow-missing-template-keys", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "true")]
     pub allow_missing_template_keys: bool,
     /// Precondition for current size. Requires that the current size of the resource match this value in order to scale.
-    #[arg(long = "current-replicas", default_value_t = -1, allow_negative_numbers = true)]
-    pub current_replicas: i64,
+    #[arg(long = "current-replicas", default_value = "-1", allow_hyphen_values = true)]
+    pub current_replicas: String,
     /// Must be "none", "server", or "client".
     #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unchanged", default_value = "none")]
     pub dry_run: String,
@@ -43,8 +43,8 @@ pub struct Args {
     #[arg(short = 'R', long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub recursive: Option<bool>,
     /// The new desired number of replicas. Required.
-    #[arg(long)]
-    pub replicas: Option<i64>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub replicas: Option<String>,
     /// Precondition for resource version.
     #[arg(long = "resource-version")]
     pub resource_version: Option<String>,
@@ -71,7 +71,52 @@ enum WaitFor {
     Expired,
 }
 
+/// The flag library's integers: Go's `strconv.ParseInt(s, 0, 64)`, with its
+/// error worded as pflag reports it.
+fn int_flag(name: &str, value: &str) -> Result<i64, CliError> {
+    go_parse_int(value).map_err(|why| {
+        CliError::Raw(format!(
+            "Error: invalid argument \"{value}\" for \"--{name}\" flag: strconv.ParseInt: parsing {}: {why}\nSee 'kctl scale --help' for usage.",
+            crate::printers::jsonpath::gofmt::quote(value)
+        ))
+    })
+}
+
+/// `strconv.ParseInt(s, 0, 64)`: a sign, then decimal, `0x`, `0o`, `0b` or
+/// a leading-zero octal number.
+fn go_parse_int(s: &str) -> Result<i64, &'static str> {
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body) = if let Some(r) = lower.strip_prefix("0x") {
+        (16, r)
+    } else if let Some(r) = lower.strip_prefix("0o") {
+        (8, r)
+    } else if let Some(r) = lower.strip_prefix("0b") {
+        (2, r)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
+        return Err("invalid syntax");
+    }
+    let magnitude = u64::from_str_radix(body, radix).map_err(|_| "value out of range")?;
+    match (neg, i64::try_from(magnitude)) {
+        (false, Ok(v)) => Ok(v),
+        (true, Ok(v)) => Ok(-v),
+        (true, Err(_)) if magnitude == 1u64 << 63 => Ok(i64::MIN),
+        _ => Err("value out of range"),
+    }
+}
+
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let current_replicas = int_flag("current-replicas", &args.current_replicas)?;
+    let replicas = args.replicas.as_deref().map(|r| int_flag("replicas", r)).transpose()?;
     // The flag library rejects a bad duration before anything else.
     let wait_for = match crate::commands::wait::parse_go_duration(&args.timeout) {
         Ok(Some(d)) if d.is_zero() => WaitFor::No,
@@ -84,7 +129,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             )))
         }
     };
-    let Some(replicas) = args.replicas else {
+    let Some(replicas) = replicas else {
         // kubectl's flag library reports this through klog.
         crate::client::log::emit('E', "run.go:72", "\"command failed\" err=\"required flag(s) \\\"replicas\\\" not set\"");
         return Err(CliError::Exit(1));
@@ -93,6 +138,9 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let format = print_flags::parse(args.output.as_deref(), args.template.as_deref())?;
     if replicas < 0 {
         return Err(CliError::msg("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"));
+    }
+    if current_replicas < -1 {
+        return Err(CliError::msg("The --current-replicas must specify an integer of -1 or greater"));
     }
     if args.args.is_empty() && args.filename.is_empty() {
         return Err(CliError::msg(NEED_RESOURCES));
@@ -123,7 +171,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         for info in &infos {
             if dry_run != DryRun::Client {
                 // A failure here ends the command with this error alone, as kubectl's visitor does.
-                scale_one(&client, info, replicas, &args, dry_run).await?;
+                scale_one(&client, info, replicas, current_replicas, &args, dry_run).await?;
                 if dry_run == DryRun::None {
                     wait_synced(&client, info, replicas, &wait_for).await?;
                 }
@@ -198,10 +246,10 @@ async fn find<'a>(client: &Client, resolved: &'a [Target], args: &Args) -> Resul
 
 /// One object: a checked PUT of its Scale when preconditions are given
 /// (retried on conflicts, as kubectl's scaler does), else a merge patch.
-async fn scale_one(client: &Client, info: &Info<'_>, replicas: i64, args: &Args, dry_run: DryRun) -> Result<(), CliError> {
+async fn scale_one(client: &Client, info: &Info<'_>, replicas: i64, current_replicas: i64, args: &Args, dry_run: DryRun) -> Result<(), CliError> {
     let rv = args.resource_version.as_deref().filter(|rv| !rv.is_empty());
     let with_dry_run = |req: Request| if dry_run == DryRun::Server { req.query("dryRun", "All") } else { req };
-    if args.current_replicas == -1 && rv.is_none() {
+    if current_replicas == -1 && rv.is_none() {
         let body = crate::printers::json::to_string_compact(&json!({"spec": {"replicas": replicas}}));
         let req = Request::new(Method::PATCH, info.path(Some("scale"))).json_body("application/merge-patch+json", body.into_bytes());
         client.send(&with_dry_run(req)).await?;
@@ -211,8 +259,8 @@ async fn scale_one(client: &Client, info: &Info<'_>, replicas: i64, args: &Args,
     loop {
         let mut scale: Value = client.send(&Request::get(info.path(Some("scale")))).await?.json()?;
         let current = scale["spec"]["replicas"].as_i64().unwrap_or(0);
-        if args.current_replicas != -1 && current != args.current_replicas {
-            return Err(CliError::msg(format!("Expected replicas to be {}, was {current}", args.current_replicas)));
+        if current_replicas != -1 && current != current_replicas {
+            return Err(CliError::msg(format!("Expected replicas to be {current_replicas}, was {current}")));
         }
         let have = scale["metadata"]["resourceVersion"].as_str().unwrap_or("").to_string();
         if let Some(rv) = rv {
@@ -254,5 +302,22 @@ async fn wait_synced(client: &Client, info: &Info<'_>, replicas: i64, wait_for: 
             return Err(timed_out());
         }
         tokio::time::sleep_until(next).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_parse_int;
+
+    #[test]
+    fn ints_like_strconv() {
+        assert_eq!(go_parse_int("12"), Ok(12));
+        assert_eq!(go_parse_int("-1"), Ok(-1));
+        assert_eq!(go_parse_int("0x10"), Ok(16));
+        assert_eq!(go_parse_int("010"), Ok(8));
+        assert_eq!(go_parse_int("0"), Ok(0));
+        assert_eq!(go_parse_int("1.5"), Err("invalid syntax"));
+        assert_eq!(go_parse_int(""), Err("invalid syntax"));
+        assert_eq!(go_parse_int("99999999999999999999"), Err("value out of range"));
     }
 }
