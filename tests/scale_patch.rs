@@ -113,3 +113,24 @@ fn scale_flags_match_kubectl() {
     assert_eq!(outs[0], outs[1]);
     assert_eq!(outs[0].stdout, "deployment.apps/web scaled\n");
 }
+
+/// Documents naming another namespace than -n: kubectl scales the others and
+/// reports the first such document.
+#[test]
+fn scale_files_in_other_namespaces() {
+    let c = cluster();
+    let a = c.namespace("scale-ns-a");
+    let b = c.namespace("scale-ns-b");
+    c.kubectl_apply(&a.name, SCALE_SEED);
+    c.kubectl_apply(&b.name, SCALE_SEED);
+    let dir = tempfile::tempdir().unwrap();
+    let web = SCALE_SEED.split("---\n").next().unwrap();
+    let foreign = web.replace("name: web}", &format!("name: web, namespace: {}}}", a.name));
+    let files = [("foreign.yaml", foreign.clone()), ("mixed.yaml", format!("{foreign}---\n{web}")), ("twice.yaml", format!("{foreign}---\n{foreign}"))];
+    for (name, text) in &files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let path = path.display().to_string();
+        c.cmd(["scale", "-n", &b.name, "-f", &path, "--replicas=2"]).assert_same(&[]);
+    }
+}

@@ -143,6 +143,12 @@ fn waits_for_objects_in_files() {
     let y = c.cmd(["wait", "--for=jsonpath={.data.a}=b", "-f", &fb]).kubectl();
     assert_eq!(x.stdout, "configmap/doomed condition met\n");
     same(&x, &y, &["wait", "-f"]);
+    // A document in another namespace than -n is an error of its own.
+    let both = dir.path().join("both.yaml");
+    std::fs::write(&both, format!("{}\n---\n{}", std::fs::read_to_string(&fa).unwrap(), std::fs::read_to_string(&fb).unwrap())).unwrap();
+    let both = both.display().to_string();
+    c.cmd(["wait", "-n", &a.name, "--for=jsonpath={.data.a}=b", "-f", &both]).assert_same(&[]);
+    c.cmd(["wait", "-n", "default", "--for=jsonpath={.data.a}=b", "-f", &both, "--timeout=1s"]).assert_same(&[]);
 }
 
 /// -A waits on each object in its own namespace, but with an explicit -n

@@ -156,7 +156,8 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             targets::from_manifests(&client, &settings.cache_dir, &args.filename, args.recursive.unwrap_or(false)).await?
         };
         let (infos, mut errors) = find(&client, &resolved, &args).await?;
-        errors.extend(problems.into_iter().map(Failure::Msg));
+        // kubectl reports only the first document it could not use.
+        errors.extend(problems.into_iter().take(1).map(Failure::Msg));
         if args.resource_version.as_deref().is_some_and(|rv| !rv.is_empty()) && infos.len() > 1 {
             return Err(CliError::msg("cannot use --resource-version with multiple resources"));
         }

@@ -71,6 +71,8 @@ enum Condition {
     JsonPath { path: JsonPath, value: Option<String> },
 }
 
+const NO_MATCH: &str = "no matching resources found";
+
 const NEED_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
@@ -103,22 +105,24 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         objects: format.map(|f| ObjectPrinter::new(f, args.allow_missing_template_keys, args.show_managed_fields.unwrap_or(false), false)),
     };
     rt.block_on(async {
-        let targets = if args.filename.is_empty() {
+        let (targets, problems) = if args.filename.is_empty() {
             let selection = targets::parse(&args.args)?;
-            targets::resolve_on_server(&client, &settings.cache_dir, &selection).await?
+            (targets::resolve_on_server(&client, &settings.cache_dir, &selection).await?, Vec::new())
         } else {
-            let (t, problems) = targets::from_manifests(&client, &settings.cache_dir, &args.filename, args.recursive).await?;
-            if let Some(p) = problems.into_iter().next() {
-                return Err(CliError::msg(p));
-            }
-            t
+            targets::from_manifests(&client, &settings.cache_dir, &args.filename, args.recursive).await?
         };
         let deadline = Instant::now() + timeout;
         let w = Waiter { client: &client, args: &args, condition: &condition, timeout, deadline };
-        let errors = match condition {
+        let mut errors = match condition {
             Condition::Create => w.run_create(&targets, &mut printer).await?,
             _ => w.run(&targets, &mut printer).await?,
         };
+        // Documents -f could not use (e.g. another namespace than -n) are
+        // errors of their own; with them, finding nothing is no extra error.
+        if !problems.is_empty() {
+            errors.retain(|f| !matches!(f, Failure::Msg(m) if m == NO_MATCH));
+            errors.extend(problems.into_iter().map(Failure::Msg));
+        }
         report(errors)
     })
 }
@@ -432,7 +436,7 @@ impl<'a> Waiter<'a> {
             }
         }
         if errors.is_empty() && visited == 0 && !delete {
-            errors.push(Failure::Msg("no matching resources found".into()));
+            errors.push(Failure::Msg(NO_MATCH.into()));
         }
         Ok(errors)
     }
@@ -455,7 +459,7 @@ impl<'a> Waiter<'a> {
                     }
                 }
                 if errors.is_empty() && visited == 0 {
-                    errors.push(Failure::Msg("no matching resources found".into()));
+                    errors.push(Failure::Msg(NO_MATCH.into()));
                 }
                 return Ok(errors);
             }
