@@ -15,11 +15,13 @@ fn manifest(ns: &str) -> String {
     let mut m = String::new();
     m += &event(ns, "series-one", "involvedObject: {kind: Pod, name: NS, namespace: NS, apiVersion: v1}\nreason: BackOff\nmessage: \"Back-off restarting\\nsecond line\"\ntype: Warning\neventTime: \"2020-01-01T00:00:00.123456Z\"\nseries: {count: 4, lastObservedTime: \"2020-01-02T00:00:00.000000Z\"}\nreportingComponent: kubelet\nreportingInstance: node-1\naction: Restart\nsource: {component: kubelet, host: node-1}");
     m += &event(ns, "repeated", "involvedObject: {kind: Deployment, name: NS, namespace: NS, apiVersion: apps/v1}\nreason: ScalingReplicaSet\nmessage: \"  Scaled up  \"\ntype: Normal\nfirstTimestamp: \"2020-01-01T00:00:00Z\"\nlastTimestamp: \"2020-01-03T00:00:00Z\"\ncount: 3\nsource: {component: deployment-controller}");
-    // More than twelve events at one instant: Go's sort.Sort is not stable
-    // there, and kctl must order the ties as kubectl does.
-    for i in 0..16 {
+    // Many events at a few instants: Go's sort.Sort is not stable (and
+    // picks pivots differently past 12 and 50 items), and kctl must order
+    // the ties as kubectl does.
+    for i in 0..60 {
         let kind = if i % 5 == 0 { "Warning" } else { "Normal" };
-        let body = format!("involvedObject: {{kind: Pod, name: NS, namespace: NS, apiVersion: v1}}\nreason: Tick{i}\nmessage: tick number {i}\ntype: {kind}\nfirstTimestamp: \"2020-01-02T12:00:00Z\"\nlastTimestamp: \"2020-01-02T12:00:00Z\"\ncount: 1\nsource: {{component: test}}");
+        let at = format!("2020-01-02T12:00:0{}Z", (i * 7) % 3);
+        let body = format!("involvedObject: {{kind: Pod, name: NS, namespace: NS, apiVersion: v1}}\nreason: Tick{i}\nmessage: tick number {i}\ntype: {kind}\nfirstTimestamp: \"{at}\"\nlastTimestamp: \"{at}\"\ncount: 1\nsource: {{component: test}}");
         m += &event(ns, &format!("tick-{i:02}"), &body);
     }
     m
