@@ -156,6 +156,10 @@ pub enum Command {
     Replace(commands::replace::Args),
     /// Set a new size for a deployment, replica set, replication controller, or stateful set
     Scale(commands::scale::Args),
+    /// List events
+    Events(commands::events::Args),
+    /// Experimental: Wait for a specific condition on one or many resources
+    Wait(commands::wait::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

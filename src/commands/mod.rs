@@ -10,10 +10,13 @@ pub mod create;
 pub mod delete;
 pub mod diff;
 pub mod edit;
+pub mod events;
+pub mod failures;
 pub mod get;
 pub mod label;
 pub mod manifests;
 pub mod patch;
+pub mod print_flags;
 pub mod scale;
 pub mod plugin;
 pub mod plugin_list;
@@ -24,6 +27,8 @@ pub mod view_secret;
 pub mod replace;
 pub mod targets;
 pub mod version;
+pub mod wait;
+pub mod watch_stream;
 
 use crate::cli::Command;
 use crate::error::CliError;
@@ -42,6 +47,8 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Patch(args) => patch::run(args, settings),
         Command::Replace(args) => replace::run(args, settings),
         Command::Scale(args) => scale::run(args, settings),
+        Command::Events(args) => events::run(args, settings),
+        Command::Wait(args) => wait::run(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
