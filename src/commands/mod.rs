@@ -10,6 +10,7 @@ pub mod delete;
 pub mod diff;
 pub mod get;
 pub mod label;
+pub mod logs;
 pub mod manifests;
 pub mod patch;
 pub mod scale;
@@ -32,6 +33,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Label(args) => label::run_label(args, settings),
         Command::Annotate(args) => label::run_annotate(args, settings),
         Command::Patch(args) => patch::run(args, settings),
+        Command::Logs(args) => logs::run(args, settings),
         Command::Replace(args) => replace::run(args, settings),
         Command::Scale(args) => scale::run(args, settings),
         Command::Version(args) => version::run(args, settings),
