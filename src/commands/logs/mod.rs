@@ -110,7 +110,7 @@ struct Flags {
 /// pflag's "invalid argument" error, as `kubectl logs` prints it.
 fn invalid(flag: &str, value: &str, reason: &str) -> CliError {
     let q = crate::printers::jsonpath::gofmt::quote(value);
-    CliError::Raw(format!("error: invalid argument {q} for \"--{flag}\" flag: {reason}\nSee 'kctl logs --help' for usage."))
+    CliError::Raw(format!("Error: invalid argument {q} for \"--{flag}\" flag: {reason}\nSee 'kctl logs --help' for usage."))
 }
 
 fn parse_flags(a: &Args) -> Result<Flags, CliError> {
@@ -203,7 +203,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let client = settings.client()?;
     let namespace = client.config().namespace.clone();
     let rt = crate::commands::runtime();
-    rt.block_on(async {
+    let main = async {
         let object = resolve::fetch(&client, &settings.cache_dir, &namespace, resource.as_deref(), (!selector.is_empty()).then_some(selector.as_str())).await?;
         if let Object::Pods(items) = &object {
             if items.is_empty() {
@@ -265,6 +265,13 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             out.settle(out.reader(&client, s, &opts).run().await)?;
         }
         Ok(())
+    };
+    // kubectl ends with status 1 on Ctrl-C; only whole lines were written.
+    rt.block_on(async {
+        tokio::select! {
+            r = main => r,
+            _ = tokio::signal::ctrl_c() => Err(CliError::Exit(1)),
+        }
     })
 }
 
