@@ -19,6 +19,8 @@
 //!   `previous=true` returns them.
 //! * `sim.kctl.dev/log-interval-ms: "<ms>"`: the follow-up line period
 //!   (default 1000).
+//! * `sim.kctl.dev/log-history-lines: "<n>"`: the history length (default
+//!   `HISTORY_LINES`), e.g. for benchmarks that read many lines.
 //! * `sim.kctl.dev/log-drop-after-lines: "<n>"`: every follow stream ends
 //!   after n follow-up lines although the container keeps running, as when
 //!   the kubelet restarts or a proxy drops the connection.
@@ -41,9 +43,12 @@ pub const HISTORY_LINES: u64 = 20;
 const FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
 pub const ANN_LOG_INTERVAL: &str = "sim.kctl.dev/log-interval-ms";
 pub const ANN_LOG_DROP: &str = "sim.kctl.dev/log-drop-after-lines";
+pub const ANN_LOG_HISTORY: &str = "sim.kctl.dev/log-history-lines";
 
 #[derive(Debug, Default, PartialEq)]
 pub struct LogOptions {
+    /// The history length of the container (not a query parameter).
+    pub history: u64,
     pub follow: bool,
     pub previous: bool,
     pub timestamps: bool,
@@ -57,7 +62,7 @@ pub struct LogOptions {
 /// the legacy `tail` parameter), then validates it.
 pub fn parse_options(query: &str) -> Result<LogOptions, (StatusCode, &'static str)> {
     let bad = || (StatusCode::BAD_REQUEST, r#"{"message": "Unable to decode query."}"#);
-    let mut o = LogOptions::default();
+    let mut o = LogOptions { history: HISTORY_LINES, ..Default::default() };
     let mut seen = std::collections::HashSet::new();
     let mut pairs: Vec<(String, String)> = query
         .split('&')
@@ -127,7 +132,7 @@ fn since(o: &LogOptions, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 /// The first follow-up line to send: the one after the history, or the first
 /// stamped at or after `sinceTime` when that is later (a resumed stream).
 pub fn first_follow_line(o: &LogOptions, start: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
-    let mut n = HISTORY_LINES + 1;
+    let mut n = o.history + 1;
     if let Some(s) = since(o, now) {
         let secs = (s - start).num_seconds();
         let sub = (s - start).subsec_nanos() > 0;
@@ -143,10 +148,10 @@ pub fn first_follow_line(o: &LogOptions, start: DateTime<Utc>, now: DateTime<Utc
 pub fn history(o: &LogOptions, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<u64> {
     let since = since(o, now);
     let first = match o.tail_lines {
-        Some(t) => HISTORY_LINES.saturating_sub(t as u64) + 1,
+        Some(t) => o.history.saturating_sub(t as u64) + 1,
         None => 1,
     };
-    (first..=HISTORY_LINES).filter(|&n| since.is_none_or(|s| line_time(start, n) >= s)).collect()
+    (first..=o.history).filter(|&n| since.is_none_or(|s| line_time(start, n) >= s)).collect()
 }
 
 fn find_status<'a>(pod: &'a Value, container: &str) -> Option<&'a Value> {
@@ -218,7 +223,7 @@ pub async fn handle(sim: &Sim, node: &SimNode, args: &[String], query: &str) -> 
     if ns.is_empty() {
         return text(StatusCode::BAD_REQUEST, r#"{"message": "Missing podNamespace."}"#);
     }
-    let opts = match parse_options(query) {
+    let mut opts = match parse_options(query) {
         Ok(o) => o,
         Err((status, msg)) => return text(status, msg),
     };
@@ -233,6 +238,9 @@ pub async fn handle(sim: &Sim, node: &SimNode, args: &[String], query: &str) -> 
     }
     if let Err(msg) = check_status(&pod, pod_name, container, opts.previous) {
         return text(StatusCode::BAD_REQUEST, msg);
+    }
+    if let Ok(n) = str_at(&pod, &["metadata", "annotations", ANN_LOG_HISTORY]).trim().parse::<u64>() {
+        opts.history = n;
     }
     let mut start = parse_time(str_at(&pod, &["status", "startTime"]))
         .or_else(|| parse_time(str_at(&pod, &["metadata", "creationTimestamp"])))
