@@ -221,6 +221,10 @@ fn errors_match_kubectl() {
         &["logs", "two", "a", "-c", "b"],
         &["logs", "two", "--all-containers", "-c", "a"],
         &["logs", "nosuch", "--since=-1s"],
+        &["logs", "one", "--pod-running-timeout=0"],
+        &["logs", "-l", "app in (x"],
+        &["logs", "one", "--context=restricted"],
+        &["logs", "-l", "app=solo", "--context=restricted"],
     ] {
         same(n, args);
     }

@@ -173,6 +173,9 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         }
         _ => return Err(usage_error(&usage_err)),
     };
+    if f.pod_running_timeout.is_zero() {
+        return Err(CliError::msg("--pod-running-timeout must be higher than zero"));
+    }
     if f.all_pods || f.follow_new {
         f.prefix = true;
     }

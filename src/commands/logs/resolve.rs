@@ -37,8 +37,17 @@ pub enum Object {
 /// Fetch what `arg` (or the selector) names, worded like kubectl's builder.
 pub async fn fetch(client: &Client, cache_dir: &std::path::Path, namespace: &str, arg: Option<&str>, selector: Option<&str>) -> Result<Object, CliError> {
     let Some(arg) = arg else {
-        let req = Request::get(format!("/api/v1/namespaces/{namespace}/pods")).query("labelSelector", selector.unwrap_or("").to_string());
-        let list: Value = client.send(&req).await?.json()?;
+        let selector = selector.unwrap_or("");
+        let req = Request::get(format!("/api/v1/namespaces/{namespace}/pods")).query("labelSelector", selector.to_string());
+        let list: Value = match client.send(&req).await {
+            Ok(r) => r.json()?,
+            // The builder names what it listed when the server refuses the list.
+            Err(ClientError::Api { mut status, http_code }) if http_code == 400 || http_code == 404 => {
+                status.message = format!("Unable to find \"/v1, Resource=pods\" that match label selector {selector:?}, field selector \"\": {}", status.message);
+                return Err(ClientError::Api { status, http_code }.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
         let items = list["items"].as_array().cloned().unwrap_or_default();
         return Ok(Object::Pods(items));
     };
@@ -173,11 +182,7 @@ pub async fn pods_for_selector(client: &Client, namespace: &str, selector: &str,
             Ok(())
         };
         let timed_out = || CliError::msg("timed out waiting for the condition");
-        if timeout.is_zero() {
-            wait.await?;
-        } else {
-            tokio::time::timeout(timeout, wait).await.map_err(|_| timed_out())??;
-        }
+        tokio::time::timeout(timeout, wait).await.map_err(|_| timed_out())??;
         // kubectl indexes its still-empty first list here and crashes; list again.
         let list: Value = client.send(&list_req).await?.json()?;
         pods = list["items"].as_array().cloned().unwrap_or_default();
