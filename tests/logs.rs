@@ -436,3 +436,31 @@ spec: {containers: [{name: c, image: nginx}]}
     assert_eq!(out.code, 1);
     assert!(out.stderr.starts_with("error: --follow-new needs a selector"), "{}", out.stderr);
 }
+
+/// Output through a pseudo-terminal (util-linux `script`), with `env` added.
+fn on_terminal(args: &str, env: &[(&str, &str)]) -> String {
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &format!("{} {args}", kctl_bin().display()), "/dev/null"])
+        .env("KUBECONFIG", &cluster().kubeconfig)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("util-linux script runs kctl on a pseudo-terminal");
+    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+}
+
+#[test]
+fn prefixes_are_coloured_per_pod_on_a_terminal() {
+    let ns = namespace_with("logs-tty", PODS, 5);
+    let args = format!("-n {} logs -l tier=web --prefix --tail=1 --all-containers", ns.name);
+    let out = on_terminal(&args, &[]);
+    let lines = sorted(&out);
+    assert!(lines.contains(&"\x1b[36m[pod/one/c]\x1b[0m one c line 20".to_string()), "{out:?}");
+    for c in ["a", "b", "init"] {
+        assert!(lines.contains(&format!("\x1b[33m[pod/two/{c}]\x1b[0m two {c} line 20")), "{out:?}");
+    }
+    let plain = on_terminal(&args, &[("NO_COLOR", "1")]);
+    assert_eq!(sorted(&plain), sorted(&cluster().cmd(["-n", &ns.name, "logs", "-l", "tier=web", "--prefix", "--tail=1", "--all-containers"]).kubectl().stdout));
+}

@@ -93,6 +93,7 @@ pub async fn follow_new(ctx: &Ctx<'_>, namespace: &str, selector: &str) -> Resul
         )));
     }
     let mut running = FuturesUnordered::new();
+    let mut failures = 0u32;
     for (s, o) in first {
         running.push(start(ctx, s, o));
     }
@@ -101,10 +102,46 @@ pub async fn follow_new(ctx: &Ctx<'_>, namespace: &str, selector: &str) -> Resul
             .query("labelSelector", selector.to_string())
             .query("resourceVersion", state.resource_version.clone())
             .query("watch", "true");
-        let resp = ctx.client.stream(&watch).await?;
-        let mut body = resp.bytes_stream();
-        let mut buf: Vec<u8> = Vec::new();
         let mut expired = false;
+        // The log streams are served while the watch connects, too.
+        let connect = ctx.client.stream(&watch);
+        tokio::pin!(connect);
+        let connected = loop {
+            tokio::select! {
+                r = &mut connect => break r,
+                Some(result) = running.next(), if !running.is_empty() => ctx.out.settle(result)?,
+            }
+        };
+        let resp = match connected {
+            Ok(r) => {
+                failures = 0;
+                Some(r)
+            }
+            Err(ClientError::Api { http_code: 410, .. }) => {
+                expired = true;
+                None
+            }
+            // The log streams go on while the watch reconnects.
+            Err(e) if e.is_transport() && failures < 10 => {
+                failures += 1;
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // A failed watch request waits (serving the log streams) before the next.
+        let retry = resp.is_none() && !expired;
+        let mut body = futures_util::stream::iter(resp).map(|r| r.bytes_stream()).flatten();
+        let mut buf: Vec<u8> = Vec::new();
+        if retry {
+            let pause = tokio::time::sleep(std::time::Duration::from_millis(500 * u64::from(failures)));
+            tokio::pin!(pause);
+            loop {
+                tokio::select! {
+                    _ = &mut pause => break,
+                    Some(result) = running.next(), if !running.is_empty() => ctx.out.settle(result)?,
+                }
+            }
+        }
         loop {
             tokio::select! {
                 chunk = body.next() => {
