@@ -294,6 +294,7 @@ fn workloads_resolve_to_pods() {
         &["logs", "ds/agent", "--tail=1", "--timestamps"],
         &["logs", "rc/legacy", "--tail=1"],
         &["logs", "job/once", "--tail=2"],
+        &["logs", "job/once", "-f", "--tail=2", "--timestamps"],
         &["logs", "deploy/empty", "--pod-running-timeout=1s"],
         &["logs", "deploy/nosuch"],
     ] {
