@@ -46,6 +46,7 @@ fn scenarios() -> Vec<Scenario> {
         },
         Scenario { name: "complete get pods (3000)", args: &["__complete", "get", "pods", "-n", PODS_NS, ""], needs_cluster: true, seed: Some(seed_pods), runs: 9, kctl_env: &[] },
         Scenario { name: "complete get <TAB> (types)", args: &["__complete", "get", ""], needs_cluster: true, seed: None, runs: 9, kctl_env: &[] },
+        Scenario { name: "logs --tail=100", args: &["logs", "logger", "-n", LOGS_NS, "--tail=100"], needs_cluster: true, seed: Some(seed_logger), runs: 15, kctl_env: &[] },
     ]
 }
 
@@ -251,4 +252,15 @@ fn seed_pods(kubeconfig: &Path) {
             i % 10
         )
     });
+}
+
+const LOGS_NS: &str = "kctl-bench-logs";
+
+/// One running pod whose (simulated) container has 1,000 lines of history.
+fn seed_logger(kubeconfig: &Path) {
+    kubectl(kubeconfig, &["create", "namespace", LOGS_NS], None);
+    let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"logger","annotations":{"sim.kctl.dev/log-history-lines":"1000"}},"spec":{"containers":[{"name":"main","image":"registry.example/logger:1.0"}]}}"#;
+    kubectl(kubeconfig, &["apply", "-n", LOGS_NS, "-f", "-"], Some(pod.into()));
+    let out = kubectl(kubeconfig, &["wait", "-n", LOGS_NS, "--for=condition=Ready", "pod/logger", "--timeout=60s"], None);
+    assert!(out.status.success(), "logger pod not ready: {}", String::from_utf8_lossy(&out.stderr));
 }

@@ -152,6 +152,8 @@ pub enum Command {
     Edit(commands::edit::Args),
     /// Update fields of a resource
     Patch(commands::patch::Args),
+    /// Print the logs for a container in a pod
+    Logs(commands::logs::Args),
     /// Replace a resource by file name or stdin
     Replace(commands::replace::Args),
     /// Set a new size for a deployment, replica set, replication controller, or stateful set

@@ -1,5 +1,6 @@
 //! Colour for people at a terminal (what kubecolor adds to kubectl): table headers
-//! and status words, describe keys, diffs and log prefixes. Piped output is never
+//! and status words, describe keys and diffs (log prefixes pick their own palette
+//! in `commands/logs`). Piped output is never
 //! coloured unless `--color=always`, so scripts see kubectl's exact bytes.
 //!
 //! The choice is made once, when settings are resolved; printers stay pure and
@@ -136,15 +137,6 @@ pub fn describe(text: &str) -> String {
         }
     }
     out
-}
-
-/// Distinct colours for the prefixes of concurrent log streams.
-pub fn prefix(index: usize, text: &str) -> String {
-    const PALETTE: &[&str] = &["\x1b[36m", "\x1b[33m", "\x1b[35m", "\x1b[32m", "\x1b[34m", "\x1b[91m", "\x1b[96m", "\x1b[93m"];
-    if !enabled() {
-        return text.to_string();
-    }
-    format!("{}{text}{RESET}", PALETTE[index % PALETTE.len()])
 }
 
 #[cfg(test)]

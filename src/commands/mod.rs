@@ -14,6 +14,7 @@ pub mod events;
 pub mod failures;
 pub mod get;
 pub mod label;
+pub mod logs;
 pub mod manifests;
 pub mod patch;
 pub mod print_flags;
@@ -45,6 +46,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Label(args) => label::run_label(args, settings),
         Command::Annotate(args) => label::run_annotate(args, settings),
         Command::Patch(args) => patch::run(args, settings),
+        Command::Logs(args) => logs::run(args, settings),
         Command::Replace(args) => replace::run(args, settings),
         Command::Scale(args) => scale::run(args, settings),
         Command::Events(args) => events::run(args, settings),

@@ -7,8 +7,23 @@
 //! always returns the same bytes. With `follow=true` on a running container,
 //! lines 21, 22, ... follow, one per second, until the client disconnects or
 //! the container stops. `tailLines` and `sinceSeconds`/`sinceTime` filter
-//! the history (the follow-up lines are always sent); `limitBytes` caps the
-//! whole response. Errors mirror the kubelet's status codes and messages.
+//! the history; `sinceTime` also skips follow-up lines stamped before it, so a
+//! client that lost its stream can resume where it was (line n is always
+//! stamped start + n s). `limitBytes` caps the whole response. Errors mirror
+//! the kubelet's status codes and messages.
+//!
+//! Pods can tune this with annotations:
+//! * `sim.kctl.dev/restarts: "<n>"` (see podstatus.rs): the previous instance
+//!   has `HISTORY_LINES` lines `"<pod> <container> previous line <n>"`,
+//!   stamped from `PREVIOUS_LIFETIME` seconds before the pod started;
+//!   `previous=true` returns them.
+//! * `sim.kctl.dev/log-interval-ms: "<ms>"`: the follow-up line period
+//!   (default 1000).
+//! * `sim.kctl.dev/log-history-lines: "<n>"`: the history length (default
+//!   `HISTORY_LINES`), e.g. for benchmarks that read many lines.
+//! * `sim.kctl.dev/log-drop-after-lines: "<n>"`: every follow stream ends
+//!   after n follow-up lines although the container keeps running, as when
+//!   the kubelet restarts or a proxy drops the connection.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -26,9 +41,14 @@ use crate::{Sim, SimNode};
 
 pub const HISTORY_LINES: u64 = 20;
 const FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
+pub const ANN_LOG_INTERVAL: &str = "sim.kctl.dev/log-interval-ms";
+pub const ANN_LOG_DROP: &str = "sim.kctl.dev/log-drop-after-lines";
+pub const ANN_LOG_HISTORY: &str = "sim.kctl.dev/log-history-lines";
 
 #[derive(Debug, Default, PartialEq)]
 pub struct LogOptions {
+    /// The history length of the container (not a query parameter).
+    pub history: u64,
     pub follow: bool,
     pub previous: bool,
     pub timestamps: bool,
@@ -42,7 +62,7 @@ pub struct LogOptions {
 /// the legacy `tail` parameter), then validates it.
 pub fn parse_options(query: &str) -> Result<LogOptions, (StatusCode, &'static str)> {
     let bad = || (StatusCode::BAD_REQUEST, r#"{"message": "Unable to decode query."}"#);
-    let mut o = LogOptions::default();
+    let mut o = LogOptions { history: HISTORY_LINES, ..Default::default() };
     let mut seen = std::collections::HashSet::new();
     let mut pairs: Vec<(String, String)> = query
         .split('&')
@@ -87,8 +107,9 @@ pub fn parse_options(query: &str) -> Result<LogOptions, (StatusCode, &'static st
 }
 
 /// The deterministic log line `n` (1-based) of a container, newline included.
-pub fn line(pod: &str, container: &str, start: DateTime<Utc>, n: u64, timestamps: bool) -> String {
-    let body = format!("{pod} {container} line {n}\n");
+/// `what` is "line", or "previous line" for the previous instance.
+pub fn line(pod: &str, container: &str, what: &str, start: DateTime<Utc>, n: u64, timestamps: bool) -> String {
+    let body = format!("{pod} {container} {what} {n}\n");
     if timestamps {
         format!("{} {body}", log_time(line_time(start, n)))
     } else {
@@ -100,18 +121,37 @@ fn line_time(start: DateTime<Utc>, n: u64) -> DateTime<Utc> {
     start + chrono::Duration::seconds(n as i64)
 }
 
-/// Line numbers of the history that pass the tail/since filters.
-pub fn history(o: &LogOptions, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<u64> {
-    let since = match (o.since_time, o.since_seconds) {
+fn since(o: &LogOptions, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match (o.since_time, o.since_seconds) {
         (Some(t), _) => Some(t),
         (None, Some(s)) => Some(now - chrono::Duration::seconds(s)),
         _ => None,
-    };
+    }
+}
+
+/// The first follow-up line to send: the one after the history, or the first
+/// stamped at or after `sinceTime` when that is later (a resumed stream).
+pub fn first_follow_line(o: &LogOptions, start: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
+    let mut n = o.history + 1;
+    if let Some(s) = since(o, now) {
+        let secs = (s - start).num_seconds();
+        let sub = (s - start).subsec_nanos() > 0;
+        let at = if sub { secs + 1 } else { secs };
+        if at > n as i64 {
+            n = at as u64;
+        }
+    }
+    n
+}
+
+/// Line numbers of the history that pass the tail/since filters.
+pub fn history(o: &LogOptions, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<u64> {
+    let since = since(o, now);
     let first = match o.tail_lines {
-        Some(t) => HISTORY_LINES.saturating_sub(t as u64) + 1,
+        Some(t) => o.history.saturating_sub(t as u64) + 1,
         None => 1,
     };
-    (first..=HISTORY_LINES).filter(|&n| since.is_none_or(|s| line_time(start, n) >= s)).collect()
+    (first..=o.history).filter(|&n| since.is_none_or(|s| line_time(start, n) >= s)).collect()
 }
 
 fn find_status<'a>(pod: &'a Value, container: &str) -> Option<&'a Value> {
@@ -183,7 +223,7 @@ pub async fn handle(sim: &Sim, node: &SimNode, args: &[String], query: &str) -> 
     if ns.is_empty() {
         return text(StatusCode::BAD_REQUEST, r#"{"message": "Missing podNamespace."}"#);
     }
-    let opts = match parse_options(query) {
+    let mut opts = match parse_options(query) {
         Ok(o) => o,
         Err((status, msg)) => return text(status, msg),
     };
@@ -199,37 +239,55 @@ pub async fn handle(sim: &Sim, node: &SimNode, args: &[String], query: &str) -> 
     if let Err(msg) = check_status(&pod, pod_name, container, opts.previous) {
         return text(StatusCode::BAD_REQUEST, msg);
     }
-    let start = parse_time(str_at(&pod, &["status", "startTime"]))
+    if let Ok(n) = str_at(&pod, &["metadata", "annotations", ANN_LOG_HISTORY]).trim().parse::<u64>() {
+        opts.history = n;
+    }
+    let mut start = parse_time(str_at(&pod, &["status", "startTime"]))
         .or_else(|| parse_time(str_at(&pod, &["metadata", "creationTimestamp"])))
         .unwrap_or_else(Utc::now);
+    let what = if opts.previous {
+        start -= chrono::Duration::seconds(crate::podstatus::PREVIOUS_LIFETIME);
+        "previous line"
+    } else {
+        "line"
+    };
+    let now = Utc::now();
     let mut out = String::new();
-    for n in history(&opts, start, Utc::now()) {
-        out.push_str(&line(pod_name, container, start, n, opts.timestamps));
+    for n in history(&opts, start, now) {
+        out.push_str(&line(pod_name, container, what, start, n, opts.timestamps));
     }
     let mut budget = opts.limit_bytes.map(|l| l as usize);
     let first = cut(out.into_bytes(), &mut budget);
-    if !opts.follow || !is_running(&pod, container) || budget == Some(0) {
+    if !opts.follow || opts.previous || !is_running(&pod, container) || budget == Some(0) {
         return respond(http_body_util::Full::new(Bytes::from(first)).boxed_unsync());
     }
 
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
     let uid = str_at(&pod, &["metadata", "uid"]).to_string();
+    let ann = |k: &str| str_at(&pod, &["metadata", "annotations", k]).trim().parse::<u64>().ok();
+    let interval = ann(ANN_LOG_INTERVAL).map(Duration::from_millis).unwrap_or(FOLLOW_INTERVAL);
+    let drop_after = ann(ANN_LOG_DROP);
+    let mut n = first_follow_line(&opts, start, now);
     let (pod_name, container) = (pod_name.to_string(), container.to_string());
     let watcher = sim.pods.clone();
     tokio::spawn(async move {
         if !first.is_empty() && tx.send(Bytes::from(first)).await.is_err() {
             return;
         }
-        let mut n = HISTORY_LINES;
+        let mut sent = 0u64;
         loop {
-            tokio::time::sleep(FOLLOW_INTERVAL).await;
+            if drop_after.is_some_and(|d| sent >= d) {
+                return;
+            }
+            tokio::time::sleep(interval).await;
             // Stop when the container stops or the pod goes away.
             match watcher.by_uid(&uid) {
                 Some(p) if is_running(&p, &container) => {}
                 _ => return,
             }
+            let chunk = cut(line(&pod_name, &container, "line", start, n, opts.timestamps).into_bytes(), &mut budget);
             n += 1;
-            let chunk = cut(line(&pod_name, &container, start, n, opts.timestamps).into_bytes(), &mut budget);
+            sent += 1;
             if tx.send(Bytes::from(chunk)).await.is_err() || budget == Some(0) {
                 return;
             }
@@ -267,8 +325,9 @@ mod tests {
 
     #[test]
     fn lines_are_deterministic() {
-        assert_eq!(line("p", "c", t0(), 1, false), "p c line 1\n");
-        assert_eq!(line("p", "c", t0(), 1, true), "2026-11-27T12:00:01.000000000Z p c line 1\n");
+        assert_eq!(line("p", "c", "line", t0(), 1, false), "p c line 1\n");
+        assert_eq!(line("p", "c", "line", t0(), 1, true), "2026-11-27T12:00:01.000000000Z p c line 1\n");
+        assert_eq!(line("p", "c", "previous line", t0(), 2, false), "p c previous line 2\n");
     }
 
     #[test]
@@ -284,6 +343,17 @@ mod tests {
         assert_eq!(history(&o, t0(), now), vec![18, 19, 20]);
         let o = parse_options("sinceSeconds=85").unwrap();
         assert_eq!(history(&o, t0(), now), vec![15, 16, 17, 18, 19, 20]);
+    }
+
+    #[test]
+    fn follow_resumes_at_since_time() {
+        let now = t0() + chrono::Duration::seconds(100);
+        assert_eq!(first_follow_line(&parse_options("follow=true").unwrap(), t0(), now), 21);
+        let o = parse_options("follow=true&sinceTime=2026-11-27T12:00:05Z").unwrap();
+        assert_eq!(first_follow_line(&o, t0(), now), 21);
+        let o = parse_options("follow=true&sinceTime=2026-11-27T12:00:30Z").unwrap();
+        assert_eq!(first_follow_line(&o, t0(), now), 30);
+        assert!(history(&o, t0(), now).is_empty());
     }
 
     #[test]

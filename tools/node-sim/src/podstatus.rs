@@ -92,20 +92,51 @@ fn init_statuses(pod: &Value, uid: &str, start: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Annotation: every main container has restarted this many times (a
+/// terminated previous instance, so `logs --previous` has something to show).
+pub const ANN_RESTARTS: &str = "sim.kctl.dev/restarts";
+
+/// The restart count the pod asks for with [`ANN_RESTARTS`].
+pub fn restarts(pod: &Value) -> u32 {
+    str_at(pod, &["metadata", "annotations", ANN_RESTARTS]).trim().parse().unwrap_or(0)
+}
+
+/// The id of the previous (terminated) instance of a container.
+pub fn previous_container_id(pod_uid: &str, container: &str) -> String {
+    format!("containerd://{}", hex_digest(&["previous", pod_uid, container]))
+}
+
+/// When the previous instance of a container ran: the `PREVIOUS_LIFETIME`
+/// seconds before the pod's start.
+pub const PREVIOUS_LIFETIME: i64 = 100;
+
 /// Main containers, sorted by name like the kubelet does.
 fn main_statuses(pod: &Value, uid: &str, state: impl Fn(&str) -> Value, running: bool) -> Vec<Value> {
+    let restarts = restarts(pod);
+    let start = crate::util::parse_time(str_at(pod, &["status", "startTime"])).unwrap_or_else(chrono::Utc::now);
     let mut out: Vec<Value> = spec_containers(pod, "containers")
         .into_iter()
         .map(|c| {
             let name = str_at(c, &["name"]);
             let image = str_at(c, &["image"]);
             let cid = container_id(uid, name);
+            let last_state = if restarts > 0 {
+                json!({"terminated": {
+                    "exitCode": 1,
+                    "reason": "Error",
+                    "startedAt": crate::util::k8s_time(start - chrono::Duration::seconds(PREVIOUS_LIFETIME)),
+                    "finishedAt": crate::util::k8s_time(start),
+                    "containerID": previous_container_id(uid, name),
+                }})
+            } else {
+                json!({})
+            };
             json!({
                 "name": name,
                 "state": state(&cid),
-                "lastState": {},
+                "lastState": last_state,
                 "ready": running,
-                "restartCount": 0,
+                "restartCount": restarts,
                 "image": normalize_image(image),
                 "imageID": image_id(image),
                 "containerID": cid,
@@ -121,6 +152,9 @@ fn main_statuses(pod: &Value, uid: &str, state: impl Fn(&str) -> Value, running:
 pub fn running_patch(pod: &Value, pod_ip: &str) -> Value {
     let uid = str_at(pod, &["metadata", "uid"]);
     let now = now_k8s();
+    // The previous instances (see ANN_RESTARTS) ended when this one started.
+    let mut started = pod.clone();
+    started["status"]["startTime"] = json!(now);
     let mut status = json!({
         "phase": "Running",
         "conditions": [
@@ -133,7 +167,7 @@ pub fn running_patch(pod: &Value, pod_ip: &str) -> Value {
         "podIP": pod_ip,
         "podIPs": [{"ip": pod_ip}],
         "startTime": now,
-        "containerStatuses": main_statuses(pod, uid, |_| json!({"running": {"startedAt": now}}), true),
+        "containerStatuses": main_statuses(&started, uid, |_| json!({"running": {"startedAt": now}}), true),
     });
     let inits = init_statuses(pod, uid, &now);
     if !inits.is_empty() {
