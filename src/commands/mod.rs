@@ -15,6 +15,7 @@ pub mod patch;
 pub mod scale;
 pub mod plugin;
 pub mod replace;
+pub mod rollout;
 pub mod targets;
 pub mod version;
 
@@ -34,6 +35,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Patch(args) => patch::run(args, settings),
         Command::Replace(args) => replace::run(args, settings),
         Command::Scale(args) => scale::run(args, settings),
+        Command::Rollout(args) => rollout::run(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
