@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::ordered::OValue;
 use super::revisions::{self, Revision};
-use super::{Found, PrintArgs, Selection, WorkloadKind};
+use super::{Failure, Found, PrintArgs, Selection, WorkloadKind};
 use crate::client::Client;
 use crate::error::CliError;
 use crate::output;
@@ -58,17 +58,17 @@ struct History {
     entries: Vec<(i64, Value, OValue, Value, String)>,
 }
 
-async fn history(client: &Client, f: &Found) -> Result<History, String> {
+async fn history(client: &Client, f: &Found) -> Result<History, Failure> {
     let live_o = revisions::live(client, f).await.map_err(|e| match f.kind() {
-        WorkloadKind::Deployment => format!("error: failed to retrieve deployment {}: {}", f.name, strip_error(&e)),
-        WorkloadKind::DaemonSet => format!("error: failed to retrieve DaemonSet {}: {}", f.name, strip_error(&e)),
-        _ => format!("error: failed to retrieve Statefulset {}: {}", f.name, strip_error(&e)),
+        WorkloadKind::Deployment => format!("failed to retrieve deployment {}: {}", f.name, e.message()),
+        WorkloadKind::DaemonSet => format!("failed to retrieve DaemonSet {}: {}", f.name, e.message()),
+        _ => format!("failed to retrieve Statefulset {}: {}", f.name, e.message()),
     })?;
     let live = live_o.to_value();
     let mut entries = Vec::new();
     match f.kind() {
         WorkloadKind::Deployment => {
-            for rs in revisions::replica_sets(client, f, &live).await.map_err(|e| format!("error: {e}"))? {
+            for rs in revisions::replica_sets(client, f, &live).await.map_err(Failure::plain)? {
                 let mut template = rs.object["spec"]["template"].clone();
                 let cause = rs.object["metadata"]["annotations"][CHANGE_CAUSE].as_str().unwrap_or("").to_string();
                 if !cause.is_empty() {
@@ -78,7 +78,7 @@ async fn history(client: &Client, f: &Found) -> Result<History, String> {
             }
         }
         kind => {
-            for rev in revisions::controller_revisions(client, f, &live).await.map_err(|e| format!("error: {e}"))? {
+            for rev in revisions::controller_revisions(client, f, &live).await.map_err(Failure::plain)? {
                 let Revision { number, .. } = rev;
                 let applied = revisions::apply_revision(&live_o, &rev, kind);
                 let cause = rev.object["metadata"]["annotations"][CHANGE_CAUSE].as_str().unwrap_or("").to_string();
@@ -98,11 +98,7 @@ async fn history(client: &Client, f: &Found) -> Result<History, String> {
     Ok(History { entries: dedup })
 }
 
-fn strip_error(e: &str) -> &str {
-    e.strip_prefix("error: ").unwrap_or(e)
-}
-
-async fn one(client: &Client, f: &Found, args: &Args, format: &OutputFormat) -> Result<String, String> {
+async fn one(client: &Client, f: &Found, args: &Args, format: &OutputFormat) -> Result<String, Failure> {
     if f.kind() == WorkloadKind::Other {
         return Err(f.no_visitor("history"));
     }
@@ -111,7 +107,7 @@ async fn one(client: &Client, f: &Found, args: &Args, format: &OutputFormat) -> 
         let picked: Vec<&(i64, Value, OValue, Value, String)> = if args.revision > 0 {
             match h.entries.iter().find(|e| e.0 == args.revision) {
                 Some(e) => vec![e],
-                None => return Err("error: unable to find the specified revision".into()),
+                None => return Err("unable to find the specified revision".into()),
             }
         } else {
             h.entries.iter().collect()
@@ -130,7 +126,7 @@ async fn one(client: &Client, f: &Found, args: &Args, format: &OutputFormat) -> 
     } else if args.revision > 0 {
         match h.entries.iter().find(|e| e.0 == args.revision) {
             Some(e) => super::pod_template::describe(&e.3),
-            None => return Err("error: unable to find the specified revision".into()),
+            None => return Err("unable to find the specified revision".into()),
         }
     } else {
         use crate::printers::tabwriter::{Flags, TabWriter};

@@ -46,6 +46,9 @@ pub enum RolloutCommand {
     Status(status::Args),
     /// Undo a previous rollout
     Undo(undo::Args),
+    /// Anything else: kubectl's "unknown command" error.
+    #[command(external_subcommand)]
+    Unknown(Vec<String>),
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
@@ -56,10 +59,14 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         Some(RolloutCommand::Resume(a)) => resume::run(a, settings),
         Some(RolloutCommand::Status(a)) => status::run(a, settings),
         Some(RolloutCommand::Undo(a)) => undo::run(a, settings),
+        Some(RolloutCommand::Unknown(argv)) => {
+            let name = argv.first().map(String::as_str).unwrap_or("");
+            Err(CliError::Raw(format!("error: unknown command \"{name}\"\nSee 'kctl rollout -h' for help and examples")))
+        }
         None => {
-            // kubectl prints the group's help and succeeds.
+            // kubectl prints the group's help, then fails.
             crate::output::print(HELP);
-            Ok(())
+            Err(CliError::Exit(1))
         }
     }
 }
@@ -241,8 +248,8 @@ impl Found {
 
     /// The error of kubectl's visitor-based helpers (history, rollback) for
     /// kinds they do not know.
-    pub fn no_visitor(&self, what: &str) -> String {
-        format!("error: error retrieving {what} for \"{}\", no visitor method exists for {{{} {}}}", self.group_kind(), self.resource.group, self.resource.kind)
+    pub fn no_visitor(&self, what: &str) -> Failure {
+        format!("error retrieving {what} for \"{}\", no visitor method exists for {{{} {}}}", self.group_kind(), self.resource.group, self.resource.kind).into()
     }
 }
 
@@ -264,7 +271,7 @@ pub fn require_resources(sel: &Selection) -> Result<(), CliError> {
 
 /// Every object the selection names, in order; each failure is the line
 /// kubectl prints for it.
-pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> Result<Vec<Result<Found, String>>, CliError> {
+pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> Result<Vec<Result<Found, Failure>>, CliError> {
     if sel.kustomize.is_some() {
         return Err(CliError::msg("kustomize directories are not supported by kctl"));
     }
@@ -275,7 +282,7 @@ pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> R
     } else {
         targets::from_manifests(client, &settings.cache_dir, &sel.filename, sel.recursive.unwrap_or(false)).await?
     };
-    let mut out: Vec<Result<Found, String>> = problems.into_iter().map(|p| Err(format!("error: {p}"))).collect();
+    let mut out: Vec<Result<Found, Failure>> = problems.into_iter().map(|p| Err(Failure::plain(p))).collect();
     for t in &resolved {
         let r = &t.resource;
         let namespace = if r.namespaced { Some(t.namespace.clone().unwrap_or_else(|| ns.clone())) } else { None };
@@ -317,32 +324,70 @@ pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> R
 }
 
 /// The builder's wording for a failed list with a selector.
-fn list_error(e: crate::client::ClientError, r: &ApiResource, selector: Option<&str>) -> String {
+fn list_error(e: crate::client::ClientError, r: &ApiResource, selector: Option<&str>) -> Failure {
     if let (crate::client::ClientError::Api { status, .. }, Some(sel)) = (&e, selector) {
         if status.reason == "BadRequest" {
             let gvr = if r.group.is_empty() { format!("/{}, Resource={}", r.version, r.name) } else { format!("{}/{}, Resource={}", r.group, r.version, r.name) };
-            return format!("Error from server (BadRequest): Unable to find \"{gvr}\" that match label selector \"{sel}\", field selector \"\": {}", status.message);
+            return Failure::standard(format!("Error from server (BadRequest): Unable to find \"{gvr}\" that match label selector \"{sel}\", field selector \"\": {}", status.message));
         }
     }
     error_line(e.into())
 }
 
-/// How kubectl prints one error of an aggregate.
-pub fn error_line(e: CliError) -> String {
+/// One failure of a ContinueOnError run. `standard` messages are the ones
+/// kubectl's StandardErrorMessage words (`Error from server (NotFound): …`);
+/// the others are Go's `err.Error()`, which kubectl prefixes with `error: `
+/// only when it is the sole failure.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    text: String,
+    standard: bool,
+}
+
+impl Failure {
+    pub fn plain(text: impl Into<String>) -> Failure {
+        Failure { text: text.into(), standard: false }
+    }
+
+    pub fn standard(text: impl Into<String>) -> Failure {
+        Failure { text: text.into(), standard: true }
+    }
+
+    /// Go's `err.Error()` for wrapping into another message.
+    pub fn message(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<String> for Failure {
+    fn from(text: String) -> Failure {
+        Failure::plain(text)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(text: &str) -> Failure {
+        Failure::plain(text)
+    }
+}
+
+/// A command error as one failure of an aggregate.
+pub fn error_line(e: CliError) -> Failure {
     match e {
-        CliError::Message(m) if m.starts_with("error: ") => m,
-        CliError::Message(m) => format!("error: {m}"),
-        CliError::Raw(m) => m.trim_end_matches('\n').to_string(),
-        CliError::Exit(c) => format!("exit status {c}"),
+        CliError::Message(m) => Failure::plain(m),
+        CliError::Raw(m) => Failure::standard(m.trim_end_matches('\n')),
+        CliError::Exit(c) => Failure::plain(format!("exit status {c}")),
     }
 }
 
 /// The collected failures as kubectl's final error (nothing when there are none).
-pub fn finish(errors: Vec<String>) -> Result<(), CliError> {
-    if errors.is_empty() {
-        return Ok(());
+pub fn finish(errors: Vec<Failure>) -> Result<(), CliError> {
+    match errors.as_slice() {
+        [] => Ok(()),
+        [one] if one.standard || one.text.starts_with("error: ") => Err(CliError::Raw(one.text.clone())),
+        [one] => Err(CliError::Raw(format!("error: {}", one.text))),
+        many => Err(CliError::Raw(many.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("\n"))),
     }
-    Err(CliError::Raw(errors.join("\n")))
 }
 
 /// `No resources found in NS namespace.` on stderr, as pause/resume/restart/status say.
@@ -374,7 +419,7 @@ pub fn run_patcher(sel: &Selection, print: &PrintArgs, field_manager: &str, sett
     rt.block_on(async {
         let found = collect(&client, settings, sel).await?;
         // Failures to fetch come first, as kubectl collects them before patching.
-        let mut errors: Vec<String> = found.iter().filter_map(|f| f.as_ref().err().cloned()).collect();
+        let mut errors: Vec<Failure> = found.iter().filter_map(|f| f.as_ref().err().cloned()).collect();
         let found: Vec<Found> = found.into_iter().filter_map(Result::ok).collect();
         if found.is_empty() && errors.is_empty() {
             no_resources(&client);
@@ -384,7 +429,7 @@ pub fn run_patcher(sel: &Selection, print: &PrintArgs, field_manager: &str, sett
             let patch = match patcher(f) {
                 Ok(p) => p,
                 Err(e) => {
-                    errors.push(format!("error: {} {} {e}", f.resource_string(), crate::client::log::go_quote(&f.name)));
+                    errors.push(Failure::plain(format!("error: {} {} {e}", f.resource_string(), crate::client::log::go_quote(&f.name))));
                     continue;
                 }
             };
@@ -395,7 +440,7 @@ pub fn run_patcher(sel: &Selection, print: &PrintArgs, field_manager: &str, sett
             let resp = match client.send(&req).await {
                 Ok(r) => r,
                 Err(e) => {
-                    errors.push(format!("error: failed to patch: {}", plain_error(&e)));
+                    errors.push(Failure::plain(format!("failed to patch: {}", plain_error(&e))));
                     continue;
                 }
             };

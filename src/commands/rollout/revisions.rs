@@ -43,17 +43,17 @@ fn controlled_by(obj: &Value, owner_uid: &str) -> bool {
     obj["metadata"]["ownerReferences"].as_array().into_iter().flatten().any(|r| r["controller"].as_bool() == Some(true) && r["uid"].as_str() == Some(owner_uid))
 }
 
-async fn fetch(client: &Client, path: String, selector: Option<String>) -> Result<OValue, String> {
+async fn fetch(client: &Client, path: String, selector: Option<String>) -> Result<OValue, super::Failure> {
     let mut req = Request::get(path);
     if let Some(s) = selector {
         req = req.query("labelSelector", s);
     }
-    let resp = client.send(&req).await.map_err(|e| super::error_line(e.into()))?;
-    ordered::parse(&resp.body)
+    let resp = client.send(&req).await.map_err(|e| super::Failure::plain(super::plain_error(&e)))?;
+    ordered::parse(&resp.body).map_err(super::Failure::plain)
 }
 
 /// The workload as kubectl's typed client reads it (not the builder's copy).
-pub async fn live(client: &Client, f: &Found) -> Result<OValue, String> {
+pub async fn live(client: &Client, f: &Found) -> Result<OValue, super::Failure> {
     fetch(client, f.path(None), None).await
 }
 
@@ -61,7 +61,7 @@ pub async fn live(client: &Client, f: &Found) -> Result<OValue, String> {
 pub async fn replica_sets(client: &Client, f: &Found, deployment: &Value) -> Result<Vec<Revision>, String> {
     let path = ResourcePath { group: "apps", version: "v1", resource: "replicasets", namespace: f.namespace.as_deref(), ..Default::default() }.to_path();
     let sel = selector_string(&deployment["spec"]["selector"]);
-    let list = fetch(client, path, Some(sel)).await.map_err(|e| format!("failed to retrieve replica sets from deployment {}: {e}", f.name))?;
+    let list = fetch(client, path, Some(sel)).await.map_err(|e| format!("failed to retrieve replica sets from deployment {}: {}", f.name, e.message()))?;
     let uid = deployment["metadata"]["uid"].as_str().unwrap_or("");
     let api_version = list.get("apiVersion").cloned().unwrap_or(OValue::Null);
     let mut out = Vec::new();
@@ -82,7 +82,7 @@ pub async fn controller_revisions(client: &Client, f: &Found, workload: &Value) 
     let path = ResourcePath { group: "apps", version: "v1", resource: "controllerrevisions", namespace: f.namespace.as_deref(), ..Default::default() }.to_path();
     let sel = selector_string(&workload["spec"]["selector"]);
     let owner = if f.kind() == super::WorkloadKind::StatefulSet { "StatefulSet" } else { "DaemonSet" };
-    let list = fetch(client, path, Some(sel)).await.map_err(|e| format!("unable to find history controlled by {owner} {}: {e}", f.name))?;
+    let list = fetch(client, path, Some(sel)).await.map_err(|e| format!("unable to find history controlled by {owner} {}: {}", f.name, e.message()))?;
     let uid = workload["metadata"]["uid"].as_str().unwrap_or("");
     let api_version = list.get("apiVersion").cloned().unwrap_or(OValue::Null);
     let mut out = Vec::new();

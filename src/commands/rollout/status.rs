@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use super::{Found, Selection, WorkloadKind};
+use super::{Failure, Found, Selection, WorkloadKind};
 use crate::client::{Client, ClientError, Request, ResourcePath};
 use crate::error::CliError;
 use crate::output;
@@ -120,7 +120,8 @@ pub fn status(kind: WorkloadKind, obj: &Value, revision: i64) -> Result<(String,
 
 /// Go's time.ParseDuration for the --timeout flag.
 fn parse_timeout(text: &str) -> Result<Option<Duration>, CliError> {
-    let bad = || CliError::msg(format!("invalid argument \"{text}\" for \"--timeout\" flag: time: invalid duration \"{text}\""));
+    let flag_error = |why: String| CliError::Raw(format!("Error: invalid argument \"{text}\" for \"--timeout\" flag: time: {why}\nSee 'kctl rollout status --help' for usage."));
+    let bad = || flag_error(format!("invalid duration {}", crate::client::log::go_quote(text)));
     if text == "0" {
         return Ok(None);
     }
@@ -130,13 +131,16 @@ fn parse_timeout(text: &str) -> Result<Option<Duration>, CliError> {
         return Err(bad());
     }
     while !rest.is_empty() {
-        let num_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
+        let num_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         if num_end == 0 {
             return Err(bad());
         }
         let n: f64 = rest[..num_end].parse().map_err(|_| bad())?;
         rest = &rest[num_end..];
         let unit_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        if unit_end == 0 {
+            return Err(flag_error(format!("missing unit in duration {}", crate::client::log::go_quote(text))));
+        }
         let scale = match &rest[..unit_end] {
             "ns" => 1e-9,
             "us" | "µs" => 1e-6,
@@ -144,7 +148,7 @@ fn parse_timeout(text: &str) -> Result<Option<Duration>, CliError> {
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
-            _ => return Err(bad()),
+            unit => return Err(flag_error(format!("unknown unit {} in duration {}", crate::client::log::go_quote(unit), crate::client::log::go_quote(text)))),
         };
         total += n * scale;
         rest = &rest[unit_end..];
@@ -174,7 +178,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             };
             any = true;
             if f.kind() == WorkloadKind::Other {
-                errors.push(format!("error: no status viewer has been implemented for {}", f.resource.kind));
+                errors.push(Failure::plain(format!("no status viewer has been implemented for {}", f.resource.kind)));
                 continue;
             }
             if let Err(e) = watch_one(&client, &f, &args, timeout).await {
@@ -194,8 +198,8 @@ enum Step {
 }
 
 /// Print the status of one event's object; decide whether to go on.
-fn on_object(f: &Found, obj: &Value, args: &Args) -> Result<Step, String> {
-    let (line, done) = status(f.kind(), obj, args.revision).map_err(|e| format!("error: {e}"))?;
+fn on_object(f: &Found, obj: &Value, args: &Args) -> Result<Step, Failure> {
+    let (line, done) = status(f.kind(), obj, args.revision).map_err(Failure::plain)?;
     output::print(&line);
     output::flush_stdout();
     if done || !args.watch {
@@ -206,7 +210,7 @@ fn on_object(f: &Found, obj: &Value, args: &Args) -> Result<Step, String> {
 
 /// kubectl's UntilWithSync over one object: list it, then watch from the
 /// list's version, resuming after dropped connections.
-async fn watch_one(client: &Client, f: &Found, args: &Args, timeout: Option<Duration>) -> Result<(), String> {
+async fn watch_one(client: &Client, f: &Found, args: &Args, timeout: Option<Duration>) -> Result<(), Failure> {
     let deadline = timeout.map(|t| Instant::now() + t);
     let work = async {
         let r = &f.resource;
@@ -262,13 +266,13 @@ async fn watch_one(client: &Client, f: &Found, args: &Args, timeout: Option<Dura
                             }
                         }
                         // The object must not be silently replaced by a new one of the same name.
-                        "DELETED" => return Err("error: object has been deleted".to_string()),
+                        "DELETED" => return Err("object has been deleted".into()),
                         "BOOKMARK" => {}
                         "ERROR" if obj["code"].as_u64() == Some(410) => {
                             need_list = true;
                             break;
                         }
-                        _ => return Err(format!("error: internal error: unexpected event {}", String::from_utf8_lossy(&line).trim_end())),
+                        _ => return Err(format!("internal error: unexpected event {}", String::from_utf8_lossy(&line).trim_end()).into()),
                     }
                 }
             }
@@ -278,7 +282,7 @@ async fn watch_one(client: &Client, f: &Found, args: &Args, timeout: Option<Dura
         None => work.await,
         Some(d) => match tokio::time::timeout_at(tokio::time::Instant::from_std(d), work).await {
             Ok(r) => r,
-            Err(_) => Err("error: timed out waiting for the condition".to_string()),
+            Err(_) => Err("timed out waiting for the condition".into()),
         },
     }
 }

@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 
 use super::revisions::{self, Revision};
-use super::{Found, PrintArgs, Selection, WorkloadKind};
+use super::{Failure, Found, PrintArgs, Selection, WorkloadKind};
 use crate::client::{Client, Request};
 use crate::commands::DryRun;
 use crate::error::CliError;
@@ -76,21 +76,21 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
 }
 
 /// kubectl's Rollbacker: the operation text to print, or the error line.
-async fn rollback(client: &Client, f: &Found, to: i64, dry_run: DryRun) -> Result<String, String> {
+async fn rollback(client: &Client, f: &Found, to: i64, dry_run: DryRun) -> Result<String, Failure> {
     let kind = f.kind();
     if kind == WorkloadKind::Other {
         return Err(f.no_visitor("rollbacker"));
     }
     if to < 0 {
-        return Err(format!("error: {}", not_found(to)));
+        return Err(not_found(to).into());
     }
     match kind {
-        WorkloadKind::Deployment => deployment(client, f, to, dry_run).await.map_err(|e| format!("error: {e}")),
-        _ => controller_revision(client, f, to, dry_run).await.map_err(|e| format!("error: {e}")),
+        WorkloadKind::Deployment => deployment(client, f, to, dry_run).await,
+        _ => controller_revision(client, f, to, dry_run).await,
     }
 }
 
-async fn send_patch(client: &Client, f: &Found, content_type: &str, body: String, dry_run: DryRun, to: i64) -> Result<(), String> {
+async fn send_patch(client: &Client, f: &Found, content_type: &str, body: String, dry_run: DryRun, to: i64) -> Result<(), Failure> {
     let mut req = Request::new(Method::PATCH, f.path(None)).query("fieldManager", FIELD_MANAGER).json_body(content_type, body.into_bytes());
     if dry_run == DryRun::Server {
         req = req.query("dryRun", "All");
@@ -99,8 +99,8 @@ async fn send_patch(client: &Client, f: &Found, content_type: &str, body: String
     Ok(())
 }
 
-async fn deployment(client: &Client, f: &Found, to: i64, dry_run: DryRun) -> Result<String, String> {
-    let live = revisions::live(client, f).await.map_err(|e| format!("failed to retrieve Deployment {}: {}", f.name, e.trim_start_matches("error: ")))?.to_value();
+async fn deployment(client: &Client, f: &Found, to: i64, dry_run: DryRun) -> Result<String, Failure> {
+    let live = revisions::live(client, f).await.map_err(|e| format!("failed to retrieve Deployment {}: {}", f.name, e.message()))?.to_value();
     let all = revisions::replica_sets(client, f, &live).await?;
     let target = pick_replica_set(&all, to).ok_or_else(|| if to > 0 { not_found(to) } else { format!("no rollout history found for deployment {}", crate::client::log::go_quote(&f.name)) })?;
     let mut template = target.object["spec"]["template"].clone();
@@ -152,10 +152,10 @@ fn pick_replica_set(all: &[Revision], to: i64) -> Option<&Revision> {
     previous
 }
 
-async fn controller_revision(client: &Client, f: &Found, to: i64, dry_run: DryRun) -> Result<String, String> {
+async fn controller_revision(client: &Client, f: &Found, to: i64, dry_run: DryRun) -> Result<String, Failure> {
     let kind = f.kind();
     let live_o = revisions::live(client, f).await.map_err(|e| {
-        let e = e.trim_start_matches("error: ");
+        let e = e.message();
         if kind == WorkloadKind::DaemonSet {
             format!("failed to retrieve DaemonSet {}: {e}", f.name)
         } else {
