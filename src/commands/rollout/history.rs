@@ -100,7 +100,7 @@ async fn history(client: &Client, f: &Found) -> Result<History, Failure> {
 
 async fn one(client: &Client, f: &Found, args: &Args, format: &OutputFormat) -> Result<String, Failure> {
     if f.kind() == WorkloadKind::Other {
-        return Err(f.no_visitor("history"));
+        return Err(f.no_visitor("history", "history viewer"));
     }
     let h = history(client, f).await?;
     if *format != OutputFormat::Table {

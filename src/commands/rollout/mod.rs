@@ -247,8 +247,16 @@ impl Found {
     }
 
     /// The error of kubectl's visitor-based helpers (history, rollback) for
-    /// kinds they do not know.
-    pub fn no_visitor(&self, what: &str) -> Failure {
+    /// kinds that have none: the workload kinds kubectl's apps visitor knows
+    /// get "not implemented", any other kind "no visitor method".
+    pub fn no_visitor(&self, what: &str, implementer: &str) -> Failure {
+        let known = matches!(
+            (self.resource.group.as_str(), self.resource.kind.as_str()),
+            ("", "Pod" | "ReplicationController") | ("batch", "Job" | "CronJob") | ("apps" | "extensions", "ReplicaSet")
+        );
+        if known {
+            return format!("no {implementer} has been implemented for {}", crate::client::log::go_quote(&self.group_kind())).into();
+        }
         format!("error retrieving {what} for \"{}\", no visitor method exists for {{{} {}}}", self.group_kind(), self.resource.group, self.resource.kind).into()
     }
 }
@@ -273,7 +281,7 @@ pub fn require_resources(sel: &Selection) -> Result<(), CliError> {
 /// kubectl prints for it.
 pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> Result<Vec<Result<Found, Failure>>, CliError> {
     if sel.kustomize.is_some() {
-        return Err(CliError::msg("kustomize directories are not supported by kctl"));
+        return Err(CliError::msg("kustomize (-k) is not supported by kctl"));
     }
     let ns = client.config().namespace.clone();
     let (resolved, problems): (Vec<Target>, Vec<String>) = if sel.filename.is_empty() {
@@ -302,7 +310,8 @@ pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> R
             let api_version = list.get("apiVersion").cloned().unwrap_or(ordered::OValue::Null);
             for item in list.get("items").and_then(|i| i.as_array()).cloned().unwrap_or_default() {
                 // List items carry no type; the printers' type setter adds it first.
-                let item = item.with_type(&r.kind, api_version.clone());
+                let mut item = item.with_type(&r.kind, api_version.clone());
+                as_typed(&r.kind, &mut item);
                 let object = item.to_value();
                 let name = object["metadata"]["name"].as_str().unwrap_or("").to_string();
                 out.push(Ok(Found { resource: r.clone(), name, namespace: namespace.clone(), object, ordered: item }));
@@ -312,7 +321,8 @@ pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> R
                 let path = ResourcePath { group: &r.group, version: &r.version, resource: &r.name, namespace: namespace.as_deref(), name: Some(n), subresource: None }.to_path();
                 match client.send(&Request::get(path)).await {
                     Ok(resp) => {
-                        let ordered = ordered::parse(&resp.body).map_err(CliError::msg)?;
+                        let mut ordered = ordered::parse(&resp.body).map_err(CliError::msg)?;
+                        as_typed(&r.kind, &mut ordered);
                         out.push(Ok(Found { resource: r.clone(), name: n.clone(), namespace: namespace.clone(), object: ordered.to_value(), ordered }));
                     }
                     Err(e) => out.push(Err(error_line(e.into()))),
@@ -444,12 +454,25 @@ pub fn run_patcher(sel: &Selection, print: &PrintArgs, field_manager: &str, sett
                     continue;
                 }
             };
-            let ordered = ordered::parse(&resp.body).map_err(CliError::msg)?;
+            let mut ordered = ordered::parse(&resp.body).map_err(CliError::msg)?;
+            as_typed(&f.resource.kind, &mut ordered);
             let text = print.render(&format, &ordered.to_value(), Some(&ordered), operation)?;
             crate::output::print(&text);
         }
         finish(errors)
     })
+}
+
+/// An apps object as kubectl's own (v1.32) types decode it: fields those
+/// types always write appear even when this server does not send them.
+pub fn as_typed(kind: &str, obj: &mut ordered::OValue) {
+    if kind == "StatefulSet" {
+        if let Some(status) = obj.get_mut("status") {
+            if status.get("availableReplicas").is_none() {
+                status.set("availableReplicas", ordered::OValue::Number(0.into()));
+            }
+        }
+    }
 }
 
 /// Go's `err.Error()` of a client error: an API status is just its message.

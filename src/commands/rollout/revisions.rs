@@ -109,13 +109,7 @@ pub fn apply_revision(workload: &OValue, rev: &Revision, kind: super::WorkloadKi
         }
     }
     if kind == super::WorkloadKind::StatefulSet {
-        // kubectl decodes into its own StatefulSet type, whose status always
-        // carries availableReplicas.
-        if let Some(status) = out.get_mut("status") {
-            if status.get("availableReplicas").is_none() {
-                status.set("availableReplicas", OValue::Number(0.into()));
-            }
-        }
+        super::as_typed("StatefulSet", &mut out);
     }
     out
 }

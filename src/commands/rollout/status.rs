@@ -178,7 +178,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             };
             any = true;
             if f.kind() == WorkloadKind::Other {
-                errors.push(Failure::plain(format!("no status viewer has been implemented for {}", f.resource.kind)));
+                errors.push(Failure::plain(format!("no status viewer has been implemented for {}", f.group_kind())));
                 continue;
             }
             if let Err(e) = watch_one(&client, &f, &args, timeout).await {

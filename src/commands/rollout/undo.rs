@@ -79,7 +79,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
 async fn rollback(client: &Client, f: &Found, to: i64, dry_run: DryRun) -> Result<String, Failure> {
     let kind = f.kind();
     if kind == WorkloadKind::Other {
-        return Err(f.no_visitor("rollbacker"));
+        return Err(f.no_visitor("rollbacker", "rollbacker"));
     }
     if to < 0 {
         return Err(not_found(to).into());
