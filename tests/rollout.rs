@@ -245,3 +245,81 @@ fn argument_errors_match_kubectl() {
         c.cmd(args).assert_same(&[Norm::KlogHeader]);
     }
 }
+
+/// The describe-style pod template of `history --revision` and `undo
+/// --dry-run`, on a template using most of what the printer knows.
+#[test]
+fn pod_template_printer_matches_kubectl() {
+    const RICH: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata: {name: rich, annotations: {kubernetes.io/change-cause: "initial create"}}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: rich}}
+  template:
+    metadata:
+      labels: {app: rich, tier: be}
+      annotations: {a.example/x: "1", b: "two\nlines", long: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}
+    spec:
+      serviceAccountName: default
+      priorityClassName: system-cluster-critical
+      nodeSelector: {kubernetes.io/os: linux, disk: ssd}
+      tolerations:
+      - {key: k1, operator: Equal, value: v1, effect: NoSchedule}
+      - {key: k2, operator: Exists, effect: NoExecute, tolerationSeconds: 30}
+      - {operator: Exists}
+      initContainers:
+      - {name: init, image: busybox, command: [sh, -c, "echo hi"]}
+      containers:
+      - name: app
+        image: nginx:1.25
+        args: ["--a", "b\nc"]
+        ports: [{containerPort: 80}, {containerPort: 53, protocol: UDP, hostPort: 5353}]
+        resources: {limits: {cpu: "500m", memory: 256Mi}, requests: {cpu: "0.1", memory: "100M"}}
+        livenessProbe: {httpGet: {path: /healthz, port: 80}, initialDelaySeconds: 3}
+        readinessProbe: {tcpSocket: {port: 80}, periodSeconds: 5}
+        startupProbe: {exec: {command: [cat, /tmp/ok]}, failureThreshold: 30}
+        envFrom: [{configMapRef: {name: cm1}}, {secretRef: {name: s1, optional: true}, prefix: P_}]
+        env:
+        - {name: A, value: "x"}
+        - {name: M, value: "l1\nl2"}
+        - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: CPU, valueFrom: {resourceFieldRef: {resource: limits.cpu}}}
+        - {name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
+        - {name: S, valueFrom: {secretKeyRef: {name: sec, key: k}}}
+        - {name: C, valueFrom: {configMapKeyRef: {name: cm, key: k, optional: true}}}
+        volumeMounts:
+        - {name: data, mountPath: /data}
+        - {name: cfg, mountPath: /etc/cfg, readOnly: true, subPath: sub}
+      - name: side
+        image: busybox
+        ports: [{containerPort: 8443, name: https}]
+        livenessProbe: {httpGet: {path: /h, port: https, host: 10.0.0.1, scheme: HTTPS}}
+        volumeDevices: [{name: claim, devicePath: /dev/xvda}]
+      volumes:
+      - {name: data, emptyDir: {}}
+      - {name: cfg, configMap: {name: cm1}}
+      - {name: sec, secret: {secretName: s1}}
+      - {name: host, hostPath: {path: /var/log, type: Directory}}
+      - {name: claim, persistentVolumeClaim: {claimName: pvc1, readOnly: true}}
+      - {name: mem, emptyDir: {medium: Memory, sizeLimit: 1Gi}}
+      - {name: dapi, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}
+      - {name: proj, projected: {sources: [{configMap: {name: cm1}}, {serviceAccountToken: {path: tok, expirationSeconds: 3600}}]}}
+      - {name: nfsv, nfs: {server: nfs.example, path: /exports}}
+      - {name: cs, csi: {driver: csi.example, volumeAttributes: {a: b, c: d}}}
+      - {name: git, gitRepo: {repository: "https://example.com/r"}}
+"#;
+    let c = cluster();
+    let ns = c.namespace("ro-tpl");
+    c.kubectl_apply(&ns.name, RICH);
+    for args in [
+        &["rollout", "history", "deploy/rich"][..],
+        &["rollout", "history", "deploy/rich", "--revision=1"],
+        &["rollout", "undo", "deploy/rich", "--to-revision=1", "--dry-run=client"],
+        &["rollout", "history", "deploy/rich", "-o", "json"],
+    ] {
+        let mut full = vec!["-n", ns.name.as_str()];
+        full.extend_from_slice(args);
+        c.cmd(&full).assert_same(&[]);
+    }
+}

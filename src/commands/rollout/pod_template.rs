@@ -371,9 +371,33 @@ fn describe_volumes(w: &mut W, volumes: &[Value]) {
             w.write(2, &format!("Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n", s(&x["server"]), s(&x["path"]), x["readOnly"].as_bool().unwrap_or(false)));
         } else if let Some(x) = src.get("csi") {
             w.write(2, &format!("Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    ReadOnly:\t{}\n", s(&x["driver"]), s(&x["fsType"]), x["readOnly"].as_bool().unwrap_or(false)));
-            print_labels(w, "    VolumeAttributes", &string_map(&x["volumeAttributes"]));
+            csi_attributes(w, &string_map(&x["volumeAttributes"]));
+        } else if let Some(x) = src.get("gitRepo") {
+            w.write(2, &format!("Type:\tGitRepo (a volume that is pulled from git when the pod is created)\n    Repository:\t{}\n    Revision:\t{}\n", s(&x["repository"]), s(&x["revision"])));
         } else {
             w.write(1, "<unknown>\n");
+        }
+    }
+}
+
+/// kubectl's printCSIPersistentVolumeAttributesMultiline, whose every write
+/// carries the level-2 prefix (hence the odd indentation of later lines).
+fn csi_attributes(w: &mut W, attrs: &[(String, String)]) {
+    w.write(2, "VolumeAttributes:\t");
+    if attrs.is_empty() {
+        w.0.push_str("<none>\n");
+        return;
+    }
+    for (i, (k, v)) in attrs.iter().enumerate() {
+        if i != 0 {
+            w.write(2, "");
+            w.write(2, "\t");
+        }
+        let line = format!("{k}={v}");
+        if line.len() > MAX_ANNOTATION_LEN {
+            w.write(2, &format!("{}...\n", truncate(&line, MAX_ANNOTATION_LEN)));
+        } else {
+            w.write(2, &format!("{line}\n"));
         }
     }
 }
