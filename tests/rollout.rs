@@ -216,12 +216,21 @@ fn restart_pause_resume_match_kubectl() {
     same_outcome(a, b, &["rollout", "status", "ds/agent", "--timeout=120s"]);
     for args in [
         &["get", "deploy/web", "-o", "jsonpath={.spec.paused} {.spec.template.spec.containers[0].image}"][..],
-        &["get", "deploy/web", "-o", "jsonpath={.metadata.managedFields[*].manager}"],
-        &["get", "sts/db", "-o", "jsonpath={.metadata.managedFields[*].manager}"],
         &["rollout", "history", "deploy/web"],
         &["rollout", "history", "ds/agent"],
     ] {
         same(a, b, args);
+    }
+    // The writers' field managers; their order follows the controller's timing.
+    for w in ["deploy/web", "sts/db", "ds/agent"] {
+        let (x, y) = twin(a, b, &["get", w, "-o", "jsonpath={.metadata.managedFields[*].manager}"]);
+        let set = |o: &Output| {
+            let mut v: Vec<String> = o.stdout.split_whitespace().map(String::from).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(set(&x), set(&y), "{w}");
+        assert!(set(&x).contains(&"kubectl-rollout".to_string()), "{w}: {:?}", set(&x));
     }
 }
 
