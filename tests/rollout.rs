@@ -317,6 +317,9 @@ spec:
       - {name: nfsv, nfs: {server: nfs.example, path: /exports}}
       - {name: cs, csi: {driver: csi.example, volumeAttributes: {a: b, c: d}}}
       - {name: git, gitRepo: {repository: "https://example.com/r"}}
+      topologySpreadConstraints:
+      - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: rich}}}
+      - {maxSkew: 2, topologyKey: host, whenUnsatisfiable: ScheduleAnyway}
 "#;
     let c = cluster();
     let ns = c.namespace("ro-tpl");

@@ -54,6 +54,7 @@ pub fn describe(template: &Value) -> String {
     }
     describe_containers(&mut w, "Containers", arr(&spec["containers"]));
     describe_volumes(&mut w, arr(&spec["volumes"]));
+    spread_constraints(&mut w, arr(&spec["topologySpreadConstraints"]));
     if !s(&spec["priorityClassName"]).is_empty() {
         w.write(1, &format!("Priority Class Name:\t{}\n", s(&spec["priorityClassName"])));
     }
@@ -133,6 +134,27 @@ fn print_tolerations(w: &mut W, title: &str, tolerations: &[Value]) {
         }
         if let Some(secs) = t["tolerationSeconds"].as_i64() {
             w.0.push_str(&format!(" for {secs}s"));
+        }
+        w.0.push('\n');
+    }
+}
+
+/// kubectl's describeTopologySpreadConstraints (nothing when there are none).
+fn spread_constraints(w: &mut W, list: &[Value]) {
+    if list.is_empty() {
+        return;
+    }
+    let mut sorted: Vec<&Value> = list.iter().collect();
+    sorted.sort_by(|a, b| s(&a["topologyKey"]).cmp(s(&b["topologyKey"])));
+    w.write(0, "  Topology Spread Constraints:\t");
+    for (i, t) in sorted.iter().enumerate() {
+        if i != 0 {
+            w.0.push_str("  \t");
+        }
+        w.0.push_str(&format!("{}:{} when max skew {} is exceeded", s(&t["topologyKey"]), s(&t["whenUnsatisfiable"]), t["maxSkew"].as_i64().unwrap_or(0)));
+        if t["labelSelector"].is_object() {
+            let sel = super::revisions::selector_string(&t["labelSelector"]);
+            w.0.push_str(&format!(" for selector {}", if sel.is_empty() { "<none>" } else { sel.as_str() }));
         }
         w.0.push('\n');
     }
