@@ -250,6 +250,9 @@ fn argument_errors_match_kubectl() {
         &["rollout", "history", "deploy/x", "--revision=-2"],
         &["rollout", "history", "deploy/x", "-o", "wide"],
         &["rollout", "status", "nosuchtype/x"],
+        &["rollout", "history", "deploy/x", "-l", "app=x"],
+        &["rollout", "undo", "deploy", "x", "-l", "app=x"],
+        &["rollout", "pause", "deploy/x,sts/y"],
     ] {
         c.cmd(args).assert_same(&[Norm::KlogHeader]);
     }

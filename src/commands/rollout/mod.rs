@@ -285,7 +285,17 @@ pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> R
     }
     let ns = client.config().namespace.clone();
     let (resolved, problems): (Vec<Target>, Vec<String>) = if sel.filename.is_empty() {
+        if sel.args.iter().any(|a| a.matches('/').count() > 1) {
+            return Err(CliError::msg("arguments in resource/name form may not have more than one slash"));
+        }
         let selection = targets::parse(&sel.args)?;
+        if sel.selector.is_some() {
+            match &selection {
+                targets::Selection::Pairs(_) => return Err(CliError::msg("selectors and the all flag cannot be used when passing resource/name arguments")),
+                targets::Selection::Types { names, .. } if !names.is_empty() => return Err(CliError::msg("name cannot be provided when a selector is specified")),
+                _ => {}
+            }
+        }
         (targets::resolve_on_server(client, &settings.cache_dir, &selection).await?, Vec::new())
     } else {
         targets::from_manifests(client, &settings.cache_dir, &sel.filename, sel.recursive.unwrap_or(false)).await?
