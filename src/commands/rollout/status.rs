@@ -304,6 +304,33 @@ mod tests {
     }
 
     #[test]
+    fn statefulset_and_daemonset_messages() {
+        let sts = |strategy: Value, st: Value| json!({"metadata": {"name": "db", "generation": 2}, "spec": {"replicas": 3, "updateStrategy": strategy}, "status": st});
+        let rolling = json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 1}});
+        let s = |v: Value| status(WorkloadKind::StatefulSet, &v, 0);
+        assert_eq!(s(sts(rolling.clone(), json!({"observedGeneration": 1}))).unwrap().0, "Waiting for statefulset spec update to be observed...\n");
+        assert_eq!(s(sts(rolling.clone(), json!({"observedGeneration": 2, "readyReplicas": 1}))).unwrap().0, "Waiting for 2 pods to be ready...\n");
+        assert_eq!(s(sts(rolling.clone(), json!({"observedGeneration": 2, "readyReplicas": 3, "updatedReplicas": 1}))).unwrap().0, "Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated...\n");
+        assert_eq!(s(sts(rolling, json!({"observedGeneration": 2, "readyReplicas": 3, "updatedReplicas": 2}))).unwrap(), ("partitioned roll out complete: 2 new pods have been updated...\n".to_string(), true));
+        let plain = json!({"type": "RollingUpdate"});
+        assert_eq!(
+            s(sts(plain.clone(), json!({"observedGeneration": 2, "readyReplicas": 3, "updatedReplicas": 1, "updateRevision": "db-2", "currentRevision": "db-1"}))).unwrap().0,
+            "waiting for statefulset rolling update to complete 1 pods at revision db-2...\n"
+        );
+        assert_eq!(
+            s(sts(plain, json!({"observedGeneration": 2, "readyReplicas": 3, "currentReplicas": 3, "updateRevision": "db-2", "currentRevision": "db-2"}))).unwrap(),
+            ("statefulset rolling update complete 3 pods at revision db-2...\n".to_string(), true)
+        );
+        assert_eq!(s(sts(json!({"type": "OnDelete"}), json!({}))).unwrap_err(), "rollout status is only available for RollingUpdate strategy type");
+
+        let ds = |st: Value| json!({"metadata": {"name": "agent", "generation": 1}, "spec": {"updateStrategy": {"type": "RollingUpdate"}}, "status": st});
+        let d = |v: Value| status(WorkloadKind::DaemonSet, &v, 0).unwrap().0;
+        assert_eq!(d(ds(json!({"observedGeneration": 1, "desiredNumberScheduled": 3, "updatedNumberScheduled": 1}))), "Waiting for daemon set \"agent\" rollout to finish: 1 out of 3 new pods have been updated...\n");
+        assert_eq!(d(ds(json!({"observedGeneration": 1, "desiredNumberScheduled": 3, "updatedNumberScheduled": 3, "numberAvailable": 2}))), "Waiting for daemon set \"agent\" rollout to finish: 2 of 3 updated pods are available...\n");
+        assert_eq!(d(ds(json!({"observedGeneration": 1, "desiredNumberScheduled": 3, "updatedNumberScheduled": 3, "numberAvailable": 3}))), "daemon set \"agent\" successfully rolled out\n");
+    }
+
+    #[test]
     fn timeouts_parse_like_go() {
         assert_eq!(parse_timeout("0s").unwrap(), None);
         assert_eq!(parse_timeout("1m30s").unwrap(), Some(Duration::from_secs(90)));
