@@ -125,10 +125,13 @@ fn parse_timeout(text: &str) -> Result<Option<Duration>, CliError> {
     if text == "0" {
         return Ok(None);
     }
-    let mut rest = text;
+    let (negative, mut rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
     let mut total = 0f64;
-    if rest.is_empty() {
-        return Err(bad());
+    if rest.is_empty() || rest == "0" {
+        return if rest.is_empty() { Err(bad()) } else { Ok(None) };
     }
     while !rest.is_empty() {
         let num_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
@@ -152,6 +155,11 @@ fn parse_timeout(text: &str) -> Result<Option<Duration>, CliError> {
         };
         total += n * scale;
         rest = &rest[unit_end..];
+    }
+    if negative && total > 0.0 {
+        // Zero stands for "negative": kubectl complains when it starts each
+        // watch, then waits without a deadline.
+        return Ok(Some(Duration::ZERO));
     }
     Ok(if total > 0.0 { Some(Duration::from_secs_f64(total)) } else { None })
 }
@@ -211,7 +219,10 @@ fn on_object(f: &Found, obj: &Value, args: &Args) -> Result<Step, Failure> {
 /// kubectl's UntilWithSync over one object: list it, then watch from the
 /// list's version, resuming after dropped connections.
 async fn watch_one(client: &Client, f: &Found, args: &Args, timeout: Option<Duration>) -> Result<(), Failure> {
-    let deadline = timeout.map(|t| Instant::now() + t);
+    if timeout == Some(Duration::ZERO) {
+        crate::client::log::emit('E', "until.go:159", "Timeout for context shall not be negative!");
+    }
+    let deadline = timeout.filter(|t| !t.is_zero()).map(|t| Instant::now() + t);
     let work = async {
         let r = &f.resource;
         let path = ResourcePath { group: &r.group, version: &r.version, resource: &r.name, namespace: f.namespace.as_deref(), ..Default::default() }.to_path();
@@ -336,5 +347,7 @@ mod tests {
         assert_eq!(parse_timeout("1m30s").unwrap(), Some(Duration::from_secs(90)));
         assert_eq!(parse_timeout("1.5s").unwrap(), Some(Duration::from_millis(1500)));
         assert!(parse_timeout("5").is_err());
+        assert_eq!(parse_timeout("-0").unwrap(), None);
+        assert!(parse_timeout("-").is_err());
     }
 }
