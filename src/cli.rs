@@ -162,6 +162,8 @@ pub enum Command {
     Events(commands::events::Args),
     /// Experimental: Wait for a specific condition on one or many resources
     Wait(commands::wait::Args),
+    /// Manage the rollout of a resource
+    Rollout(commands::rollout::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

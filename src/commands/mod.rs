@@ -26,6 +26,7 @@ pub mod ns;
 pub mod switch_state;
 pub mod view_secret;
 pub mod replace;
+pub mod rollout;
 pub mod targets;
 pub mod version;
 pub mod wait;
@@ -51,6 +52,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Scale(args) => scale::run(args, settings),
         Command::Events(args) => events::run(args, settings),
         Command::Wait(args) => wait::run(args, settings),
+        Command::Rollout(args) => rollout::run(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),

@@ -1,0 +1,34 @@
+//! `kctl rollout resume`: clear a Deployment's spec.paused.
+
+use serde_json::{json, Value};
+
+use super::{Found, PrintArgs, Selection, WorkloadKind};
+use crate::error::CliError;
+use crate::settings::Settings;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub selection: Selection,
+    #[command(flatten)]
+    pub print: PrintArgs,
+    /// Name of the manager used to track field ownership.
+    #[arg(long = "field-manager", default_value = "kubectl-rollout")]
+    pub field_manager: String,
+}
+
+/// kubectl's ObjectResumer: Deployments only. `paused: false` is omitted
+/// from the object, so the computed patch deletes the field.
+fn resumer(f: &Found) -> Result<Value, String> {
+    if f.kind() != WorkloadKind::Deployment {
+        return Err("resuming is not supported".into());
+    }
+    if f.object["spec"]["paused"].as_bool() != Some(true) {
+        return Err("is not paused".into());
+    }
+    Ok(json!({"spec": {"paused": null}}))
+}
+
+pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    super::run_patcher(&args.selection, &args.print, &args.field_manager, settings, "resumed", resumer)
+}
