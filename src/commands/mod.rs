@@ -13,6 +13,7 @@ pub mod label;
 pub mod manifests;
 pub mod patch;
 pub mod scale;
+pub mod selector;
 pub mod plugin;
 pub mod replace;
 pub mod targets;

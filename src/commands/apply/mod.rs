@@ -1,6 +1,9 @@
 //! `kctl apply`: client-side apply with kubectl's last-applied annotation and
 //! three-way patches, or `--server-side`. Namespaces and CRDs go first; the other
-//! objects are sent concurrently while output keeps the input order.
+//! objects are sent concurrently while output keeps the input order. With
+//! `--prune`, what was applied before but is no longer given is deleted after.
+
+mod prune;
 
 use reqwest::Method;
 use serde_json::Value;
@@ -16,6 +19,12 @@ use crate::settings::Settings;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Select all resources in the namespace of the specified resource types.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub all: Option<bool>,
+    /// Must be "background", "orphan", or "foreground".
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "background", default_value = "background")]
+    pub cascade: String,
     /// The files that contain the configurations to apply.
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
@@ -31,45 +40,99 @@ pub struct Args {
     /// Output format.
     #[arg(short = 'o', long)]
     pub output: Option<String>,
+    /// Period of time in seconds given to the resource to terminate gracefully.
+    #[arg(long = "grace-period", default_value = "-1", allow_negative_numbers = true)]
+    pub grace_period: String,
     /// Automatically resolve conflicts between the modified and live configuration by using values from the modified configuration
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "true")]
     pub overwrite: bool,
+    /// Automatically delete resource objects that do not appear in the configs.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub prune: Option<bool>,
+    /// Overwrite the default allowlist with <group/version/kind> for --prune
+    #[arg(long = "prune-allowlist")]
+    pub prune_allowlist: Vec<String>,
     /// Process the directory used in -f, --filename recursively.
     #[arg(short = 'R', long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub recursive: Option<bool>,
+    /// Selector (label query) to filter on.
+    #[arg(short = 'l', long)]
+    pub selector: Option<String>,
     /// If true, apply runs in the server instead of the client.
     #[arg(long = "server-side", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub server_side: Option<bool>,
     /// Must be one of: strict (or true), warn, ignore (or false).
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "strict", default_value = "strict")]
     pub validate: String,
+    /// The length of time to wait before giving up on a delete (accepted; see `wait`).
+    #[arg(long, default_value = "0s")]
+    pub timeout: String,
+    /// If true, wait for resources to be gone before returning. kubectl 1.32
+    /// accepts it on apply but its pruner never waits, so neither does kctl.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false")]
+    pub wait: bool,
+}
+
+/// pflag's complaint about a flag value, worded as cobra reports it.
+fn bad_flag(flag: &str, value: &str, reason: &str) -> CliError {
+    let q = crate::printers::jsonpath::gofmt::quote(value);
+    CliError::Raw(format!("Error: invalid argument {q} for \"--{flag}\" flag: {reason}\nSee 'kctl apply --help' for usage."))
 }
 
 const CLIENT_MANAGER: &str = "kubectl-client-side-apply";
 const SERVER_MANAGER: &str = "kubectl";
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let dry_run = DryRun::parse(&args.dry_run)?;
+    let grace_period: i64 = args
+        .grace_period
+        .parse()
+        .map_err(|_| bad_flag("grace-period", &args.grace_period, &format!("strconv.ParseInt: parsing {}: invalid syntax", crate::printers::jsonpath::gofmt::quote(&args.grace_period))))?;
+    if crate::settings::parse_go_duration(&args.timeout).is_none() {
+        return Err(bad_flag("timeout", &args.timeout, &format!("time: invalid duration {}", crate::printers::jsonpath::gofmt::quote(&args.timeout))));
+    }
+    let server_side = args.server_side.unwrap_or(false);
+    if server_side && dry_run == DryRun::Client {
+        return Err(CliError::msg("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)"));
+    }
+    let cascade = match args.cascade.as_str() {
+        "background" | "true" => "Background",
+        "foreground" => "Foreground",
+        "orphan" | "false" => "Orphan",
+        other => return Err(CliError::msg(format!("invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""))),
+    };
     if args.filename.is_empty() {
         return Err(CliError::Raw("error: must specify one of -f and -k\n".into()));
     }
-    let dry_run = DryRun::parse(&args.dry_run)?;
     let validate = match args.validate.as_str() {
         "strict" | "true" | "warn" => true,
         "ignore" | "false" => false,
         other => return Err(CliError::msg(format!("invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)"))),
     };
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
-    let server_side = args.server_side.unwrap_or(false);
-    if server_side && dry_run == DryRun::Client {
-        return Err(CliError::msg("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)"));
+    let prune = args.prune.unwrap_or(false);
+    let all = args.all.unwrap_or(false);
+    let selector_text = args.selector.clone().unwrap_or_default();
+    if all && !selector_text.is_empty() {
+        return Err(CliError::msg("cannot set --all and --selector at the same time"));
     }
+    if prune && !all && selector_text.is_empty() {
+        return Err(CliError::msg("all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector"));
+    }
+    let selector = crate::commands::selector::Selector::parse(&selector_text).map_err(CliError::msg)?;
     let items = manifests::read(&args.filename, args.recursive.unwrap_or(false), validate)?;
     let client = settings.client()?;
     let cfg = client.config();
     let (default_ns, explicit_ns) = (cfg.namespace.clone(), cfg.namespace_explicit);
     let rt = crate::commands::runtime();
     rt.block_on(async {
-        let resolved = manifests::resolve(&client, &settings.cache_dir, items, &default_ns, explicit_ns).await?;
+        let prune_kinds = if prune { prune::parse_allowlist(&client, &settings.cache_dir, &args.prune_allowlist).await.map_err(CliError::Raw)? } else { Vec::new() };
+        let mut resolved = manifests::resolve(&client, &settings.cache_dir, items, &default_ns, explicit_ns).await?;
+        // -l picks among the objects read, as kubectl's builder does.
+        resolved.retain(|r| r.as_ref().map_or(true, |r| selector.matches(&r.object)));
+        if resolved.is_empty() {
+            return Err(CliError::msg("no objects passed to apply"));
+        }
         let ctx = Ctx {
             client: &client,
             settings,
@@ -102,8 +165,62 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         for (i, res) in done {
             results[i] = Some(res);
         }
-        report(&resolved, results, &format, dry_run, server_side)
+        // What the pruner must spare: every namespace touched, every object applied.
+        let mut namespaces = std::collections::BTreeSet::new();
+        if explicit_ns {
+            namespaces.insert(default_ns.clone());
+        }
+        let mut visited_uids = std::collections::HashSet::new();
+        for (r, res) in resolved.iter().zip(&results) {
+            if let Ok(r) = r {
+                if let Some(ns) = &r.namespace {
+                    namespaces.insert(ns.clone());
+                }
+                if let Some(Ok(o)) = res {
+                    visited_uids.insert(o.object["metadata"]["uid"].as_str().unwrap_or("").to_string());
+                }
+            }
+        }
+        report(&resolved, results, &format, dry_run, server_side)?;
+        if !prune {
+            return Ok(());
+        }
+        let plan = prune::Plan {
+            kinds: &prune_kinds,
+            namespaces,
+            visited_uids,
+            selector: args.selector.as_deref(),
+            dry_run,
+            cascade,
+            grace_period,
+            format: &format,
+        };
+        let mut text = String::new();
+        let result = prune::prune_all(&client, &settings.cache_dir, &plan, &mut text).await;
+        output::print(&text);
+        result.map_err(CliError::Raw)
     })
+}
+
+/// One result as kubectl's printers show it: `kind/name verb (dry run)`, the
+/// name alone, or the object.
+fn print_one(format: &OutputFormat, obj: &Value, kind_name: &str, verb: &str, dry_run: DryRun) -> Result<String, String> {
+    Ok(match format {
+        OutputFormat::Table | OutputFormat::Wide => format!("{kind_name} {verb}{}\n", dry_run.suffix()),
+        OutputFormat::Name => format!("{kind_name}\n"),
+        OutputFormat::Json => crate::printers::json::to_string(&without_managed_fields(obj)),
+        OutputFormat::Yaml => crate::printers::yaml::to_string(&without_managed_fields(obj)),
+        OutputFormat::JsonPath(t) => crate::printers::jsonpath::print(t, obj, true).map_err(|e| e.to_string())?,
+        _ => return Err("this output format is not supported by apply yet".into()),
+    })
+}
+
+fn without_managed_fields(obj: &Value) -> Value {
+    let mut v = obj.clone();
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("managedFields");
+    }
+    v
 }
 
 struct Ctx<'a> {
@@ -147,6 +264,10 @@ async fn apply_one(ctx: &Ctx<'_>, r: &Resolved) -> Result<Outcome, String> {
             Err(e) if e.is_not_found() => return create(ctx, r, &modified).await,
             Err(e) => return Err(api_error(e)),
         };
+        // kubectl computes no patch for a client dry run: the object is "configured".
+        if ctx.dry_run == DryRun::Client {
+            return Ok(Outcome { verb: "configured", object: current, warnings: Vec::new() });
+        }
         let original = patch::original_configuration(&current).map_err(|e| e.to_string())?;
         let openapi = ctx
             .openapi
@@ -163,9 +284,6 @@ async fn apply_one(ctx: &Ctx<'_>, r: &Resolved) -> Result<Outcome, String> {
         let body = patch::to_go_json(&p);
         if body == "{}" {
             return Ok(Outcome { verb: "unchanged", object: current, warnings });
-        }
-        if ctx.dry_run == DryRun::Client {
-            return Ok(Outcome { verb: "configured", object: current, warnings });
         }
         let req = write_query(ctx, Request::new(Method::PATCH, r.path(Some(&r.name))).json_body(kind.content_type(), body.into_bytes()));
         match ctx.client.send(&req).await {
@@ -230,7 +348,7 @@ fn report(
                 match format {
                     OutputFormat::Table | OutputFormat::Wide => text.push_str(&format!("{} {}{suffix}\n", r.kind_name(), o.verb)),
                     OutputFormat::Name => text.push_str(&format!("{}\n", r.kind_name())),
-                    _ => objects.push(o.object),
+                    _ => objects.push(without_managed_fields(&o.object)),
                 }
             }
             (Ok(_), Some(Err(e))) => visit_errors.push(e),

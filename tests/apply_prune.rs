@@ -1,0 +1,154 @@
+//! `kctl apply --prune` against kubectl: the same manifests applied by each tool
+//! into twin namespaces must prune the same objects with the same lines, and
+//! fail the same way.
+
+mod support;
+
+use support::{cluster, Output};
+
+const ALL: &str = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: a, labels: {app: p}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: b, labels: {app: p}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: other, labels: {app: q}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: s, labels: {app: p}}
+stringData: {x: \"some text\"}
+";
+
+const ONE: &str = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: a, labels: {app: p}}
+";
+
+/// kubectl's klog lines carry a time and pid.
+fn norm(mut o: Output) -> Output {
+    let re = regex::Regex::new(r"(?m)^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d{6}\s+\d+ ").unwrap();
+    o.stderr = re.replace_all(&o.stderr, "${1}<KLOG> ").into_owned();
+    o
+}
+
+fn same(a: &str, b: &str, args: &[&str]) -> Output {
+    let (x, y) = support::twin(a, b, args);
+    let (x, y) = (norm(x), norm(y));
+    let x = Output { stderr: x.stderr.replace("See 'kctl ", "See 'kubectl "), ..x };
+    assert_eq!((x.code, &x.stdout, &x.stderr), (y.code, &y.stdout, &y.stderr), "kctl vs kubectl: {args:?}");
+    x
+}
+
+fn names(ns: &str, what: &str) -> String {
+    let out = cluster().cmd(["-n", ns, "get", what, "-o", "name"]).kubectl();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout.lines().filter(|l| !l.contains("kube-root-ca") && !l.contains("default-token")).collect::<Vec<_>>().join("\n")
+}
+
+fn files() -> (tempfile::TempDir, String, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let all = tmp.path().join("all.yaml");
+    let one = tmp.path().join("one.yaml");
+    std::fs::write(&all, ALL).unwrap();
+    std::fs::write(&one, ONE).unwrap();
+    let (all, one) = (all.display().to_string(), one.display().to_string());
+    (tmp, all, one)
+}
+
+#[test]
+fn prune_deletes_what_is_no_longer_applied() {
+    let c = cluster();
+    let a = c.namespace("prune-a");
+    let b = c.namespace("prune-b");
+    let (_tmp, all, one) = files();
+    let allow = ["--prune-allowlist=core/v1/ConfigMap", "--prune-allowlist=core/v1/Secret"];
+    let with = |extra: &[&'static str]| -> Vec<String> {
+        let mut v: Vec<String> = ["apply", "-f", &one, "-l", "app=p", "--prune"].iter().map(|s| s.to_string()).collect();
+        v.extend(allow.iter().map(|s| s.to_string()));
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    same(&a.name, &b.name, &["apply", "-f", &all]);
+    // Matching the selector but not created by apply: never pruned.
+    for ns in [&a.name, &b.name] {
+        let out = c.cmd(["-n", ns, "create", "configmap", "manual"]).kubectl();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let out = c.cmd(["-n", ns, "label", "configmap", "manual", "app=p"]).kubectl();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    for extra in [&["--dry-run=client"][..], &["--dry-run=server"], &["-o", "name", "--dry-run=server"]] {
+        let args = with(extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = same(&a.name, &b.name, &args);
+        assert!(out.stdout.contains("configmap/b"), "{}", out.stdout);
+    }
+    // The default allowlist names batch/v1 CronJob, which this server lacks:
+    // kubectl warns, applies, then fails before pruning anything.
+    let out = same(&a.name, &b.name, &["apply", "-f", &one, "-l", "app=p", "--prune"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(names(&a.name, "cm,secret"), names(&b.name, "cm,secret"));
+    assert!(names(&a.name, "cm").contains("configmap/b"));
+    // The real thing, with kubectl's deletion flags.
+    let args = with(&["--cascade=background", "--grace-period=5"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = same(&a.name, &b.name, &args);
+    assert_eq!(out.stdout, "configmap/a unchanged\nconfigmap/b pruned\nsecret/s pruned\n");
+    assert_eq!(names(&a.name, "cm,secret"), names(&b.name, "cm,secret"));
+    assert_eq!(names(&a.name, "cm,secret"), "configmap/a\nconfigmap/manual\nconfigmap/other");
+    // --all: everything applied before is a candidate, whatever its labels.
+    same(&a.name, &b.name, &["apply", "-f", &one, "--prune", "--all", "--prune-allowlist=core/v1/configmap", "-o", "name"]);
+    assert_eq!(names(&a.name, "cm,secret"), names(&b.name, "cm,secret"));
+    assert_eq!(names(&a.name, "cm"), "configmap/a\nconfigmap/manual");
+}
+
+#[test]
+fn prune_does_not_wait_even_with_wait() {
+    // kubectl 1.32 accepts --wait and --timeout on apply but its pruner never
+    // waits: an object held by a finalizer is reported pruned at once.
+    let c = cluster();
+    let a = c.namespace("prune-wait-a");
+    let b = c.namespace("prune-wait-b");
+    let (_tmp, _all, one) = files();
+    let held = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, labels: {app: p}, finalizers: [kctl.test/hold]}\n";
+    for ns in [&a.name, &b.name] {
+        c.kubectl_apply(ns, held);
+    }
+    let start = std::time::Instant::now();
+    let out = same(&a.name, &b.name, &["apply", "-f", &one, "-l", "app=p", "--prune", "--prune-allowlist=core/v1/ConfigMap", "--wait", "--timeout=20s"]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(15));
+    assert!(out.stdout.contains("configmap/held pruned"), "{}", out.stdout);
+    for ns in [&a.name, &b.name] {
+        let out = c.cmd(["-n", ns, "patch", "configmap", "held", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}"]).kubectl();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+}
+
+#[test]
+fn prune_flag_errors_match_kubectl() {
+    let c = cluster();
+    let a = c.namespace("prune-err-a");
+    let b = c.namespace("prune-err-b");
+    let (_tmp, _all, one) = files();
+    for args in [
+        &["apply", "-f", &one, "--prune"][..],
+        &["apply", "-f", &one, "--prune", "--all", "-l", "a=b"],
+        &["apply", "-f", &one, "--all", "-l", "a=b"],
+        &["apply", "-f", &one, "--prune", "-l", "app=p", "--prune-allowlist=foo"],
+        &["apply", "-f", &one, "--prune", "-l", "app=p", "--prune-allowlist=core/v1/Foo"],
+        &["apply", "-f", &one, "--prune", "-l", "app=p", "--prune-allowlist=apps/v9/Deployment"],
+        &["apply", "-f", &one, "--cascade=bogus"],
+        &["apply", "-f", &one, "--timeout=bogus"],
+        &["apply", "-f", &one, "--grace-period=x"],
+        &["apply", "-f", &one, "-l", "app=nomatch"],
+        &["apply", "-f", &one, "-l", "app=p", "--dry-run=client"],
+    ] {
+        same(&a.name, &b.name, args);
+    }
+    // kubectl 1.32 no longer knows the old name of --prune-allowlist.
+    c.cmd(["apply", "-f", &one, "--prune-whitelist=core/v1/ConfigMap"]).assert_same(&[]);
+}
