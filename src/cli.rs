@@ -144,6 +144,8 @@ pub enum Command {
     Replace(commands::replace::Args),
     /// Set a new size for a deployment, replica set, replication controller, or stateful set
     Scale(commands::scale::Args),
+    /// Set specific features on objects
+    Set(commands::set::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

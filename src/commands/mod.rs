@@ -14,6 +14,7 @@ pub mod manifests;
 pub mod patch;
 pub mod scale;
 pub mod selector;
+pub mod set;
 pub mod plugin;
 pub mod replace;
 pub mod targets;
@@ -35,6 +36,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Patch(args) => patch::run(args, settings),
         Command::Replace(args) => replace::run(args, settings),
         Command::Scale(args) => scale::run(args, settings),
+        Command::Set(args) => set::run(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
