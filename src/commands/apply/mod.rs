@@ -4,6 +4,7 @@
 //! `--prune`, what was applied before but is no longer given is deleted after.
 
 mod prune;
+pub mod secret;
 
 use reqwest::Method;
 use serde_json::Value;
@@ -304,6 +305,13 @@ async fn create(ctx: &Ctx<'_>, r: &Resolved, modified: &Value) -> Result<Outcome
     let req = write_query(ctx, Request::new(Method::POST, r.path(None)).json_body("application/json", body.into_bytes()));
     match ctx.client.send(&req).await {
         Ok(resp) => Ok(Outcome { verb: "created", object: resp.json().map_err(api_error)?, warnings: Vec::new() }),
+        // kubectl names the manifest: `error when creating "f.yaml": …` (for a
+        // Secret with bad base64 this is the only pointer to the file).
+        Err(ClientError::Api { mut status, http_code }) => {
+            let note = secret::key_note(&r.object, &status.message).unwrap_or_default();
+            status.message = format!("error when creating {:?}: {}{note}", r.doc.source, status.message);
+            Err(api_error(ClientError::Api { status, http_code }))
+        }
         Err(e) => Err(api_error(e)),
     }
 }

@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
                     Ok(resp) => resp.json().map_err(CliError::from)?,
                     Err(e) if e.is_transport() => return Err(e.into()),
                     Err(e) => {
-                        errors.push(when_creating(e, &r.doc.source));
+                        errors.push(when_creating(e, &r.doc.source, &obj));
                         continue;
                     }
                 }
@@ -85,10 +85,11 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
 }
 
 /// `Error from server (AlreadyExists): error when creating "f.yaml": …`
-fn when_creating(e: ClientError, source: &str) -> String {
+fn when_creating(e: ClientError, source: &str, obj: &Value) -> String {
     match e {
         ClientError::Api { mut status, http_code } => {
-            status.message = format!("error when creating {source:?}: {}", status.message);
+            let note = crate::commands::apply::secret::key_note(obj, &status.message).unwrap_or_default();
+            status.message = format!("error when creating {source:?}: {}{note}", status.message);
             ClientError::Api { status, http_code }.to_string()
         }
         other => other.to_string(),
