@@ -20,6 +20,12 @@ fn cache_path(client: &Client, cache_dir: &Path) -> PathBuf {
 /// The parsed schema, or `None` when the server does not serve OpenAPI v2
 /// (apply then falls back to its built-in table, as kubectl does).
 pub async fn schema(client: &Client, cache_dir: &Path) -> Result<Option<OpenApiSchema>, ClientError> {
+    Ok(document(client, cache_dir).await?.and_then(|doc| OpenApiSchema::from_v2(&doc).ok()))
+}
+
+/// The whole OpenAPI v2 document (for client-side validation), or `None`
+/// when the server does not serve it.
+pub async fn document(client: &Client, cache_dir: &Path) -> Result<Option<serde_json::Value>, ClientError> {
     let path = cache_path(client, cache_dir);
     let fresh = std::fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| SystemTime::now().duration_since(t).ok()).is_some_and(|age| age < TTL);
     let bytes = if fresh {
@@ -47,9 +53,5 @@ pub async fn schema(client: &Client, cache_dir: &Path) -> Result<Option<OpenApiS
             resp.body
         }
     };
-    let doc: serde_json::Value = match serde_json::from_slice(&bytes) {
-        Ok(d) => d,
-        Err(_) => return Ok(None),
-    };
-    Ok(OpenApiSchema::from_v2(&doc).ok())
+    Ok(serde_json::from_slice(&bytes).ok())
 }

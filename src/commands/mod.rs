@@ -18,6 +18,7 @@ pub mod set;
 pub mod plugin;
 pub mod replace;
 pub mod targets;
+pub mod validation;
 pub mod version;
 
 use crate::cli::Command;

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::client::{Client, ClientError, Request};
 use crate::commands::manifests::{self, ResolveError, Resolved};
+use crate::commands::validation::Directive;
 use crate::commands::DryRun;
 use crate::error::CliError;
 use crate::output;
@@ -105,9 +106,10 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if args.filename.is_empty() {
         return Err(CliError::Raw("error: must specify one of -f and -k\n".into()));
     }
-    let validate = match args.validate.as_str() {
-        "strict" | "true" | "warn" => true,
-        "ignore" | "false" => false,
+    let directive = match args.validate.as_str() {
+        "strict" | "true" => Directive::Strict,
+        "warn" => Directive::Warn,
+        "ignore" | "false" => Directive::Ignore,
         other => return Err(CliError::msg(format!("invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)"))),
     };
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
@@ -121,13 +123,14 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         return Err(CliError::msg("all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector"));
     }
     let selector = crate::commands::selector::Selector::parse(&selector_text).map_err(CliError::msg)?;
-    let items = manifests::read(&args.filename, args.recursive.unwrap_or(false), validate)?;
+    let items = manifests::read(&args.filename, args.recursive.unwrap_or(false), directive != Directive::Ignore)?;
     let client = settings.client()?;
     let cfg = client.config();
     let (default_ns, explicit_ns) = (cfg.namespace.clone(), cfg.namespace_explicit);
     let rt = crate::commands::runtime();
     rt.block_on(async {
         let prune_kinds = if prune { prune::parse_allowlist(&client, &settings.cache_dir, &args.prune_allowlist).await.map_err(CliError::Raw)? } else { Vec::new() };
+        let items = crate::commands::validation::check(&client, &settings.cache_dir, items, directive).await;
         let mut resolved = manifests::resolve(&client, &settings.cache_dir, items, &default_ns, explicit_ns).await?;
         // -l picks among the objects read, as kubectl's builder does.
         resolved.retain(|r| r.as_ref().map_or(true, |r| selector.matches(&r.object)));
@@ -143,6 +146,11 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             overwrite: args.overwrite,
             manager: args.field_manager.clone().unwrap_or_else(|| if server_side { SERVER_MANAGER } else { CLIENT_MANAGER }.to_string()),
             openapi: tokio::sync::OnceCell::new(),
+            validation: match directive {
+                Directive::Strict => "Strict",
+                Directive::Warn => "Warn",
+                Directive::Ignore => "Ignore",
+            },
         };
         let mut results: Vec<Option<Result<Outcome, String>>> = vec![None; resolved.len()];
         // Namespaces and CRDs first, in order: later objects may need them.
@@ -233,6 +241,8 @@ struct Ctx<'a> {
     overwrite: bool,
     manager: String,
     openapi: tokio::sync::OnceCell<Option<OpenApiSchema>>,
+    /// The `fieldValidation` sent (a server before 1.25 ignores it).
+    validation: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -247,7 +257,7 @@ fn api_error(e: ClientError) -> String {
 }
 
 fn write_query(ctx: &Ctx<'_>, mut req: Request) -> Request {
-    req = req.query("fieldManager", ctx.manager.clone()).query("fieldValidation", "Strict");
+    req = req.query("fieldManager", ctx.manager.clone()).query("fieldValidation", ctx.validation);
     if ctx.dry_run == DryRun::Server {
         req = req.query("dryRun", "All");
     }
@@ -301,7 +311,9 @@ async fn create(ctx: &Ctx<'_>, r: &Resolved, modified: &Value) -> Result<Outcome
     if ctx.dry_run == DryRun::Client {
         return Ok(Outcome { verb: "created", object: modified.clone(), warnings: Vec::new() });
     }
-    let body = patch::to_go_json(modified);
+    // Go's json.Encoder ends the body with a newline; the server's decode
+    // errors quote the body, so kctl sends the same bytes.
+    let body = patch::to_go_json(modified) + "\n";
     let req = write_query(ctx, Request::new(Method::POST, r.path(None)).json_body("application/json", body.into_bytes()));
     match ctx.client.send(&req).await {
         Ok(resp) => Ok(Outcome { verb: "created", object: resp.json().map_err(api_error)?, warnings: Vec::new() }),
@@ -321,7 +333,7 @@ async fn server_side_apply(ctx: &Ctx<'_>, r: &Resolved) -> Result<Outcome, Strin
     let mut req = Request::new(Method::PATCH, r.path(Some(&r.name)))
         .query("fieldManager", ctx.manager.clone())
         .query("force", ctx.force.to_string())
-        .query("fieldValidation", "Strict")
+        .query("fieldValidation", ctx.validation)
         .json_body("application/apply-patch+yaml", body.into_bytes());
     if ctx.dry_run == DryRun::Server {
         req = req.query("dryRun", "All");

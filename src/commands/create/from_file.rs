@@ -15,6 +15,12 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
     let client = ctx.client()?;
     let rt = crate::commands::runtime();
     rt.block_on(async {
+        let directive = match ctx.validation {
+            "Strict" => crate::commands::validation::Directive::Strict,
+            "Warn" => crate::commands::validation::Directive::Warn,
+            _ => crate::commands::validation::Directive::Ignore,
+        };
+        let items = crate::commands::validation::check(client, &ctx.settings.cache_dir, items, directive).await;
         let resolved = manifests::resolve(client, &ctx.settings.cache_dir, items, &ctx.namespace, ctx.enforce_namespace).await?;
         let suffix = match ctx.dry_run {
             DryRun::None => "",
@@ -44,7 +50,7 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
                 let mut req = Request::new(Method::POST, r.path(None))
                     .query("fieldManager", ctx.field_manager.clone())
                     .query("fieldValidation", ctx.validation)
-                    .json_body("application/json", crate::patch::to_go_json(&obj).into_bytes());
+                    .json_body("application/json", (crate::patch::to_go_json(&obj) + "\n").into_bytes()); // as Go's json.Encoder
                 if ctx.dry_run == DryRun::Server {
                     req = req.query("dryRun", "All");
                 }
