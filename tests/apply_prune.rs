@@ -152,3 +152,40 @@ fn prune_flag_errors_match_kubectl() {
     // kubectl 1.32 no longer knows the old name of --prune-allowlist.
     c.cmd(["apply", "-f", &one, "--prune-whitelist=core/v1/ConfigMap"]).assert_same(&[]);
 }
+
+#[test]
+fn force_recreates_what_cannot_be_patched() {
+    let c = cluster();
+    let a = c.namespace("force-a");
+    let b = c.namespace("force-b");
+    let tmp = tempfile::tempdir().unwrap();
+    let v1 = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: imm}\nspec:\n  replicas: 0\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec: {containers: [{name: c, image: nginx}]}\n";
+    let (p1, p2) = (tmp.path().join("v1.yaml"), tmp.path().join("v2.yaml"));
+    std::fs::write(&p1, v1).unwrap();
+    std::fs::write(&p2, v1.replace("app: a", "app: b")).unwrap();
+    let (p1, p2) = (p1.display().to_string(), p2.display().to_string());
+    for args in [
+        &["apply", "-f", &p1][..],
+        // The selector is immutable: the server refuses the patch.
+        &["apply", "-f", &p2],
+        &["apply", "-f", &p2, "--force", "--server-side"],
+        &["apply", "-f", &p2, "--force", "--dry-run=server"],
+        &["apply", "-f", &p2, "--force", "--dry-run=client"],
+        &["apply", "-f", &p2, "--force"],
+        &["apply", "-f", &p1, "--force", "--grace-period=0", "--cascade=foreground"],
+    ] {
+        same(&a.name, &b.name, args);
+    }
+    // Foreground deletion is not over at the first look, and --timeout is 0:
+    // kubectl gives up ("context deadline exceeded"), the object being deleted.
+    for ns in [&a.name, &b.name] {
+        let out = c.cmd(["-n", ns, "wait", "--for=delete", "deploy/imm", "--timeout=60s"]).kubectl();
+        assert!(out.code == 0 || out.stderr.contains("not found"), "{}", out.stderr);
+    }
+    same(&a.name, &b.name, &["apply", "-f", &p1]);
+    // With a timeout, both wait for the deletion and create the new version.
+    same(&a.name, &b.name, &["apply", "-f", &p2, "--force", "--cascade=foreground", "--timeout=60s"]);
+    let selector = |ns: &str| c.cmd(["-n", ns, "get", "deploy", "imm", "-o", "jsonpath={.spec.selector}"]).kubectl().stdout;
+    assert_eq!(selector(&a.name), selector(&b.name));
+    assert_eq!(selector(&a.name), "{\"matchLabels\":{\"app\":\"b\"}}");
+}

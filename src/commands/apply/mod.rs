@@ -36,6 +36,9 @@ pub struct Args {
     /// Name of the manager used to track field ownership.
     #[arg(long = "field-manager")]
     pub field_manager: Option<String>,
+    /// If true, immediately remove resources from API and bypass graceful deletion.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub force: Option<bool>,
     /// If true, server-side apply will force the changes against conflicts.
     #[arg(long = "force-conflicts", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub force_conflicts: Option<bool>,
@@ -106,6 +109,14 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if args.filename.is_empty() {
         return Err(CliError::Raw("error: must specify one of -f and -k\n".into()));
     }
+    let force_delete = args.force.unwrap_or(false);
+    if server_side && force_delete {
+        return Err(CliError::msg("--force cannot be used with --server-side"));
+    }
+    if dry_run == DryRun::Server && force_delete {
+        return Err(CliError::msg("--dry-run=server cannot be used with --force"));
+    }
+    let timeout = crate::settings::parse_go_duration(&args.timeout).filter(|d| !d.is_zero());
     let directive = match args.validate.as_str() {
         "strict" | "true" => Directive::Strict,
         "warn" => Directive::Warn,
@@ -143,6 +154,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             dry_run,
             server_side,
             force: args.force_conflicts.unwrap_or(false),
+            recreate: force_delete.then_some(Recreate { cascade, grace_period, timeout }),
             overwrite: args.overwrite,
             manager: args.field_manager.clone().unwrap_or_else(|| if server_side { SERVER_MANAGER } else { CLIENT_MANAGER }.to_string()),
             openapi: tokio::sync::OnceCell::new(),
@@ -238,6 +250,8 @@ struct Ctx<'a> {
     dry_run: DryRun,
     server_side: bool,
     force: bool,
+    /// `--force`: delete and create again what cannot be patched.
+    recreate: Option<Recreate>,
     overwrite: bool,
     manager: String,
     openapi: tokio::sync::OnceCell<Option<OpenApiSchema>>,
@@ -269,7 +283,7 @@ async fn apply_one(ctx: &Ctx<'_>, r: &Resolved) -> Result<Outcome, String> {
         return server_side_apply(ctx, r).await;
     }
     let modified = patch::modified_configuration(&r.object, true);
-    for _attempt in 0..5 {
+    for attempt in 0..MAX_ATTEMPTS {
         let current = match ctx.client.send(&Request::get(r.path(Some(&r.name)))).await {
             Ok(resp) => resp.json::<Value>().map_err(api_error)?,
             Err(e) if e.is_not_found() => return create(ctx, r, &modified).await,
@@ -300,11 +314,67 @@ async fn apply_one(ctx: &Ctx<'_>, r: &Resolved) -> Result<Outcome, String> {
         match ctx.client.send(&req).await {
             Ok(resp) => return Ok(Outcome { verb: "configured", object: resp.json().map_err(api_error)?, warnings }),
             // Someone else changed the object between our read and write: read again.
+            Err(ClientError::Api { http_code: 409, .. }) if attempt + 1 < MAX_ATTEMPTS => continue,
+            Err(ClientError::Api { http_code: 409 | 422, .. }) if ctx.recreate.is_some() => {
+                return recreate(ctx, r, &modified, warnings).await;
+            }
             Err(ClientError::Api { http_code: 409, .. }) => continue,
             Err(e) => return Err(api_error(e)),
         }
     }
     Err(format!("error when applying patch to {}: too many conflicts", r.kind_name()))
+}
+
+const MAX_ATTEMPTS: usize = 5;
+
+#[derive(Debug, Clone, Copy)]
+struct Recreate {
+    cascade: &'static str,
+    grace_period: i64,
+    timeout: Option<std::time::Duration>,
+}
+
+/// kubectl's `deleteAndCreate`: delete, wait until the object is gone, then
+/// create the new configuration; reported as "configured".
+async fn recreate(ctx: &Ctx<'_>, r: &Resolved, modified: &Value, warnings: Vec<String>) -> Result<Outcome, String> {
+    let opts = ctx.recreate.expect("only with --force");
+    let mut body = serde_json::json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": opts.cascade});
+    if opts.grace_period >= 0 {
+        body["gracePeriodSeconds"] = serde_json::json!(opts.grace_period);
+    }
+    let del = Request::new(Method::DELETE, r.path(Some(&r.name))).json_body("application/json", crate::printers::json::to_string_compact(&body).into_bytes());
+    if let Err(e) = ctx.client.send(&del).await {
+        if !e.is_not_found() {
+            return Err(api_error(e));
+        }
+    }
+    // Polled at once, then every second until --timeout; kubectl's default of
+    // 0 allows only the first look (then "context deadline exceeded").
+    let deadline = std::time::Instant::now() + opts.timeout.unwrap_or_default();
+    loop {
+        match ctx.client.send(&Request::get(r.path(Some(&r.name)))).await {
+            Err(e) if e.is_not_found() => break,
+            Err(e) => return Err(api_error(e)),
+            Ok(_) => {}
+        }
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            let res = &r.resource;
+            let gv = format!("{}/{}", res.group, res.version);
+            return Err(format!(
+                "error when applying patch:\n{}\n\nto:\nResource: \"{gv}, Resource={}\", GroupVersionKind: \"{gv}, Kind={}\"\nName: {:?}, Namespace: {:?}\nfor: {:?}: context deadline exceeded",
+                patch::to_go_json(modified),
+                res.name,
+                res.kind,
+                r.name,
+                r.namespace.clone().unwrap_or_default(),
+                r.doc.source
+            ));
+        }
+        tokio::time::sleep(left.min(std::time::Duration::from_secs(1))).await;
+    }
+    let created = create(ctx, r, modified).await?;
+    Ok(Outcome { verb: "configured", object: created.object, warnings })
 }
 
 async fn create(ctx: &Ctx<'_>, r: &Resolved, modified: &Value) -> Result<Outcome, String> {
