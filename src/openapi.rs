@@ -10,7 +10,7 @@ use crate::patch::OpenApiSchema;
 
 const TTL: Duration = Duration::from_secs(600);
 
-fn cache_path(client: &Client, cache_dir: &Path) -> PathBuf {
+pub fn cache_path(client: &Client, cache_dir: &Path) -> PathBuf {
     let url = client.server_url();
     let host = format!("{}_{}", url.host_str().unwrap_or("unknown"), url.port_or_known_default().unwrap_or(443));
     let safe: String = host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' { c } else { '_' }).collect();

@@ -175,6 +175,50 @@ fn server_validates(doc: &Value) -> bool {
     })
 }
 
+/// What validation needs of the OpenAPI document, kept beside its cache:
+/// the definitions without their descriptions (a fraction of the bytes to
+/// parse on every apply) and whether the server validates by itself.
+async fn load(client: &Client, cache_dir: &std::path::Path) -> Option<Value> {
+    let v2 = crate::openapi::cache_path(client, cache_dir);
+    let derived = v2.with_extension("validation.json");
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    // The same freshness as the document's own cache (openapi.rs).
+    let v2_fresh = modified(&v2).filter(|t| std::time::SystemTime::now().duration_since(*t).is_ok_and(|age| age < std::time::Duration::from_secs(600)));
+    if let (Some(t), Some(d)) = (v2_fresh, modified(&derived)) {
+        if d >= t {
+            if let Some(v) = std::fs::read(&derived).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+                return Some(v);
+            }
+        }
+    }
+    let doc = crate::openapi::document(client, cache_dir).await.ok()??;
+    let mut defs = doc.get("definitions").cloned().unwrap_or(Value::Null);
+    if let Some(m) = defs.as_object_mut() {
+        m.values_mut().for_each(strip_descriptions);
+    }
+    let compact = serde_json::json!({"fieldValidation": server_validates(&doc), "definitions": defs});
+    let tmp = derived.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, serde_json::to_vec(&compact).unwrap_or_default()).is_ok() {
+        let _ = std::fs::rename(&tmp, &derived);
+    }
+    Some(compact)
+}
+
+/// Drop `description` from a schema and the schemas inside it (not from a
+/// `properties` map, where it may be a field's name).
+fn strip_descriptions(schema: &mut Value) {
+    let Some(m) = schema.as_object_mut() else { return };
+    m.remove("description");
+    if let Some(props) = m.get_mut("properties").and_then(Value::as_object_mut) {
+        props.values_mut().for_each(strip_descriptions);
+    }
+    for k in ["items", "additionalProperties"] {
+        if let Some(sub) = m.get_mut(k) {
+            strip_descriptions(sub);
+        }
+    }
+}
+
 /// Run kubectl's fallback validation over what `-f` read. Documents that fail
 /// become kubectl's `error validating …` and end their source; with `Warn`
 /// each document gets kubectl's warning instead. Nothing changes when the
@@ -183,8 +227,8 @@ pub async fn check(client: &Client, cache_dir: &std::path::Path, items: Vec<Item
     if directive == Directive::Ignore || !items.iter().any(|i| matches!(i, Item::Object(_))) {
         return items;
     }
-    let Ok(Some(doc)) = crate::openapi::document(client, cache_dir).await else { return items };
-    if server_validates(&doc) {
+    let Some(doc) = load(client, cache_dir).await else { return items };
+    if doc["fieldValidation"] == true {
         return items;
     }
     let Some(schemas) = Schemas::new(&doc) else { return items };
