@@ -172,20 +172,63 @@ fn force_recreates_what_cannot_be_patched() {
         &["apply", "-f", &p2, "--force", "--dry-run=server"],
         &["apply", "-f", &p2, "--force", "--dry-run=client"],
         &["apply", "-f", &p2, "--force"],
-        &["apply", "-f", &p1, "--force", "--grace-period=0", "--cascade=foreground"],
+        // With a timeout, the deletion is waited for (foreground: until the
+        // garbage collector is done) and the new version created.
+        &["apply", "-f", &p1, "--force", "--grace-period=0", "--cascade=foreground", "--timeout=60s"],
     ] {
         same(&a.name, &b.name, args);
     }
-    // Foreground deletion is not over at the first look, and --timeout is 0:
-    // kubectl gives up ("context deadline exceeded"), the object being deleted.
-    for ns in [&a.name, &b.name] {
-        let out = c.cmd(["-n", ns, "wait", "--for=delete", "deploy/imm", "--timeout=60s"]).kubectl();
-        assert!(out.code == 0 || out.stderr.contains("not found"), "{}", out.stderr);
-    }
-    same(&a.name, &b.name, &["apply", "-f", &p1]);
-    // With a timeout, both wait for the deletion and create the new version.
-    same(&a.name, &b.name, &["apply", "-f", &p2, "--force", "--cascade=foreground", "--timeout=60s"]);
     let selector = |ns: &str| c.cmd(["-n", ns, "get", "deploy", "imm", "-o", "jsonpath={.spec.selector}"]).kubectl().stdout;
     assert_eq!(selector(&a.name), selector(&b.name));
-    assert_eq!(selector(&a.name), "{\"matchLabels\":{\"app\":\"b\"}}");
+    assert_eq!(selector(&a.name), "{\"matchLabels\":{\"app\":\"a\"}}");
+
+    // An immutable ConfigMap held by a finalizer: still there at the first
+    // look, and kubectl's default --timeout of 0 gives up at once.
+    let held = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, finalizers: [kctl.test/hold]}\nimmutable: true\ndata: {a: \"1\"}\n";
+    let (h1, h2) = (tmp.path().join("h1.yaml"), tmp.path().join("h2.yaml"));
+    std::fs::write(&h1, held).unwrap();
+    std::fs::write(&h2, held.replace("\"1\"", "\"2\"")).unwrap();
+    let (h1, h2) = (h1.display().to_string(), h2.display().to_string());
+    same(&a.name, &b.name, &["apply", "-f", &h1]);
+    let out = same(&a.name, &b.name, &["apply", "-f", &h2, "--force"]);
+    assert!(out.stderr.ends_with(": context deadline exceeded\n"), "{}", out.stderr);
+    for ns in [&a.name, &b.name] {
+        let out = c.cmd(["-n", ns, "patch", "configmap", "held", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}"]).kubectl();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+}
+
+#[test]
+fn prune_cluster_scoped_kinds_once() {
+    // Namespaces are pruned cluster-wide, so each side labels its own with a
+    // value no other test uses.
+    let c = cluster();
+    let a = c.namespace("prune-ns-a");
+    let b = c.namespace("prune-ns-b");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for (ns, kctl) in [(&a.name, true), (&b.name, false)] {
+        let doc = |n: &str| format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}-{n}, labels: {{owner: {ns}}}}}\n");
+        let both = tmp.path().join(format!("{ns}-both.yaml"));
+        let one = tmp.path().join(format!("{ns}-one.yaml"));
+        std::fs::write(&both, format!("{}---\n{}", doc("p1"), doc("p2"))).unwrap();
+        std::fs::write(&one, doc("p1")).unwrap();
+        let run = |args: &[&str]| {
+            let inv = c.cmd(args);
+            let o = if kctl { inv.kctl() } else { inv.kubectl() };
+            Output { stdout: o.stdout.replace(ns.as_str(), "<NS>"), stderr: o.stderr.replace(ns.as_str(), "<NS>"), code: o.code }
+        };
+        let sel = format!("owner={ns}");
+        let (both, one) = (both.display().to_string(), one.display().to_string());
+        outs.push(vec![
+            run(&["apply", "-f", &both]),
+            run(&["apply", "-f", &one, "-l", &sel, "--prune", "--prune-allowlist=core/v1/Namespace", "--dry-run=server"]),
+            run(&["apply", "-f", &one, "-l", &sel, "--prune", "--prune-allowlist=core/v1/Namespace"]),
+        ]);
+        for n in ["p1", "p2"] {
+            let _ = c.cmd(["delete", "namespace", &format!("{ns}-{n}"), "--wait=false", "--ignore-not-found"]).kubectl();
+        }
+    }
+    assert_eq!(outs[0], outs[1]);
+    assert_eq!(outs[0][2].stdout, "namespace/<NS>-p1 unchanged\nnamespace/<NS>-p2 pruned\n");
 }
