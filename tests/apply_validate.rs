@@ -57,3 +57,21 @@ fn validation_directives_match_kubectl() {
     assert_eq!(out.stderr.matches("skipping validation").count(), 3, "{}", out.stderr);
     assert_eq!(names(&a.name), names(&b.name));
 }
+
+#[test]
+fn list_items_and_list_output() {
+    let c = cluster();
+    let a = c.namespace("validate-l-a");
+    let b = c.namespace("validate-l-b");
+    let list = testdata("list-no-kinds.yaml");
+    for verb in ["apply", "create"] {
+        for v in ["--validate=strict", "--validate=warn", "--validate=ignore"] {
+            same(&a.name, &b.name, &[verb, "-f", &list, v, "--dry-run=server"]);
+        }
+    }
+    // Several objects print as kubectl's typed List (empty metadata, Go field order).
+    let wl = support::repo_root().join("testdata/set/workloads.yaml").display().to_string();
+    for o in ["json", "yaml"] {
+        same(&a.name, &b.name, &["apply", "-f", &wl, "-o", o, "--dry-run=client"]);
+    }
+}

@@ -219,6 +219,18 @@ fn strip_descriptions(schema: &mut Value) {
     }
 }
 
+/// The errors that stand for several (a list's items without a kind), with
+/// the messages kubectl prints one per line when such an error is the only one.
+pub fn aggregates(items: &[Item]) -> HashMap<String, Vec<String>> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Error(e) if e.causes.len() > 1 => Some((e.message.clone(), e.causes.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Run kubectl's fallback validation over what `-f` read. Documents that fail
 /// become kubectl's `error validating …` and end their source; with `Warn`
 /// each document gets kubectl's warning instead. Nothing changes when the

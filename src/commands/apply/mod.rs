@@ -134,7 +134,10 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         return Err(CliError::msg("all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector"));
     }
     let selector = crate::commands::selector::Selector::parse(&selector_text).map_err(CliError::msg)?;
-    let items = manifests::read(&args.filename, args.recursive.unwrap_or(false), directive != Directive::Ignore)?;
+    // Strict validation against an old server checks list items too; kctl
+    // assumes such a server (the one it is tested against) before asking it.
+    let items = manifests::read_checking_lists(&args.filename, args.recursive.unwrap_or(false), directive != Directive::Ignore, directive == Directive::Strict)?;
+    let aggregates = crate::commands::validation::aggregates(&items);
     let client = settings.client()?;
     let cfg = client.config();
     let (default_ns, explicit_ns) = (cfg.namespace.clone(), cfg.namespace_explicit);
@@ -202,7 +205,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                 }
             }
         }
-        report(&resolved, results, &format, dry_run, server_side)?;
+        report(&resolved, results, &format, dry_run, server_side, &aggregates)?;
         if !prune {
             return Ok(());
         }
@@ -420,6 +423,7 @@ fn report(
     format: &OutputFormat,
     dry_run: DryRun,
     _server_side: bool,
+    aggregates: &std::collections::HashMap<String, Vec<String>>,
 ) -> Result<(), CliError> {
     let suffix = dry_run.suffix();
     // kubectl lists errors met while visiting objects, then the builder's.
@@ -449,9 +453,12 @@ fn report(
         let doc = if objects.len() == 1 {
             objects.pop().unwrap()
         } else {
-            serde_json::json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}})
+            // kubectl prints a typed corev1.List here: empty metadata.
+            serde_json::json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {}})
         };
         text.push_str(&match format {
+            // The typed list keeps its Go field order in JSON.
+            OutputFormat::Json if doc["kind"] == "List" => crate::printers::json::to_string(&TypedList { api_version: "v1", kind: "List", metadata: serde_json::Map::new(), items: &doc["items"] }),
             OutputFormat::Json => crate::printers::json::to_string(&doc),
             OutputFormat::Yaml => crate::printers::yaml::to_string(&doc),
             OutputFormat::JsonPath(t) => crate::printers::jsonpath::print(t, &doc, true).map_err(|e| CliError::msg(e.to_string()))?,
@@ -463,11 +470,22 @@ fn report(
     errors.extend(builder_errors);
     match errors.len() {
         0 => Ok(()),
+        // An aggregate alone is printed one error per line, as they are.
+        1 if aggregates.contains_key(&errors[0]) => Err(CliError::Raw(aggregates[&errors[0]].join("\n"))),
         // One error gets kubectl's `error: ` prefix (API errors carry their own).
         1 => Err(CliError::Raw(with_prefix(&errors[0]))),
         // Several are listed one per line, as kubectl prints an aggregate.
         _ => Err(CliError::Raw(errors.join("\n"))),
     }
+}
+
+#[derive(serde::Serialize)]
+struct TypedList<'a> {
+    kind: &'static str,
+    #[serde(rename = "apiVersion")]
+    api_version: &'static str,
+    metadata: serde_json::Map<String, Value>,
+    items: &'a Value,
 }
 
 fn with_prefix(e: &str) -> String {

@@ -11,7 +11,9 @@ use crate::output;
 use crate::printers::format::OutputFormat;
 
 pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), CliError> {
-    let items = manifests::read(filenames, recursive, ctx.validation == "Strict")?;
+    let strict = ctx.validation == "Strict";
+    let items = manifests::read_checking_lists(filenames, recursive, strict, strict)?;
+    let aggregates = crate::commands::validation::aggregates(&items);
     let client = ctx.client()?;
     let rt = crate::commands::runtime();
     rt.block_on(async {
@@ -84,6 +86,8 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
         match errors.len() {
             0 => Ok(()),
             1 if errors[0].starts_with("Error from server") => Err(CliError::Raw(errors.remove(0))),
+            // An aggregate alone is printed one error per line, as they are.
+            1 if aggregates.contains_key(&errors[0]) => Err(CliError::Raw(aggregates[&errors[0]].join("\n"))),
             1 => Err(CliError::Message(errors.remove(0))),
             _ => Err(CliError::Raw(errors.join("\n"))),
         }

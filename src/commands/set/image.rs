@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::typed;
 use crate::client::{Client, ClientError, Request, ResourcePath};
-use crate::commands::targets::{self, Selection, Target};
+use crate::commands::targets::{self, Selection};
 use crate::commands::DryRun;
 use crate::error::CliError;
 use crate::output;
