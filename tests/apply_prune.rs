@@ -146,6 +146,11 @@ fn prune_flag_errors_match_kubectl() {
         &["apply", "-f", &one, "--grace-period=x"],
         &["apply", "-f", &one, "-l", "app=nomatch"],
         &["apply", "-f", &one, "-l", "app=p", "--dry-run=client"],
+        &["apply", "-f", &one, "-l", "app=(", "--prune"],
+        &["apply", "-f", &one, "-l", "app=p", "--prune", "--server-side"],
+        &["apply", "-f", &one, "-l", "app in (p),!nope", "--dry-run=server"],
+        &["apply", "-f", &one, "--force", "--server-side"],
+        &["apply", "-f", &one, "--force", "--dry-run=server"],
     ] {
         same(&a.name, &b.name, args);
     }

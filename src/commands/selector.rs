@@ -76,6 +76,12 @@ impl Selector {
             } else {
                 (p, Op::Exists)
             };
+            // Values are identifiers to kubectl's lexer: its special characters fail.
+            if let Op::Equals(v) | Op::NotEquals(v) = &req.1 {
+                if let Some(c) = v.chars().find(|c| "()!=,".contains(*c)) {
+                    return Err(format!("unable to parse requirement: found '{c}', expected: identifier"));
+                }
+            }
             requirements.push((req.0.trim().to_string(), req.1));
         }
         Ok(Selector { requirements })

@@ -133,7 +133,11 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if prune && !all && selector_text.is_empty() {
         return Err(CliError::msg("all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector"));
     }
-    let selector = crate::commands::selector::Selector::parse(&selector_text).map_err(CliError::msg)?;
+    if prune && server_side {
+        return Err(CliError::msg("--prune is in alpha and doesn't currently work on objects created by server-side apply"));
+    }
+    let selector = crate::commands::selector::Selector::parse(&selector_text)
+        .map_err(|e| CliError::msg(format!("the provided selector {selector_text:?} is not valid: {e}")))?;
     // Strict validation against an old server checks list items too; kctl
     // assumes such a server (the one it is tested against) before asking it.
     let items = manifests::read_checking_lists(&args.filename, args.recursive.unwrap_or(false), directive != Directive::Ignore, directive == Directive::Strict)?;
