@@ -99,4 +99,6 @@ fn set_image_locally_and_argument_errors() {
     ] {
         same(&a.name, &b.name, args);
     }
+    let out = c.cmd(["set", "bogus"]).assert_same(&[]);
+    assert_eq!(out.code, 1);
 }

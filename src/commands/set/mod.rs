@@ -17,10 +17,17 @@ pub struct Args {
 pub enum SetCommand {
     /// Update the image of a pod template
     Image(image::Args),
+    /// Anything else: kubectl's "unknown command".
+    #[command(external_subcommand)]
+    Other(Vec<String>),
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     match args.command {
         SetCommand::Image(a) => image::run(a, settings),
+        SetCommand::Other(argv) => Err(CliError::Raw(format!(
+            "error: unknown command {:?}\nSee 'kctl set -h' for help and examples",
+            argv.first().map(String::as_str).unwrap_or("")
+        ))),
     }
 }
