@@ -39,6 +39,8 @@ fn split_top(s: &str) -> Vec<&str> {
     out
 }
 
+const INT_REQUIRED: &str = "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer";
+
 fn set_values(rest: &str, whole: &str) -> Result<Vec<String>, String> {
     let inner = rest.trim().strip_prefix('(').and_then(|r| r.strip_suffix(')')).ok_or_else(|| format!("unable to parse requirement: found '{whole}', expected: '('"))?;
     Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
@@ -70,9 +72,9 @@ impl Selector {
             } else if let Some((k, v)) = p.split_once(" in ") {
                 (k, Op::In(set_values(v, p)?))
             } else if let Some((k, v)) = p.split_once('>') {
-                (k, Op::Greater(v.trim().parse().map_err(|_| format!("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"))?))
+                (k, Op::Greater(v.trim().parse().map_err(|_| INT_REQUIRED.to_string())?))
             } else if let Some((k, v)) = p.split_once('<') {
-                (k, Op::Less(v.trim().parse().map_err(|_| format!("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"))?))
+                (k, Op::Less(v.trim().parse().map_err(|_| INT_REQUIRED.to_string())?))
             } else {
                 (p, Op::Exists)
             };

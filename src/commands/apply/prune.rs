@@ -90,7 +90,7 @@ async fn lookup(cache: &DiscoveryCache<'_>, d: &mut Discovery, refreshed: &mut b
 /// server before anything is applied, as kubectl does.
 pub async fn parse_allowlist(client: &Client, cache_dir: &std::path::Path, entries: &[String]) -> Result<Vec<PruneKind>, String> {
     let cache = DiscoveryCache::new(client, cache_dir);
-    let mut d = crate::discovery::for_mapping(&cache).await.map_err(|e| CliError::from(e).to_string())?;
+    let mut d = crate::discovery::for_mapping(&cache).await.map_err(|e| e.to_string())?;
     let mut refreshed = false;
     let mut out = Vec::new();
     for entry in entries {
@@ -124,7 +124,7 @@ pub struct Plan<'a> {
 /// An error is returned already worded as kubectl prints it.
 pub async fn prune_all(client: &Client, cache_dir: &std::path::Path, plan: &Plan<'_>, out: &mut String) -> Result<(), String> {
     let cache = DiscoveryCache::new(client, cache_dir);
-    let mut d = crate::discovery::for_mapping(&cache).await.map_err(|e| CliError::from(e).to_string())?;
+    let mut d = crate::discovery::for_mapping(&cache).await.map_err(|e| e.to_string())?;
     let mut refreshed = false;
     let defaults;
     let kinds = if plan.kinds.is_empty() {

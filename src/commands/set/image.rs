@@ -51,7 +51,10 @@ const NO_RESOURCES: &str = "You must provide one or more resources by argument o
 const LOCAL_NEEDS_FILES: &str = "you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'";
 
 /// kubectl's `GetResourcesAndPairs`: resources first, then `name=image` pairs.
-fn split_args(args: &[String]) -> Result<(Vec<String>, Vec<(String, String)>), CliError> {
+/// Container name and image, in the order given.
+type Images = Vec<(String, String)>;
+
+fn split_args(args: &[String]) -> Result<(Vec<String>, Images), CliError> {
     let mut resources = Vec::new();
     let mut pairs: Vec<String> = Vec::new();
     for a in args {
@@ -66,7 +69,7 @@ fn split_args(args: &[String]) -> Result<(Vec<String>, Vec<(String, String)>), C
     if !invalid.is_empty() {
         return Err(CliError::msg(format!("invalid image format: {}", invalid.join(", "))));
     }
-    let mut images: Vec<(String, String)> = Vec::new();
+    let mut images: Images = Vec::new();
     for p in &pairs {
         let (k, v) = p.split_once('=').unwrap();
         images.retain(|(ek, _)| ek != k);
