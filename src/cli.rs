@@ -164,6 +164,8 @@ pub enum Command {
     Wait(commands::wait::Args),
     /// Manage the rollout of a resource
     Rollout(commands::rollout::Args),
+    /// Set specific features on objects
+    Set(commands::set::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

@@ -10,7 +10,7 @@ use crate::patch::OpenApiSchema;
 
 const TTL: Duration = Duration::from_secs(600);
 
-fn cache_path(client: &Client, cache_dir: &Path) -> PathBuf {
+pub fn cache_path(client: &Client, cache_dir: &Path) -> PathBuf {
     let url = client.server_url();
     let host = format!("{}_{}", url.host_str().unwrap_or("unknown"), url.port_or_known_default().unwrap_or(443));
     let safe: String = host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' { c } else { '_' }).collect();
@@ -20,14 +20,11 @@ fn cache_path(client: &Client, cache_dir: &Path) -> PathBuf {
 /// The parsed schema, or `None` when the server does not serve OpenAPI v2
 /// (apply then falls back to its built-in table, as kubectl does).
 pub async fn schema(client: &Client, cache_dir: &Path) -> Result<Option<OpenApiSchema>, ClientError> {
-    let Some(doc) = document(client, cache_dir).await? else {
-        return Ok(None);
-    };
-    Ok(OpenApiSchema::from_v2(&doc).ok())
+    Ok(document(client, cache_dir).await?.and_then(|doc| OpenApiSchema::from_v2(&doc).ok()))
 }
 
-/// The raw document (for client-side validation), `None` when the server does
-/// not serve it or it does not parse.
+/// The whole OpenAPI v2 document (for client-side validation), or `None`
+/// when the server does not serve it.
 pub async fn document(client: &Client, cache_dir: &Path) -> Result<Option<serde_json::Value>, ClientError> {
     let path = cache_path(client, cache_dir);
     let fresh = std::fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| SystemTime::now().duration_since(t).ok()).is_some_and(|age| age < TTL);

@@ -1,5 +1,6 @@
 //! `kctl label` and `kctl annotate`: merge patches of metadata.labels or
-//! metadata.annotations, with kubectl's overwrite rules and messages.
+//! metadata.annotations, with kubectl's overwrite rules and messages; with
+//! `--local -f` the objects of the files are changed in memory and printed.
 
 use reqwest::Method;
 use serde_json::{json, Map, Value};
@@ -31,12 +32,21 @@ pub struct Args {
     /// Selector (field query) to filter on.
     #[arg(long = "field-selector")]
     pub field_selector: Option<String>,
+    /// Filename, directory, or URL to files identifying the resource to update
+    #[arg(short = 'f', long = "filename")]
+    pub filename: Vec<String>,
     /// If true, display the labels (or annotations) for a given resource.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub list: Option<bool>,
+    /// If true, the change will NOT contact api-server but run locally.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub local: Option<bool>,
     /// Output format.
     #[arg(short = 'o', long)]
     pub output: Option<String>,
+    /// Process the directory used in -f, --filename recursively.
+    #[arg(short = 'R', long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub recursive: Option<bool>,
     /// If true, allow labels (or annotations) to be overwritten.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub overwrite: Option<bool>,
@@ -109,7 +119,11 @@ pub fn run_annotate(args: Args, settings: &Settings) -> Result<(), CliError> {
 fn run(args: Args, settings: &Settings, which: Which) -> Result<(), CliError> {
     let (resources, set, remove) = split_args(&args.args, which)?;
     let list = flag(args.list);
-    if resources.is_empty() {
+    let local = flag(args.local);
+    if local && !resources.is_empty() {
+        return Err(CliError::msg("can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set"));
+    }
+    if resources.is_empty() && args.filename.is_empty() {
         return Err(CliError::msg(format!("one or more resources must be specified as <resource> <name> or <resource>/<name>")));
     }
     if set.is_empty() && remove.is_empty() && !list {
@@ -117,20 +131,96 @@ fn run(args: Args, settings: &Settings, which: Which) -> Result<(), CliError> {
     }
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
     let dry_run = crate::commands::DryRun::parse(&args.dry_run)?;
-    let bulk = flag(args.all) || args.selector.is_some() || args.field_selector.is_some();
-    let selection = targets::parse(&resources)?;
-    let client = settings.client()?;
+    if local && dry_run == DryRun::Server {
+        return Err(CliError::msg("cannot specify --local and --dry-run=server - did you mean --dry-run=client?"));
+    }
+    let manager = args.field_manager.clone().unwrap_or_else(|| format!("kubectl-{}", if which == Which::Labels { "label" } else { "annotate" }));
     let rt = crate::commands::runtime();
+    if local {
+        // No server: the selector is not applied, as in kubectl.
+        let mut errors = Vec::new();
+        for (t, obj) in read_local(&args)? {
+            if let Err(e) = rt.block_on(change_one(None, &t, obj, which, &set, &remove, &args, &format, dry_run, &manager)) {
+                errors.push(e);
+            }
+        }
+        return aggregate(errors);
+    }
+    if !resources.is_empty() && !args.filename.is_empty() {
+        return Err(CliError::msg("resource/name arguments cannot be provided when a path is specified"));
+    }
+    let bulk = flag(args.all) || args.selector.is_some() || args.field_selector.is_some();
+    let selection = if args.filename.is_empty() { Some(targets::parse(&resources)?) } else { None };
+    let client = settings.client()?;
     rt.block_on(async {
-        let resolved = targets::resolve_on_server(&client, &settings.cache_dir, &selection).await?;
+        let resolved = match &selection {
+            Some(sel) => targets::resolve_on_server(&client, &settings.cache_dir, sel).await?,
+            None => {
+                let (t, problems) = targets::from_manifests(&client, &settings.cache_dir, &args.filename, flag(args.recursive)).await?;
+                if let Some(p) = problems.into_iter().next() {
+                    return Err(CliError::msg(p));
+                }
+                t
+            }
+        };
         let ns = client.config().namespace.clone();
         let objects = collect(&client, &resolved, &ns, flag(args.all_namespaces), bulk, &args).await?;
-        let manager = args.field_manager.clone().unwrap_or_else(|| format!("kubectl-{}", if which == Which::Labels { "label" } else { "annotate" }));
+        let mut errors = Vec::new();
         for (t, obj) in objects {
-            change_one(&client, &t, obj, which, &set, &remove, &args, &format, dry_run, &manager).await?;
+            match change_one(Some(&client), &t, obj, which, &set, &remove, &args, &format, dry_run, &manager).await {
+                Ok(()) => {}
+                Err(CliError::Message(m)) if m.contains("--overwrite is false") => errors.push(CliError::Message(m)),
+                Err(e) => return Err(e),
+            }
         }
-        Ok(())
+        aggregate(errors)
     })
+}
+
+/// kubectl goes on past objects it may not change and reports them at the
+/// end: one as usual, several one per line without a prefix.
+fn aggregate(mut errors: Vec<CliError>) -> Result<(), CliError> {
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => {
+            let lines: Vec<String> = errors
+                .into_iter()
+                .map(|e| match e {
+                    CliError::Message(m) | CliError::Raw(m) => m,
+                    CliError::Exit(c) => format!("exit status {c}"),
+                })
+                .collect();
+            Err(CliError::Raw(format!("{}\n", lines.join("\n"))))
+        }
+    }
+}
+
+/// The objects of the `-f` files, each with a resource made up from its kind
+/// (only its kind and group are used: nothing is sent).
+fn read_local(args: &Args) -> Result<Vec<(Target, Value)>, CliError> {
+    let items = crate::commands::manifests::read(&args.filename, flag(args.recursive), false)?;
+    let mut out = Vec::new();
+    for item in items {
+        let doc = match item {
+            crate::manifest::Item::Object(doc) => doc,
+            crate::manifest::Item::Error(e) => return Err(CliError::msg(e.message)),
+        };
+        let (group, version, kind) = crate::patch::group_version_kind(&doc.object);
+        let resource = crate::discovery::ApiResource {
+            name: kind.to_lowercase(),
+            singular: kind.to_lowercase(),
+            namespaced: true,
+            group,
+            version,
+            kind,
+            verbs: Vec::new(),
+            short_names: Vec::new(),
+            categories: Vec::new(),
+        };
+        out.push((Target { resource, names: Vec::new(), namespace: None, source: Some(doc.source.clone()) }, doc.object));
+    }
+    Ok(out)
 }
 
 async fn collect(client: &Client, resolved: &[Target], ns: &str, all_ns: bool, bulk: bool, args: &Args) -> Result<Vec<(Target, Value)>, CliError> {
@@ -158,7 +248,7 @@ async fn collect(client: &Client, resolved: &[Target], ns: &str, all_ns: bool, b
             }
         } else {
             for n in &t.names {
-                let namespace = if r.namespaced { Some(ns) } else { None };
+                let namespace = if r.namespaced { Some(t.namespace.as_deref().unwrap_or(ns)) } else { None };
                 let path = ResourcePath { group: &r.group, version: &r.version, resource: &r.name, namespace, name: Some(n), subresource: None }.to_path();
                 let obj: Value = client.send(&Request::get(path)).await?.json()?;
                 out.push((t.clone(), obj));
@@ -170,7 +260,7 @@ async fn collect(client: &Client, resolved: &[Target], ns: &str, all_ns: bool, b
 
 #[allow(clippy::too_many_arguments)]
 async fn change_one(
-    client: &Client,
+    client: Option<&Client>,
     t: &Target,
     mut obj: Value,
     which: Which,
@@ -206,7 +296,7 @@ async fn change_one(
     }
     let mut updated = current.clone();
     for k in remove {
-        if updated.remove(k).is_none() && dry_run != DryRun::Client && which == Which::Labels {
+        if updated.remove(k).is_none() && dry_run != DryRun::Client && client.is_some() && which == Which::Labels {
             output::print(&format!("{} {k:?} not found.\n", which.noun()));
         }
     }
@@ -224,9 +314,7 @@ async fn change_one(
         Which::Labels if !flag(args.overwrite) && new.len() < old.len() => "unlabeled",
         Which::Labels => "labeled",
     };
-    let printed = if dry_run == DryRun::Client {
-        obj
-    } else {
+    let printed = if let (DryRun::None | DryRun::Server, Some(client)) = (dry_run, client) {
         let mut patch_labels = Map::new();
         for (k, v) in set {
             patch_labels.insert(k.clone(), json!(v));
@@ -251,6 +339,8 @@ async fn change_one(
             req = req.query("dryRun", "All");
         }
         client.send(&req).await?.json()?
+    } else {
+        obj
     };
     let suffix = dry_run.suffix();
     let text = match format {
@@ -261,9 +351,16 @@ async fn change_one(
         OutputFormat::JsonPath(tpl) => crate::printers::jsonpath::print(tpl, &printed, true).map_err(|e| CliError::msg(e.to_string()))?,
         _ => return Err(CliError::msg("this output format is not supported by label/annotate yet")),
     };
+    // annotate keeps one YAML printer for all objects (documents after the
+    // first are separated); label makes a new one per object.
+    if which == Which::Annotations && matches!(format, OutputFormat::Yaml) && YAML_PRINTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 0 {
+        output::print("---\n");
+    }
     output::print(&text);
     Ok(())
 }
+
+static YAML_PRINTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 fn strip_managed(mut v: Value) -> Value {
     if let Some(Value::Object(m)) = v.get_mut("metadata") {

@@ -35,11 +35,17 @@ impl Resolved {
 /// returned as `Err` with kubectl's messages; per-document problems come back
 /// in order with the good documents.
 pub fn read(filenames: &[String], recursive: bool, validate: bool) -> Result<Vec<Item>, CliError> {
+    read_checking_lists(filenames, recursive, validate, false)
+}
+
+/// [`read`], also checking the type fields of a `v1` `List`'s items, as kubectl
+/// does when it validates on the client (servers without field validation).
+pub fn read_checking_lists(filenames: &[String], recursive: bool, validate: bool, list_items: bool) -> Result<Vec<Item>, CliError> {
     let mut names = Vec::new();
     for f in filenames {
         names.extend(manifest::split_filenames(f).map_err(CliError::Message)?);
     }
-    let opts = ReadOptions { filenames: names, recursive, validate, validate_list_items: false };
+    let opts = ReadOptions { filenames: names, recursive, validate, validate_list_items: list_items };
     manifest::read_all(&opts, &mut std::io::stdin()).map_err(|errs| {
         // One error gets kubectl's prefix; several are listed bare, one per line.
         if errs.len() == 1 {

@@ -19,6 +19,8 @@ pub mod manifests;
 pub mod patch;
 pub mod print_flags;
 pub mod scale;
+pub mod selector;
+pub mod set;
 pub mod plugin;
 pub mod plugin_list;
 pub mod ctx;
@@ -28,6 +30,7 @@ pub mod view_secret;
 pub mod replace;
 pub mod rollout;
 pub mod targets;
+pub mod validation;
 pub mod version;
 pub mod wait;
 pub mod watch_stream;
@@ -53,6 +56,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Events(args) => events::run(args, settings),
         Command::Wait(args) => wait::run(args, settings),
         Command::Rollout(args) => rollout::run(args, settings),
+        Command::Set(args) => set::run(args, settings),
         Command::Version(args) => version::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),

@@ -1,4 +1,5 @@
-//! `kctl patch`: send a strategic, merge or JSON patch as given (YAML or JSON).
+//! `kctl patch`: send a strategic, merge or JSON patch as given (YAML or JSON),
+//! or with `--local -f` apply it to the objects in the files and print them.
 
 use reqwest::Method;
 use serde_json::Value;
@@ -21,6 +22,12 @@ pub struct Args {
     /// Name of the manager used to track field ownership.
     #[arg(long = "field-manager", default_value = "kubectl-patch")]
     pub field_manager: String,
+    /// Filename, directory, or URL to files identifying the resource to update
+    #[arg(short = 'f', long = "filename")]
+    pub filename: Vec<String>,
+    /// If true, patch will operate on the content of the file, not the server-side resource.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub local: Option<bool>,
     /// Output format.
     #[arg(short = 'o', long)]
     pub output: Option<String>,
@@ -30,6 +37,9 @@ pub struct Args {
     /// A file containing a patch to be applied to the resource.
     #[arg(long = "patch-file")]
     pub patch_file: Option<String>,
+    /// Process the directory used in -f, --filename recursively.
+    #[arg(short = 'R', long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub recursive: Option<bool>,
     /// If specified, patch will operate on the subresource of the requested object.
     #[arg(long)]
     pub subresource: Option<String>,
@@ -56,16 +66,38 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let body = crate::printers::json::to_string_compact(&patch);
     let dry_run = crate::commands::DryRun::parse(&args.dry_run)?;
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
-    if args.args.is_empty() {
+    if args.local.unwrap_or(false) {
+        if !args.args.is_empty() {
+            return Err(CliError::msg("cannot specify --local and server resources"));
+        }
+        if dry_run == DryRun::Server {
+            return Err(CliError::msg("cannot specify --local and --dry-run=server - did you mean --dry-run=client?"));
+        }
+        return run_local(&args, &patch, &format);
+    }
+    if args.args.is_empty() && args.filename.is_empty() {
         return Err(CliError::msg("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
     }
-    let selection = targets::parse(&args.args)?;
+    if !args.args.is_empty() && !args.filename.is_empty() {
+        return Err(CliError::msg("resource/name arguments cannot be provided when a path is specified"));
+    }
+    let selection = if args.filename.is_empty() { Some(targets::parse(&args.args)?) } else { None };
     let client = settings.client()?;
     let rt = crate::commands::runtime();
     rt.block_on(async {
-        let resolved = targets::resolve_on_server(&client, &settings.cache_dir, &selection).await?;
-        let ns = client.config().namespace.clone();
+        let resolved = match &selection {
+            Some(sel) => targets::resolve_on_server(&client, &settings.cache_dir, sel).await?,
+            None => {
+                let (t, problems) = targets::from_manifests(&client, &settings.cache_dir, &args.filename, args.recursive.unwrap_or(false)).await?;
+                if let Some(p) = problems.into_iter().next() {
+                    return Err(CliError::msg(p));
+                }
+                t
+            }
+        };
+        let default_ns = client.config().namespace.clone();
         for t in &resolved {
+            let ns = t.namespace.clone().unwrap_or_else(|| default_ns.clone());
             let r = &t.resource;
             if t.names.is_empty() {
                 return Err(CliError::msg("resource(s) were provided, but no name was specified"));
@@ -103,4 +135,49 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         }
         Ok(())
     })
+}
+
+/// `--local`: patch each object of the files in memory and print it; kubectl
+/// marks no dry run here.
+fn run_local(args: &Args, patch: &Value, format: &OutputFormat) -> Result<(), CliError> {
+    let items = crate::commands::manifests::read(&args.filename, args.recursive.unwrap_or(false), false)?;
+    let mut errors = Vec::new();
+    for item in items {
+        let doc = match item {
+            crate::manifest::Item::Object(doc) => doc,
+            crate::manifest::Item::Error(e) => return Err(CliError::msg(e.message)),
+        };
+        let before = doc.object;
+        let (group, _, kind) = crate::patch::group_version_kind(&before);
+        let result = match args.patch_type.as_str() {
+            "json" => crate::patch::apply_json_patch(&before, patch).map_err(|e| crate::patch::kubectl_json_patch_message(&e)),
+            "merge" => crate::patch::apply_merge_patch(&before, patch).map_err(|e| e.to_string()),
+            _ => crate::patch::apply_strategic(&before, patch, &crate::patch::BuiltinSchema::for_kind(&kind)).map_err(|e| e.to_string()),
+        };
+        // kubectl goes on with the next object and reports all failures at the end.
+        let after = match result {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let name = after["metadata"]["name"].as_str().unwrap_or("");
+        let who = format!("{}{name}", crate::commands::get::table_kind_prefix(&kind, &group));
+        let text = match format {
+            OutputFormat::Table | OutputFormat::Wide => format!("{who} {}\n", if before == after { "patched (no change)" } else { "patched" }),
+            OutputFormat::Name => format!("{who}\n"),
+            OutputFormat::Json => crate::printers::json::to_string(&after),
+            OutputFormat::Yaml => crate::printers::yaml::to_string(&after),
+            OutputFormat::JsonPath(t) => crate::printers::jsonpath::print(t, &after, true).map_err(|e| CliError::msg(e.to_string()))?,
+            _ => return Err(CliError::msg("this output format is not supported by patch yet")),
+        };
+        output::print(&text);
+    }
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(CliError::msg(errors.remove(0))),
+        // An aggregate: one message per line, without a prefix.
+        _ => Err(CliError::Raw(format!("{}\n", errors.join("\n")))),
+    }
 }

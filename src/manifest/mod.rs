@@ -62,7 +62,7 @@ use std::io::Read;
 use serde_json::Value;
 
 #[allow(unused_imports)] // API for commands that validate on their own
-pub use objects::type_field_errors;
+pub use objects::{aggregate, type_field_errors};
 #[allow(unused_imports)]
 pub use paths::{expand, split_filenames, FILE_EXTENSIONS};
 

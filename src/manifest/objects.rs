@@ -11,7 +11,7 @@ const STOP_VALIDATE: &str = "if you choose to ignore these errors, turn validati
 
 /// `utilerrors.NewAggregate(errs).Error()`: one message as is, several
 /// (after dropping repeats) as `[a, b]`.
-pub(super) fn aggregate(msgs: &[String]) -> String {
+pub fn aggregate(msgs: &[String]) -> String {
     let mut seen: Vec<&str> = Vec::new();
     for m in msgs {
         if !seen.contains(&m.as_str()) {

@@ -11,10 +11,18 @@ use crate::output;
 use crate::printers::format::OutputFormat;
 
 pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), CliError> {
-    let items = manifests::read(filenames, recursive, ctx.validation == "Strict")?;
+    let strict = ctx.validation == "Strict";
+    let items = manifests::read_checking_lists(filenames, recursive, strict, strict)?;
+    let aggregates = crate::commands::validation::aggregates(&items);
     let client = ctx.client()?;
     let rt = crate::commands::runtime();
     rt.block_on(async {
+        let directive = match ctx.validation {
+            "Strict" => crate::commands::validation::Directive::Strict,
+            "Warn" => crate::commands::validation::Directive::Warn,
+            _ => crate::commands::validation::Directive::Ignore,
+        };
+        let items = crate::commands::validation::check(client, &ctx.settings.cache_dir, items, directive).await;
         let resolved = manifests::resolve(client, &ctx.settings.cache_dir, items, &ctx.namespace, ctx.enforce_namespace).await?;
         let suffix = match ctx.dry_run {
             DryRun::None => "",
@@ -44,7 +52,7 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
                 let mut req = Request::new(Method::POST, r.path(None))
                     .query("fieldManager", ctx.field_manager.clone())
                     .query("fieldValidation", ctx.validation)
-                    .json_body("application/json", crate::patch::to_go_json(&obj).into_bytes());
+                    .json_body("application/json", (crate::patch::to_go_json(&obj) + "\n").into_bytes()); // as Go's json.Encoder
                 if ctx.dry_run == DryRun::Server {
                     req = req.query("dryRun", "All");
                 }
@@ -52,7 +60,7 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
                     Ok(resp) => resp.json().map_err(CliError::from)?,
                     Err(e) if e.is_transport() => return Err(e.into()),
                     Err(e) => {
-                        errors.push(when_creating(e, &r.doc.source));
+                        errors.push(when_creating(e, &r.doc.source, &obj));
                         continue;
                     }
                 }
@@ -78,6 +86,8 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
         match errors.len() {
             0 => Ok(()),
             1 if errors[0].starts_with("Error from server") => Err(CliError::Raw(errors.remove(0))),
+            // An aggregate alone is printed one error per line, as they are.
+            1 if aggregates.contains_key(&errors[0]) => Err(CliError::Raw(aggregates[&errors[0]].join("\n"))),
             1 => Err(CliError::Message(errors.remove(0))),
             _ => Err(CliError::Raw(errors.join("\n"))),
         }
@@ -85,10 +95,11 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
 }
 
 /// `Error from server (AlreadyExists): error when creating "f.yaml": …`
-fn when_creating(e: ClientError, source: &str) -> String {
+fn when_creating(e: ClientError, source: &str, obj: &Value) -> String {
     match e {
         ClientError::Api { mut status, http_code } => {
-            status.message = format!("error when creating {source:?}: {}", status.message);
+            let note = crate::commands::apply::secret::key_note(obj, &status.message).unwrap_or_default();
+            status.message = format!("error when creating {source:?}: {}{note}", status.message);
             ClientError::Api { status, http_code }.to_string()
         }
         other => other.to_string(),
