@@ -179,7 +179,7 @@ fn zsh_script_completes() {
     // zsh would show.
     let harness = r#"
 compadd() { local -a a; while (( $# )); do case $1 in --) shift; break;; -P|-S) shift 2;; *) shift;; esac; done; print -l -- "$@"; }
-_describe() { local arr=$3; print -l -- "${(@P)arr}"; }
+_describe() { [[ $1 == -t ]] && shift 2; local arr=$2; print -l -- "${(@P)arr}"; }
 _files() { print -- "<files $*>"; }
 compdef() { :; }
 "#;

@@ -50,7 +50,6 @@ fn man_pages_render_cleanly() {
             .args(["--warnings", "-E", "UTF-8", "-l"])
             .arg(repo_root().join("man").join(page))
             .env("MANWIDTH", "100")
-            .env("MAN_KEEP_FORMATTING", "0")
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
