@@ -7,6 +7,7 @@ pub mod cluster_info;
 pub mod config;
 pub mod create;
 pub mod delete;
+pub mod describe;
 pub mod diff;
 pub mod get;
 pub mod label;
@@ -27,6 +28,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Get(args) => get::run(args, settings),
         Command::Apply(args) => apply::run(args, settings),
         Command::Delete(args) => delete::run(args, settings),
+        Command::Describe(args) => describe::run(args, settings),
         Command::Diff(args) => diff::run(args, settings),
         Command::Create(args) => create::run(args, settings),
         Command::Label(args) => label::run_label(args, settings),
