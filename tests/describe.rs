@@ -94,6 +94,13 @@ fn errors_and_empty_results() {
         &["pods", "-l", "app=nothing"],
         &["widgetsnothing", "x"],
         &["nodes", "nonexistent"],
+        &["pods,deploy", "web"],
+        &["all", "web"],
+        &["pods", "web", "-l", "app=web"],
+        &["pod/solo", "-l", "app=web"],
+        &["pods", "solo", "-A"],
+        &["pods", "-l", "bad selector"],
+        &["-f", "testdata/describe/names.yaml", "pods"],
     ] {
         same(args);
     }
