@@ -22,6 +22,7 @@ fn seeded() -> &'static str {
             &["wait", "--for=condition=Ready", "pod", "-l", "app=agent", "--timeout=60s"],
             &["wait", "--for=condition=complete", "job/once", "--timeout=60s"],
             &["wait", "--for=condition=Ready", "pod/solo", "--timeout=60s"],
+            &["wait", "--for=condition=Ready", "pod", "-l", "app=legacy", "--timeout=60s"],
         ],
     );
     NS
@@ -45,7 +46,7 @@ fn pod_with_every_section() {
 
 #[test]
 fn workloads() {
-    for args in [&["deployment", "web"][..], &["replicasets"], &["statefulset", "db"], &["daemonset", "agent"], &["job", "once"]] {
+    for args in [&["deployment", "web"][..], &["replicasets"], &["statefulset", "db"], &["daemonset", "agent"], &["job", "once"], &["rc", "legacy"]] {
         let out = same(args);
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         assert!(out.stdout.contains("Pod Template:"), "{args:?}");
@@ -68,6 +69,14 @@ fn generic_describer() {
     let out = same(&["gadget", "gizmo"]);
     assert!(out.stdout.contains("API Endpoint:"), "{}", out.stdout);
     same(&["controllerrevisions"]);
+}
+
+#[test]
+fn rbac() {
+    same(&["role", "reader"]);
+    same(&["rolebinding", "reader-binding"]);
+    cluster().cmd(["describe", "clusterrole", "admin", "system:aggregate-to-edit"]).assert_same(&[]);
+    cluster().cmd(["describe", "clusterrolebinding", "cluster-admin"]).assert_same(&[]);
 }
 
 #[test]

@@ -29,7 +29,9 @@ pub mod deployment;
 pub mod job;
 pub mod pod;
 pub mod podtemplate;
+pub mod rbac;
 pub mod replicaset;
+pub mod replicationcontroller;
 pub mod statefulset;
 
 /// A request a describer wants answered before it prints. `path` is the API
@@ -164,11 +166,16 @@ fn no_needs(_: &Value) -> Vec<Need> {
 /// One line per describer, by (group, kind).
 pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "", kind: "Pod", events: EventSearch::WithoutKind, needs: no_needs, describe: pod::describe },
+    Describer { group: "", kind: "ReplicationController", events: EventSearch::WithKind, needs: replicationcontroller::needs, describe: replicationcontroller::describe },
     Describer { group: "apps", kind: "Deployment", events: EventSearch::WithKind, needs: deployment::needs, describe: deployment::describe },
     Describer { group: "apps", kind: "ReplicaSet", events: EventSearch::WithKind, needs: replicaset::needs, describe: replicaset::describe },
     Describer { group: "apps", kind: "StatefulSet", events: EventSearch::WithKind, needs: statefulset::needs, describe: statefulset::describe },
     Describer { group: "apps", kind: "DaemonSet", events: EventSearch::WithKind, needs: daemonset::needs, describe: daemonset::describe },
     Describer { group: "batch", kind: "Job", events: EventSearch::WithKind, needs: no_needs, describe: job::describe },
+    Describer { group: "rbac.authorization.k8s.io", kind: "Role", events: EventSearch::None, needs: no_needs, describe: rbac::describe_role },
+    Describer { group: "rbac.authorization.k8s.io", kind: "ClusterRole", events: EventSearch::None, needs: no_needs, describe: rbac::describe_role },
+    Describer { group: "rbac.authorization.k8s.io", kind: "RoleBinding", events: EventSearch::None, needs: no_needs, describe: rbac::describe_binding },
+    Describer { group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding", events: EventSearch::None, needs: no_needs, describe: rbac::describe_binding },
     Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: cronjob::needs, describe: cronjob::describe },
 ];
 
