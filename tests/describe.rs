@@ -72,6 +72,12 @@ fn generic_describer() {
 }
 
 #[test]
+fn cluster_scoped_describers() {
+    cluster().cmd(["describe", "storageclass"]).assert_same(&[Norm::Age]);
+    cluster().cmd(["describe", "priorityclass", "system-node-critical", "system-cluster-critical"]).assert_same(&[Norm::Age]);
+}
+
+#[test]
 fn rbac() {
     same(&["role", "reader"]);
     same(&["rolebinding", "reader-binding"]);

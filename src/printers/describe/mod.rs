@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+pub mod cluster;
 pub mod common;
 pub mod quantity;
 pub mod generic;
@@ -176,6 +177,8 @@ pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "rbac.authorization.k8s.io", kind: "ClusterRole", events: EventSearch::None, needs: no_needs, describe: rbac::describe_role },
     Describer { group: "rbac.authorization.k8s.io", kind: "RoleBinding", events: EventSearch::None, needs: no_needs, describe: rbac::describe_binding },
     Describer { group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding", events: EventSearch::None, needs: no_needs, describe: rbac::describe_binding },
+    Describer { group: "storage.k8s.io", kind: "StorageClass", events: EventSearch::WithKind, needs: no_needs, describe: cluster::describe_storage_class },
+    Describer { group: "scheduling.k8s.io", kind: "PriorityClass", events: EventSearch::WithKind, needs: no_needs, describe: cluster::describe_priority_class },
     Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: cronjob::needs, describe: cronjob::describe },
 ];
 
