@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+pub mod autoscaling;
 pub mod cluster;
 pub mod common;
 pub mod quantity;
@@ -28,6 +29,7 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod job;
+pub mod networkpolicy;
 pub mod pod;
 pub mod podtemplate;
 pub mod rbac;
@@ -179,6 +181,10 @@ pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding", events: EventSearch::None, needs: no_needs, describe: rbac::describe_binding },
     Describer { group: "storage.k8s.io", kind: "StorageClass", events: EventSearch::WithKind, needs: no_needs, describe: cluster::describe_storage_class },
     Describer { group: "scheduling.k8s.io", kind: "PriorityClass", events: EventSearch::WithKind, needs: no_needs, describe: cluster::describe_priority_class },
+    Describer { group: "networking.k8s.io", kind: "NetworkPolicy", events: EventSearch::None, needs: no_needs, describe: networkpolicy::describe },
+    Describer { group: "networking.k8s.io", kind: "IngressClass", events: EventSearch::WithKind, needs: no_needs, describe: autoscaling::describe_ingress_class },
+    Describer { group: "policy", kind: "PodDisruptionBudget", events: EventSearch::WithKind, needs: no_needs, describe: autoscaling::describe_pdb },
+    Describer { group: "autoscaling", kind: "HorizontalPodAutoscaler", events: EventSearch::WithKind, needs: no_needs, describe: autoscaling::describe_hpa_v1 },
     Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: cronjob::needs, describe: cronjob::describe },
 ];
 

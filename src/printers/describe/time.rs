@@ -14,9 +14,29 @@ pub fn unix_seconds(ts: &str) -> Option<i64> {
 /// when it does not parse.
 pub fn rfc1123z(ts: &str) -> String {
     match unix_seconds(ts) {
-        Some(secs) => format_rfc1123z(secs, local_offset(secs)),
+        Some(secs) => format_rfc1123z(secs, local_zone(secs).0),
         None => ts.to_string(),
     }
+}
+
+/// Go's `time.Time.String()` of an RFC 3339 timestamp in the local zone:
+/// `2006-01-02 15:04:05 -0700 MST`.
+pub fn go_string(ts: &str) -> String {
+    let secs = unix_seconds(ts).unwrap_or(-62135596800);
+    let (offset, abbr) = local_zone(secs);
+    let local = secs + offset as i64;
+    let (y, m, d) = civil_from_days(local.div_euclid(86400));
+    let rem = local.rem_euclid(86400);
+    let sign = if offset < 0 { '-' } else { '+' };
+    let off = offset.abs();
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} {sign}{:02}{:02} {abbr}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        off / 3600,
+        off % 3600 / 60
+    )
 }
 
 pub fn format_rfc1123z(secs: i64, offset: i32) -> String {
@@ -53,10 +73,10 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// The local zone's UTC offset (seconds east) at `secs`.
-pub fn local_offset(secs: i64) -> i32 {
+/// The local zone's UTC offset (seconds east) and abbreviation at `secs`.
+pub fn local_zone(secs: i64) -> (i32, String) {
     static ZONE: OnceLock<Option<Zone>> = OnceLock::new();
-    ZONE.get_or_init(load_local).as_ref().map_or(0, |z| z.offset_at(secs))
+    ZONE.get_or_init(load_local).as_ref().map_or((0, "UTC".to_string()), |z| z.at(secs))
 }
 
 /// Go's rules: no TZ means /etc/localtime; an empty TZ or "UTC" means UTC;
@@ -79,13 +99,14 @@ fn load_local() -> Option<Zone> {
     Zone::parse(&std::fs::read(path).ok()?)
 }
 
-/// The parts of a TZif file needed for offsets: transitions, and for times
-/// after the last one, the footer's standard offset (a fixed zone's rule;
-/// daylight-saving rules in the footer are not evaluated).
+/// The parts of a TZif file needed for offsets: transitions (to local time
+/// types: offset and abbreviation), and for times after the last one, the
+/// footer's standard time (a fixed zone's rule; daylight-saving rules in the
+/// footer are not evaluated).
 struct Zone {
-    transitions: Vec<(i64, i32)>,
-    initial: i32,
-    after: Option<i32>,
+    types: Vec<(i32, String)>,
+    transitions: Vec<(i64, usize)>,
+    after: Option<(i32, String)>,
 }
 
 impl Zone {
@@ -120,28 +141,44 @@ impl Zone {
         p += time * width;
         let idx = body.get(p..p + time)?.to_vec();
         p += time;
-        let offsets: Vec<i32> = (0..typ).map(|i| body.get(p + i * 6..p + i * 6 + 4).map(|b| i32::from_be_bytes(b.try_into().unwrap()))).collect::<Option<_>>()?;
+        let type_bytes = body.get(p..p + typ * 6)?;
+        let abbrs = body.get(p + typ * 6..p + typ * 6 + chars)?;
+        let types: Vec<(i32, String)> = type_bytes
+            .chunks(6)
+            .map(|t| {
+                let offset = i32::from_be_bytes(t[..4].try_into().unwrap());
+                let start = (t[5] as usize).min(abbrs.len());
+                let end = abbrs[start..].iter().position(|c| *c == 0).map_or(abbrs.len(), |e| start + e);
+                (offset, String::from_utf8_lossy(&abbrs[start..end]).into_owned())
+            })
+            .collect();
         p += typ * 6 + chars + leap * (width + 4) + isstd + isut;
-        let transitions = times.into_iter().zip(idx).map(|(t, i)| Some((t, *offsets.get(i as usize)?))).collect::<Option<Vec<_>>>()?;
-        let initial = *offsets.first()?;
-        let after = if width == 8 { body.get(p..).and_then(footer_offset) } else { None };
-        Some(Zone { transitions, initial, after })
+        let transitions = times.into_iter().zip(idx).map(|(t, i)| ((i as usize) < types.len()).then_some((t, i as usize))).collect::<Option<Vec<_>>>()?;
+        types.first()?;
+        let after = if width == 8 { body.get(p..).and_then(footer_zone) } else { None };
+        Some(Zone { types, transitions, after })
     }
 
-    fn offset_at(&self, secs: i64) -> i32 {
+    fn at(&self, secs: i64) -> (i32, String) {
         match self.transitions.iter().rposition(|(t, _)| *t <= secs) {
-            None => self.initial,
-            Some(i) if i + 1 == self.transitions.len() => self.after.unwrap_or(self.transitions[i].1),
-            Some(i) => self.transitions[i].1,
+            None => self.types[0].clone(),
+            Some(i) if i + 1 == self.transitions.len() => self.after.clone().unwrap_or_else(|| self.types[self.transitions[i].1].clone()),
+            Some(i) => self.types[self.transitions[i].1].clone(),
         }
     }
 }
 
-/// The offset of a footer like `\nJST-9\n` or `\n<+0530>-5:30\n`, when it
+/// The zone of a footer like `\nJST-9\n` or `\n<+0530>-5:30\n`, when it
 /// has no daylight-saving part.
-fn footer_offset(b: &[u8]) -> Option<i32> {
+fn footer_zone(b: &[u8]) -> Option<(i32, String)> {
     let s = std::str::from_utf8(b).ok()?.trim_matches('\n');
-    let rest = if let Some(r) = s.strip_prefix('<') { &r[r.find('>')? + 1..] } else { s.trim_start_matches(|c: char| c.is_ascii_alphabetic()) };
+    let (abbr, rest) = if let Some(r) = s.strip_prefix('<') {
+        let close = r.find('>')?;
+        (&r[..close], &r[close + 1..])
+    } else {
+        let end = s.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(s.len());
+        (&s[..end], &s[end..])
+    };
     let end = rest.find(|c: char| c.is_ascii_alphabetic() || c == '<' || c == ',').unwrap_or(rest.len());
     if end != rest.len() {
         return None;
@@ -153,7 +190,7 @@ fn footer_offset(b: &[u8]) -> Option<i32> {
     let mut parts = num.split(':').map(|p| p.parse::<i32>().ok());
     let h = parts.next()??;
     let m = parts.next().flatten().unwrap_or(0);
-    Some(sign * (h * 3600 + m * 60))
+    Some((sign * (h * 3600 + m * 60), abbr.to_string()))
 }
 
 #[cfg(test)]
@@ -170,8 +207,8 @@ mod tests {
 
     #[test]
     fn fixed_footers() {
-        assert_eq!(footer_offset(b"\nJST-9\n"), Some(9 * 3600));
-        assert_eq!(footer_offset(b"\n<-03>3\n"), Some(-3 * 3600));
-        assert_eq!(footer_offset(b"\nCET-1CEST,M3.5.0,M10.5.0/3\n"), None);
+        assert_eq!(footer_zone(b"\nJST-9\n"), Some((9 * 3600, "JST".to_string())));
+        assert_eq!(footer_zone(b"\n<-03>3\n"), Some((-3 * 3600, "-03".to_string())));
+        assert_eq!(footer_zone(b"\nCET-1CEST,M3.5.0,M10.5.0/3\n"), None);
     }
 }
