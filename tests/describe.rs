@@ -7,13 +7,14 @@ mod support;
 use support::{cluster, Norm};
 
 const CRD: &str = include_str!("../testdata/describe/crd.yaml");
+const INGRESS_CLASS: &str = include_str!("../testdata/describe/ingressclass.yaml");
 const SEED: &str = include_str!("../testdata/describe/seed.yaml");
 const NS: &str = "kctl-describe";
 
 fn seeded() -> &'static str {
     support::seeded_namespace(
         NS,
-        &[CRD],
+        &[CRD, INGRESS_CLASS],
         &[SEED],
         &[
             &["rollout", "status", "deployment/web", "--timeout=60s"],
@@ -75,6 +76,16 @@ fn generic_describer() {
 fn cluster_scoped_describers() {
     cluster().cmd(["describe", "storageclass"]).assert_same(&[Norm::Age]);
     cluster().cmd(["describe", "priorityclass", "system-node-critical", "system-cluster-critical"]).assert_same(&[Norm::Age]);
+    seeded();
+    cluster().cmd(["describe", "ingressclass", "kctl-describe-class"]).assert_same(&[Norm::Age]);
+}
+
+#[test]
+fn policies_and_autoscalers() {
+    same(&["networkpolicy", "web-policy"]);
+    same(&["pdb", "web-pdb"]);
+    // The autoscaler's metric failures repeat as events; their counts move.
+    same(&["hpa", "web-hpa", "--show-events=false"]);
 }
 
 #[test]
