@@ -132,6 +132,8 @@ fn errors_and_empty_results() {
     }
     let c = cluster();
     c.cmd(["describe"]).assert_same(&[]);
+    c.cmd(["describe", "pods", "--show-events=maybe"]).assert_same(&[]);
+    c.cmd(["describe", "pods", "--chunk-size=x"]).assert_same(&[]);
     c.cmd(["describe", "pods", "-A", "-l", "app=nothing-at-all"]).assert_same(&[]);
     c.cmd(["describe", "-n", "kctl-describe-no-such-ns", "pods", "x"]).assert_same(&[]);
     c.cmd(["describe", "-n", "kctl-describe-no-such-ns", "pods"]).assert_same(&[]);

@@ -17,11 +17,11 @@ pub struct Args {
     /// (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME)
     pub args: Vec<String>,
     /// If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.
-    #[arg(short = 'A', long = "all-namespaces", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
-    pub all_namespaces: Option<bool>,
+    #[arg(short = 'A', long = "all-namespaces", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
+    pub all_namespaces: Option<String>,
     /// Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.
-    #[arg(long = "chunk-size", default_value_t = 500)]
-    pub chunk_size: i64,
+    #[arg(long = "chunk-size", default_value = "500", allow_negative_numbers = true)]
+    pub chunk_size: String,
     /// Filename, directory, or URL to files containing the resource to describe
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
@@ -29,20 +29,28 @@ pub struct Args {
     #[arg(short = 'k', long)]
     pub kustomize: Option<String>,
     /// Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.
-    #[arg(short = 'R', long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
-    pub recursive: Option<bool>,
+    #[arg(short = 'R', long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
+    pub recursive: Option<String>,
     /// Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.
     #[arg(short = 'l', long)]
     pub selector: Option<String>,
     /// If true, display events related to the described object.
-    #[arg(long = "show-events", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "true")]
-    pub show_events: bool,
+    #[arg(long = "show-events", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
+    pub show_events: Option<String>,
 }
 
 /// How many objects are described at once (each with its own requests).
 const CONCURRENT_OBJECTS: usize = 16;
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    // Typed flags parse here, so bad values fail with pflag's wording.
+    use crate::commands::create::flags;
+    let flags = Flags {
+        all_namespaces: flags::parse_bool("describe", "-A, --all-namespaces", args.all_namespaces.as_deref(), false)?,
+        recursive: flags::parse_bool("describe", "-R, --recursive", args.recursive.as_deref(), false)?,
+        show_events: flags::parse_bool("describe", "--show-events", args.show_events.as_deref(), true)?,
+        chunk_size: flags::parse_int("describe", "--chunk-size", &args.chunk_size, 64)?,
+    };
     if args.kustomize.is_some() {
         return Err(CliError::msg("kustomize is not supported by kctl describe"));
     }
@@ -51,7 +59,14 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     }
     let client = settings.client()?;
     let rt = crate::commands::runtime();
-    rt.block_on(run_async(&client, settings, &args))
+    rt.block_on(run_async(&client, settings, &args, &flags))
+}
+
+struct Flags {
+    all_namespaces: bool,
+    recursive: bool,
+    show_events: bool,
+    chunk_size: i64,
 }
 
 struct Opts<'a> {
@@ -62,13 +77,13 @@ struct Opts<'a> {
     show_events: bool,
 }
 
-async fn run_async(client: &Client, settings: &Settings, args: &Args) -> Result<(), CliError> {
+async fn run_async(client: &Client, settings: &Settings, args: &Args, flags: &Flags) -> Result<(), CliError> {
     let opts = Opts {
         namespace: client.config().namespace.clone(),
-        all_namespaces: args.all_namespaces.unwrap_or(false),
+        all_namespaces: flags.all_namespaces,
         selector: args.selector.as_deref().filter(|s| !s.is_empty()),
-        chunk_size: args.chunk_size,
-        show_events: args.show_events,
+        chunk_size: flags.chunk_size,
+        show_events: flags.show_events,
     };
     let (resolved, problems) = if args.filename.is_empty() {
         let selection = targets::parse(&args.args)?;
@@ -97,7 +112,7 @@ async fn run_async(client: &Client, settings: &Settings, args: &Args) -> Result<
         if !args.args.is_empty() {
             return Err(CliError::msg("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"));
         }
-        targets::from_manifests(client, &settings.cache_dir, &args.filename, args.recursive.unwrap_or(false)).await?
+        targets::from_manifests(client, &settings.cache_dir, &args.filename, flags.recursive).await?
     };
 
     let mut objects = Vec::new();
