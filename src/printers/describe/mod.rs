@@ -145,12 +145,14 @@ impl DescribeContext {
 }
 
 /// How a describer's events are searched (kubectl's `searchEvents` reference).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub enum EventSearch {
-    /// involvedObject name, namespace, kind and uid.
+    /// involvedObject name, namespace, kind and uid of the object.
     WithKind,
-    /// Without the kind (the Pod describer clears it).
-    WithoutKind,
+    /// A search of the describer's own (built with [`events_search`]), made
+    /// only when events are shown: the Pod describer drops the kind, the
+    /// Node describer uses the node's name as its uid.
+    Custom(fn(&Value) -> Need),
     /// The describer shows no events.
     None,
 }
@@ -169,7 +171,7 @@ fn no_needs(_: &Value) -> Vec<Need> {
 
 /// One line per describer, by (group, kind).
 pub static DESCRIBERS: &[Describer] = &[
-    Describer { group: "", kind: "Pod", events: EventSearch::WithoutKind, needs: no_needs, describe: pod::describe },
+    Describer { group: "", kind: "Pod", events: EventSearch::Custom(pod::events_need), needs: no_needs, describe: pod::describe },
     Describer { group: "", kind: "ReplicationController", events: EventSearch::WithKind, needs: replicationcontroller::needs, describe: replicationcontroller::describe },
     Describer { group: "apps", kind: "Deployment", events: EventSearch::WithKind, needs: deployment::needs, describe: deployment::describe },
     Describer { group: "apps", kind: "ReplicaSet", events: EventSearch::WithKind, needs: replicaset::needs, describe: replicaset::describe },
@@ -208,33 +210,34 @@ pub fn needs(obj: &Value, show_events: bool) -> Vec<Need> {
         Some(d) => ((d.needs)(obj), d.events),
         None => (Vec::new(), EventSearch::WithKind),
     };
-    if show_events && search != EventSearch::None {
-        needs.push(events_need(obj, search == EventSearch::WithKind));
+    if show_events {
+        match search {
+            EventSearch::WithKind => needs.push(events_need(obj)),
+            EventSearch::Custom(f) => needs.push(f(obj)),
+            EventSearch::None => {}
+        }
     }
     needs
 }
 
-/// kubectl's `searchEvents`: events whose involvedObject is `obj`, in the
-/// object's namespace (all namespaces for cluster-scoped objects).
-pub fn events_need(obj: &Value, with_kind: bool) -> Need {
+/// The events search for `obj` by name, namespace, kind and uid.
+pub fn events_need(obj: &Value) -> Need {
     let meta = &obj["metadata"];
-    let name = meta["name"].as_str().unwrap_or("");
-    let namespace = meta["namespace"].as_str().unwrap_or("");
-    let mut uid = meta["uid"].as_str().unwrap_or("").to_string();
-    // A mirror pod's events are about the static pod the kubelet knows.
-    if let Some(mirror) = meta["annotations"]["kubernetes.io/config.mirror"].as_str() {
-        if !with_kind {
-            uid = mirror.to_string();
-        }
-    }
+    let str_of = |v: &Value| v.as_str().unwrap_or("").to_string();
+    events_search(&str_of(&meta["name"]), &str_of(&meta["namespace"]), Some(&str_of(&obj["kind"])), Some(&str_of(&meta["uid"])))
+}
+
+/// kubectl's `searchEvents`: events whose involvedObject has this name and
+/// namespace, and kind and uid when given and not empty, listed in that
+/// namespace (in all namespaces for cluster-scoped objects).
+pub fn events_search(name: &str, namespace: &str, kind: Option<&str>, uid: Option<&str>) -> Need {
     let esc = common::escape_field_value;
     let mut terms = vec![format!("involvedObject.name={}", esc(name)), format!("involvedObject.namespace={}", esc(namespace))];
-    let kind = obj["kind"].as_str().unwrap_or("");
-    if with_kind && !kind.is_empty() {
+    if let Some(kind) = kind.filter(|k| !k.is_empty()) {
         terms.push(format!("involvedObject.kind={}", esc(kind)));
     }
-    if !uid.is_empty() {
-        terms.push(format!("involvedObject.uid={}", esc(&uid)));
+    if let Some(uid) = uid.filter(|u| !u.is_empty()) {
+        terms.push(format!("involvedObject.uid={}", esc(uid)));
     }
     let path = crate::client::ResourcePath { group: "", version: "v1", resource: "events", namespace: Some(namespace).filter(|n| !n.is_empty()), ..Default::default() }.to_path();
     Need::list(EVENTS, path).fields(terms.join(","))

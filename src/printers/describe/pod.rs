@@ -5,8 +5,16 @@ use serde_json::Value;
 use super::common::{annotations_multiline, arr, controlled_by, events, i, labels_multiline, s, since, time, tolerations_multiline};
 use super::podtemplate::{containers, resources, topology_spread_constraints, volumes};
 use super::writer::{Writer, LEVEL_0, LEVEL_1};
-use super::DescribeContext;
+use super::{DescribeContext, Need};
 use crate::dw;
+
+/// The Pod describer searches events without the kind; a mirror pod's are
+/// about the static pod the kubelet knows, under the uid it annotates.
+pub fn events_need(pod: &Value) -> Need {
+    let meta = &pod["metadata"];
+    let uid = meta["annotations"]["kubernetes.io/config.mirror"].as_str().unwrap_or_else(|| s(&meta["uid"]));
+    super::events_search(s(&meta["name"]), s(&meta["namespace"]), None, Some(uid))
+}
 
 pub fn describe(pod: &Value, ctx: &DescribeContext) -> String {
     let mut w = Writer::new();
