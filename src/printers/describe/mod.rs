@@ -81,6 +81,7 @@ impl Need {
 
 /// The answer to one [`Need`].
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // Objects and status codes serve describers of other kinds (Service's Endpoints, …).
 pub enum Fetched {
     /// A list's items, all pages (each with `kind`/`apiVersion` as listed).
     Items(Vec<Value>),
@@ -109,6 +110,7 @@ impl DescribeContext {
         self.fetched.insert(key, answer);
     }
 
+    #[allow(dead_code)] // for describers' unit tests
     pub fn with(mut self, key: &'static str, answer: Fetched) -> Self {
         self.insert(key, answer);
         self
@@ -127,6 +129,7 @@ impl DescribeContext {
     }
 
     /// A fetched object; `None` when it was not fetched or failed.
+    #[allow(dead_code)] // for describers that fetch single objects
     pub fn object(&self, key: &str) -> Option<&Value> {
         match self.fetched.get(key) {
             Some(Fetched::Object(o)) => Some(o),

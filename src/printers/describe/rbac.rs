@@ -70,7 +70,9 @@ fn breakdown(rule: &Rule) -> Vec<Rule> {
 /// rules that differ only by verb are merged.
 fn compact(rules: Vec<Rule>) -> Vec<Rule> {
     let mut compacted: Vec<Rule> = Vec::new();
-    let mut simple: Vec<((String, String, Option<String>), Rule)> = Vec::new();
+    // Keyed by (group, resource, resource name), in first-seen order.
+    type Key = (String, String, Option<String>);
+    let mut simple: Vec<(Key, Rule)> = Vec::new();
     for rule in rules {
         let is_simple = rule.resource_names.len() <= 1 && rule.non_resource_urls.is_empty() && rule.api_groups.len() == 1 && rule.resources.len() == 1;
         if !is_simple {

@@ -14,6 +14,7 @@ pub const LEVEL_0: usize = 0;
 pub const LEVEL_1: usize = 1;
 pub const LEVEL_2: usize = 2;
 pub const LEVEL_3: usize = 3;
+#[allow(dead_code)] // kubectl's deepest level, for describers that need it
 pub const LEVEL_4: usize = 4;
 
 pub struct Writer {
@@ -58,6 +59,7 @@ impl Writer {
     }
 
     /// Runs `f` with every write indented `levels` more.
+    #[allow(dead_code)] // for describers that nest another's output
     pub fn nested<R>(&mut self, levels: usize, f: impl FnOnce(&mut Writer) -> R) -> R {
         self.indent += levels;
         let r = f(self);
