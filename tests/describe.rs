@@ -138,3 +138,35 @@ fn errors_and_empty_results() {
     c.cmd(["describe", "-n", "kctl-describe-no-such-ns", "pods", "x"]).assert_same(&[]);
     c.cmd(["describe", "-n", "kctl-describe-no-such-ns", "pods"]).assert_same(&[]);
 }
+
+/// Many events of the same second: kubectl's (unstable) sort decides their
+/// order; repeated events show their count and span.
+#[test]
+fn event_table_order_and_counts() {
+    seeded();
+    let c = cluster();
+    let ns = c.namespace("describe-ev");
+    c.kubectl_apply(&ns.name, "apiVersion: describe.kctl.test/v1\nkind: Gadget\nmetadata: {name: noisy}\nspec: {size: 1}\n");
+    let uid = c.cmd(["get", "gadget", "noisy", "-n", &ns.name, "-o", "jsonpath={.metadata.uid}"]).kubectl().stdout;
+    let mut events = Vec::new();
+    for n in 0..20 {
+        let (first, last, count) = match n % 5 {
+            0 => ("2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z", 3),
+            _ => ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 1),
+        };
+        events.push(format!(
+            r#"{{"apiVersion":"v1","kind":"Event","metadata":{{"name":"noisy.{n:02}"}},"involvedObject":{{"apiVersion":"describe.kctl.test/v1","kind":"Gadget","name":"noisy","namespace":"{ns}","uid":"{uid}"}},"reason":"Reason{n}","message":"  message {n}  ","type":"{ty}","count":{count},"firstTimestamp":"{first}","lastTimestamp":"{last}","source":{{"component":"tester"}}}}"#,
+            ns = ns.name,
+            ty = if n % 3 == 0 { "Warning" } else { "Normal" },
+        ));
+    }
+    // One without a source component: the reporting controller stands in.
+    events.push(format!(
+        r#"{{"apiVersion":"v1","kind":"Event","metadata":{{"name":"noisy.new"}},"involvedObject":{{"apiVersion":"describe.kctl.test/v1","kind":"Gadget","name":"noisy","namespace":"{ns}","uid":"{uid}"}},"reason":"Modern","message":"from the events API","type":"Normal","eventTime":"2026-01-01T00:00:00.123456Z","reportingComponent":"modern-controller","reportingInstance":"x","action":"Act"}}"#,
+        ns = ns.name
+    ));
+    let list = format!(r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#, events.join(","));
+    c.kubectl_apply(&ns.name, &list);
+    let out = c.cmd(["describe", "gadget", "noisy", "-n", &ns.name]).assert_same(&[Norm::Age]);
+    assert!(out.stdout.contains("(x3 over"), "{}", out.stdout);
+}

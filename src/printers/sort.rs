@@ -19,7 +19,7 @@
 //! Go's `sort.Sort` is not stable; [`pdq`] ports it so that ties end up where
 //! kubectl puts them.
 
-mod pdq;
+pub(crate) mod pdq;
 mod quantity;
 
 use std::fmt;

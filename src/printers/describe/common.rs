@@ -140,10 +140,11 @@ pub fn events(w: &mut Writer, events: &[Value]) {
         return;
     }
     w.flush();
-    let mut sorted: Vec<&Value> = events.iter().collect();
-    // Stable, like Go's insertion sort for the short lists describe sees;
-    // an unset lastTimestamp is the zero time and sorts first.
-    sorted.sort_by_key(|e| e["lastTimestamp"].as_str().and_then(super::time::unix_seconds).unwrap_or(i64::MIN));
+    // Go's sort.Sort (not stable) by lastTimestamp, so events of the same
+    // second come out as kubectl's; an unset one is the zero time, first.
+    let mut sorted = ByLastTimestamp(events.iter().map(|e| (e["lastTimestamp"].as_str().and_then(super::time::unix_seconds).unwrap_or(i64::MIN), e)).collect());
+    crate::printers::sort::pdq::sort(&mut sorted);
+    let sorted: Vec<&Value> = sorted.0.into_iter().map(|(_, e)| e).collect();
     w.write(LEVEL_0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write(LEVEL_1, "----\t------\t----\t----\t-------\n");
     for e in sorted {
@@ -160,6 +161,20 @@ pub fn events(w: &mut Writer, events: &[Value]) {
             source = s(&e["reportingComponent"]);
         }
         dw!(w, LEVEL_1, "{}\t{}\t{interval}\t{source}\t{}\n", s(&e["type"]), s(&e["reason"]), s(&e["message"]).trim());
+    }
+}
+
+struct ByLastTimestamp<'a>(Vec<(i64, &'a Value)>);
+
+impl crate::printers::sort::pdq::Data for ByLastTimestamp<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn less(&mut self, i: usize, j: usize) -> bool {
+        self.0[i].0 < self.0[j].0
+    }
+    fn swap(&mut self, i: usize, j: usize) {
+        self.0.swap(i, j);
     }
 }
 
