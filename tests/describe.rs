@@ -56,6 +56,8 @@ fn workloads() {
     same(&["pods", "web"]);
     same(&["pods", "db-"]);
     same(&["pods", "-l", "app=agent"]);
+    // Every in-tree volume plugin kubectl knows, through a pod template.
+    same(&["deployment", "volumes"]);
 }
 
 #[test]

@@ -37,6 +37,7 @@ pub mod rbac;
 pub mod replicaset;
 pub mod replicationcontroller;
 pub mod statefulset;
+pub mod volumes;
 
 /// A request a describer wants answered before it prints. `path` is the API
 /// path (see `client::ResourcePath`); lists are paged with `--chunk-size`.

@@ -3,7 +3,8 @@
 use serde_json::Value;
 
 use super::common::{annotations_multiline, arr, controlled_by, events, i, labels_multiline, s, since, time, tolerations_multiline};
-use super::podtemplate::{containers, resources, topology_spread_constraints, volumes};
+use super::podtemplate::{containers, resources, topology_spread_constraints};
+use super::volumes::volumes;
 use super::writer::{Writer, LEVEL_0, LEVEL_1};
 use super::{DescribeContext, Need};
 use crate::dw;

@@ -28,7 +28,7 @@ pub fn pod_template(w: &mut Writer, template: &Value) {
         containers(w, "Init Containers", arr(&spec["initContainers"]), None, "  ");
     }
     containers(w, "Containers", arr(&spec["containers"]), None, "  ");
-    volumes(w, arr(&spec["volumes"]), "  ");
+    super::volumes::volumes(w, arr(&spec["volumes"]), "  ");
     topology_spread_constraints(w, arr(&spec["topologySpreadConstraints"]), "  ");
     if !s(&spec["priorityClassName"]).is_empty() {
         dw!(w, LEVEL_1, "Priority Class Name:\t{}\n", s(&spec["priorityClassName"]));
@@ -349,109 +349,5 @@ pub fn topology_spread_constraints(w: &mut Writer, list: &[Value], space: &str) 
             text.push_str(&format!(" for selector {}", if sel.is_empty() { "<none>" } else { &sel }));
         }
         dw!(w, LEVEL_0, "{text}\n");
-    }
-}
-
-/// `describeVolumes`.
-pub fn volumes(w: &mut Writer, list: &[Value], space: &str) {
-    if list.is_empty() {
-        dw!(w, LEVEL_0, "{space}Volumes:\t<none>\n");
-        return;
-    }
-    dw!(w, LEVEL_0, "{space}Volumes:\n");
-    let name_indent = if space.is_empty() { "" } else { " " };
-    for vol in list {
-        dw!(w, LEVEL_1, "{name_indent}{}:\n", s(&vol["name"]));
-        volume_source(w, vol);
-    }
-}
-
-fn volume_source(w: &mut Writer, vol: &Value) {
-    let opt = |x: &Value| b(&x["optional"]);
-    if let Some(h) = vol.get("hostPath") {
-        let ty = h["type"].as_str().unwrap_or("<none>");
-        dw!(w, LEVEL_2, "Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{ty}\n", s(&h["path"]));
-    } else if let Some(e) = vol.get("emptyDir") {
-        let size = match e["sizeLimit"].as_str() {
-            Some(q) if !super::quantity::is_zero(q) => q.to_string(),
-            _ => "<unset>".to_string(),
-        };
-        dw!(w, LEVEL_2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{size}\n", s(&e["medium"]));
-    } else if let Some(x) = vol.get("secret") {
-        dw!(w, LEVEL_2, "Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n", s(&x["secretName"]), opt(x));
-    } else if let Some(x) = vol.get("configMap") {
-        dw!(w, LEVEL_2, "Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n", s(&x["name"]), opt(x));
-    } else if let Some(x) = vol.get("nfs") {
-        dw!(w, LEVEL_2, "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n", s(&x["server"]), s(&x["path"]), b(&x["readOnly"]));
-    } else if let Some(x) = vol.get("persistentVolumeClaim") {
-        dw!(w, LEVEL_2, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{}\n    ReadOnly:\t{}\n", s(&x["claimName"]), b(&x["readOnly"]));
-    } else if let Some(x) = vol.get("gitRepo") {
-        dw!(w, LEVEL_2, "Type:\tGitRepo (a volume that is pulled from git when the pod is created)\n    Repository:\t{}\n    Revision:\t{}\n", s(&x["repository"]), s(&x["revision"]));
-    } else if let Some(x) = vol.get("downwardAPI") {
-        w.write(LEVEL_2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
-        for item in arr(&x["items"]) {
-            if item["fieldRef"].is_object() {
-                dw!(w, LEVEL_3, "{} -> {}\n", s(&item["fieldRef"]["fieldPath"]), s(&item["path"]));
-            }
-            if item["resourceFieldRef"].is_object() {
-                dw!(w, LEVEL_3, "{} -> {}\n", s(&item["resourceFieldRef"]["resource"]), s(&item["path"]));
-            }
-        }
-    } else if let Some(x) = vol.get("projected") {
-        w.write(LEVEL_2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
-        for src in arr(&x["sources"]) {
-            // kubectl prints the *bool itself: <nil> when unset.
-            if let Some(sec) = src.get("secret") {
-                dw!(w, LEVEL_2, "SecretName:\t{}\n    SecretOptionalName:\t{}\n", s(&sec["name"]), bool_ptr(&sec["optional"]));
-            } else if src.get("downwardAPI").is_some() {
-                w.write(LEVEL_2, "DownwardAPI:\ttrue\n");
-            } else if let Some(cm) = src.get("configMap") {
-                dw!(w, LEVEL_2, "ConfigMapName:\t{}\n    ConfigMapOptional:\t{}\n", s(&cm["name"]), bool_ptr(&cm["optional"]));
-            } else if let Some(t) = src.get("serviceAccountToken") {
-                dw!(w, LEVEL_2, "TokenExpirationSeconds:\t{}\n", i(&t["expirationSeconds"]));
-            }
-        }
-    } else if let Some(x) = vol.get("csi") {
-        dw!(w, LEVEL_2, "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    ReadOnly:\t{}\n", s(&x["driver"]), s(&x["fsType"]), b(&x["readOnly"]));
-        csi_attributes(w, &x["volumeAttributes"]);
-    } else {
-        w.write(LEVEL_1, "<unknown>\n");
-    }
-}
-
-/// `printCSIPersistentVolumeAttributesMultiline`: every line at level 2,
-/// continuation lines indented by a bare tab, each cut at 140 bytes.
-pub fn csi_attributes(w: &mut Writer, attributes: &Value) {
-    w.write(LEVEL_2, "VolumeAttributes:\t");
-    let pairs = sorted_map(attributes);
-    if pairs.is_empty() {
-        w.line("<none>");
-        return;
-    }
-    for (n, (k, val)) in pairs.iter().enumerate() {
-        if n != 0 {
-            w.write(LEVEL_2, "");
-            w.write(LEVEL_2, "\t");
-        }
-        let line = format!("{k}={val}");
-        if line.len() > 140 {
-            let mut end = 140;
-            while !line.is_char_boundary(end) {
-                end -= 1;
-            }
-            dw!(w, LEVEL_2, "{}...\n", &line[..end]);
-        } else {
-            dw!(w, LEVEL_2, "{line}\n");
-        }
-    }
-}
-
-/// Go's `%v` of a `*bool`: `<nil>` when unset. A set pointer prints as an
-/// address in kubectl; its value is the useful approximation.
-fn bool_ptr(v: &Value) -> &'static str {
-    match v.as_bool() {
-        None => "<nil>",
-        Some(true) => "true",
-        Some(false) => "false",
     }
 }
