@@ -88,6 +88,7 @@ fn policies_and_autoscalers() {
     same(&["pdb", "web-pdb"]);
     // The autoscaler's metric failures repeat as events; their counts move.
     same(&["hpa", "web-hpa", "--show-events=false"]);
+    same(&["endpointslice", "manual-slice"]);
 }
 
 #[test]

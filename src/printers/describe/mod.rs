@@ -28,6 +28,7 @@ pub mod writer;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod endpointslice;
 pub mod hpa;
 pub mod job;
 pub mod networkpolicy;
@@ -192,6 +193,7 @@ pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "networking.k8s.io", kind: "IngressClass", events: EventSearch::WithKind, needs: no_needs, describe: autoscaling::describe_ingress_class },
     Describer { group: "policy", kind: "PodDisruptionBudget", events: EventSearch::WithKind, needs: no_needs, describe: autoscaling::describe_pdb },
     Describer { group: "autoscaling", kind: "HorizontalPodAutoscaler", events: EventSearch::WithKind, needs: no_needs, describe: hpa::describe },
+    Describer { group: "discovery.k8s.io", kind: "EndpointSlice", events: EventSearch::WithKind, needs: no_needs, describe: endpointslice::describe },
     Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: cronjob::needs, describe: cronjob::describe },
 ];
 
