@@ -1,9 +1,9 @@
-//! Small cluster-scoped describers: StorageClass and PriorityClass.
+//! Small cluster-scoped describers: StorageClass, PriorityClass and CSINode.
 
 use serde_json::Value;
 
-use super::common::{arr, events, s, sorted_map};
-use super::writer::{Writer, LEVEL_0, LEVEL_1};
+use super::common::{annotations_multiline, arr, events, labels_multiline, s, sorted_map, time};
+use super::writer::{Writer, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, LEVEL_4};
 use super::DescribeContext;
 use crate::dw;
 
@@ -90,6 +90,34 @@ pub fn describe_priority_class(pc: &Value, ctx: &DescribeContext) -> String {
     }
     dw!(w, LEVEL_0, "Description:\t{}\n", s(&pc["description"]));
     dw!(w, LEVEL_0, "Annotations:\t{}\n", format_labels(&pc["metadata"]["annotations"]));
+    if let Some(ev) = ctx.events() {
+        events(&mut w, ev);
+    }
+    w.finish()
+}
+
+pub fn describe_csi_node(csi: &Value, ctx: &DescribeContext) -> String {
+    let mut w = Writer::new();
+    let meta = &csi["metadata"];
+    dw!(w, LEVEL_0, "Name:\t{}\n", s(&meta["name"]));
+    labels_multiline(&mut w, "Labels", &meta["labels"]);
+    annotations_multiline(&mut w, "Annotations", &meta["annotations"]);
+    dw!(w, LEVEL_0, "CreationTimestamp:\t{}\n", time(&meta["creationTimestamp"]));
+    w.write(LEVEL_0, "Spec:\n");
+    if let Some(drivers) = csi["spec"]["drivers"].as_array() {
+        w.write(LEVEL_1, "Drivers:\n");
+        for d in drivers {
+            dw!(w, LEVEL_2, "{}:\n", s(&d["name"]));
+            dw!(w, LEVEL_3, "Node ID:\t{}\n", s(&d["nodeID"]));
+            if let Some(count) = d["allocatable"]["count"].as_i64() {
+                w.write(LEVEL_3, "Allocatables:\n");
+                dw!(w, LEVEL_4, "Count:\t{count}\n");
+            }
+            if let Some(keys) = d["topologyKeys"].as_array() {
+                dw!(w, LEVEL_3, "Topology Keys:\t[{}]\n", keys.iter().map(s).collect::<Vec<_>>().join(" "));
+            }
+        }
+    }
     if let Some(ev) = ctx.events() {
         events(&mut w, ev);
     }

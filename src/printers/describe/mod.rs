@@ -194,6 +194,7 @@ pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "policy", kind: "PodDisruptionBudget", events: EventSearch::WithKind, needs: no_needs, describe: autoscaling::describe_pdb },
     Describer { group: "autoscaling", kind: "HorizontalPodAutoscaler", events: EventSearch::WithKind, needs: no_needs, describe: hpa::describe },
     Describer { group: "discovery.k8s.io", kind: "EndpointSlice", events: EventSearch::WithKind, needs: no_needs, describe: endpointslice::describe },
+    Describer { group: "storage.k8s.io", kind: "CSINode", events: EventSearch::WithKind, needs: no_needs, describe: cluster::describe_csi_node },
     Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: cronjob::needs, describe: cronjob::describe },
 ];
 

@@ -14,7 +14,6 @@ pub const LEVEL_0: usize = 0;
 pub const LEVEL_1: usize = 1;
 pub const LEVEL_2: usize = 2;
 pub const LEVEL_3: usize = 3;
-#[allow(dead_code)] // kubectl's deepest level, for describers that need it
 pub const LEVEL_4: usize = 4;
 
 pub struct Writer {
