@@ -7,14 +7,14 @@ mod support;
 use support::{cluster, Norm};
 
 const CRD: &str = include_str!("../testdata/describe/crd.yaml");
-const INGRESS_CLASS: &str = include_str!("../testdata/describe/ingressclass.yaml");
+const CLUSTER_OBJECTS: &str = include_str!("../testdata/describe/cluster.yaml");
 const SEED: &str = include_str!("../testdata/describe/seed.yaml");
 const NS: &str = "kctl-describe";
 
 fn seeded() -> &'static str {
     support::seeded_namespace(
         NS,
-        &[CRD, INGRESS_CLASS],
+        &[CRD, CLUSTER_OBJECTS],
         &[SEED],
         &[
             &["rollout", "status", "deployment/web", "--timeout=60s"],
@@ -80,6 +80,7 @@ fn cluster_scoped_describers() {
     cluster().cmd(["describe", "priorityclass", "system-node-critical", "system-cluster-critical"]).assert_same(&[Norm::Age]);
     seeded();
     cluster().cmd(["describe", "ingressclass", "kctl-describe-class"]).assert_same(&[Norm::Age]);
+    cluster().cmd(["describe", "csinode", "kctl-describe-csinode"]).assert_same(&[Norm::Age]);
 }
 
 #[test]
