@@ -117,8 +117,8 @@ async fn run_async(client: &Client, settings: &Settings, args: &Args, flags: &Fl
 
     let mut objects = Vec::new();
     let mut errors: Vec<ClientError> = Vec::new();
-    for t in &resolved {
-        let (found, errs) = fetch_target(client, t, &opts).await?;
+    for result in futures_util::future::join_all(resolved.iter().map(|t| fetch_target(client, t, &opts))).await {
+        let (found, errs) = result?;
         objects.extend(found);
         errors.extend(errs);
     }
@@ -137,22 +137,24 @@ async fn run_async(client: &Client, settings: &Settings, args: &Args, flags: &Fl
         return describe_matching(client, &resolved[0], &args.args[1], &opts, original).await;
     }
 
-    let mut out = String::new();
+    // Printed as each description is ready, in order, as kubectl streams them.
+    let mut printed_any = false;
     let mut failures: Vec<String> = Vec::new();
-    for result in describe_all(client, &objects, &opts).await {
+    let mut descriptions = describe_all(client, &objects, &opts);
+    while let Some(result) = descriptions.next().await {
         match result {
             Ok(text) => {
-                if !out.is_empty() {
-                    out.push_str("\n\n");
+                if printed_any {
+                    output::print("\n\n");
                 }
-                out.push_str(&text);
+                output::print(&text);
+                printed_any = true;
             }
             // kubectl reports each distinct describer error once.
             Err(e) if !failures.contains(&e) => failures.push(e),
             Err(_) => {}
         }
     }
-    output::print(&out);
 
     if objects.is_empty() && errors.is_empty() && problems.is_empty() {
         output::flush_stdout();
@@ -317,8 +319,8 @@ async fn describe_one(client: &Client, obj: &Value, opts: &Opts<'_>) -> Result<S
 }
 
 /// Descriptions in the objects' order, a few objects at a time.
-async fn describe_all(client: &Client, objects: &[Value], opts: &Opts<'_>) -> Vec<Result<String, String>> {
-    futures_util::stream::iter(objects.iter().map(|o| describe_one(client, o, opts))).buffered(CONCURRENT_OBJECTS).collect().await
+fn describe_all<'a>(client: &'a Client, objects: &'a [Value], opts: &'a Opts<'_>) -> impl futures_util::Stream<Item = Result<String, String>> + 'a {
+    futures_util::stream::iter(objects.iter().map(move |o| describe_one(client, o, opts))).buffered(CONCURRENT_OBJECTS)
 }
 
 /// kubectl's `DescribeMatchingResources`: every object of the type in the
@@ -333,20 +335,15 @@ async fn describe_matching(client: &Client, t: &Target, prefix: &str, opts: &Opt
         return Err(original.into());
     }
     // kubectl stops at the first describer error here.
-    let mut out = String::new();
-    for result in describe_all(client, &matching, opts).await {
+    let mut descriptions = describe_all(client, &matching, opts);
+    while let Some(result) = descriptions.next().await {
         match result {
-            Ok(text) => {
-                out.push_str(&text);
-                out.push('\n');
-            }
+            Ok(text) => output::print(&format!("{text}\n")),
             Err(e) => {
-                output::print(&out);
                 output::flush_stdout();
                 return Err(CliError::Raw(e));
             }
         }
     }
-    output::print(&out);
     Ok(())
 }
