@@ -47,6 +47,7 @@ fn scenarios() -> Vec<Scenario> {
         Scenario { name: "complete get pods (3000)", args: &["__complete", "get", "pods", "-n", PODS_NS, ""], needs_cluster: true, seed: Some(seed_pods), runs: 9, kctl_env: &[] },
         Scenario { name: "complete get <TAB> (types)", args: &["__complete", "get", ""], needs_cluster: true, seed: None, runs: 9, kctl_env: &[] },
         Scenario { name: "logs --tail=100", args: &["logs", "logger", "-n", LOGS_NS, "--tail=100"], needs_cluster: true, seed: Some(seed_logger), runs: 15, kctl_env: &[] },
+        Scenario { name: "describe pod", args: &["describe", "pod", "pod-00000", "-n", PODS_NS], needs_cluster: true, seed: Some(seed_pods), runs: 15, kctl_env: &[] },
     ]
 }
 

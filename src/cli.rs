@@ -142,6 +142,8 @@ pub enum Command {
     Diff(commands::diff::Args),
     /// Delete resources by file names, stdin, resources and names, or by resources and label selector
     Delete(commands::delete::Args),
+    /// Show details of a specific resource or group of resources
+    Describe(commands::describe::Args),
     /// Create a resource from a file or from stdin
     Create(commands::create::Args),
     /// Update the labels on a resource

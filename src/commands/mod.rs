@@ -8,6 +8,7 @@ pub mod completion;
 pub mod config;
 pub mod create;
 pub mod delete;
+pub mod describe;
 pub mod diff;
 pub mod edit;
 pub mod events;
@@ -44,6 +45,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Get(args) => get::run(args, settings),
         Command::Apply(args) => apply::run(args, settings),
         Command::Delete(args) => delete::run(args, settings),
+        Command::Describe(args) => describe::run(args, settings),
         Command::Diff(args) => diff::run(args, settings),
         Command::Edit(args) => edit::run(args, settings),
         Command::Create(args) => create::run(args, settings),

@@ -5,6 +5,7 @@ pub mod gotemplate;
 pub mod json;
 pub mod jsonpath;
 pub mod custom_columns;
+pub mod describe;
 pub mod sort;
 pub mod tabwriter;
 pub mod yaml;

@@ -8,7 +8,7 @@ mod from_file;
 mod configmap;
 mod cronjob;
 mod deployment;
-mod flags;
+pub(crate) mod flags;
 mod ingress;
 mod job;
 mod namespace;
