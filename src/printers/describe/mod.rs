@@ -32,6 +32,19 @@ pub mod podtemplate;
 pub mod replicaset;
 pub mod statefulset;
 
+pub mod configmap;
+pub mod endpoints;
+pub mod ingress;
+pub mod namespace;
+pub mod node;
+pub mod pv;
+pub mod pvc;
+pub mod related;
+pub mod resource_quantity;
+pub mod secret;
+pub mod service;
+pub mod serviceaccount;
+
 /// A request a describer wants answered before it prints. `path` is the API
 /// path (see `client::ResourcePath`); lists are paged with `--chunk-size`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +175,17 @@ pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "apps", kind: "DaemonSet", events: EventSearch::WithKind, needs: daemonset::needs, describe: daemonset::describe },
     Describer { group: "batch", kind: "Job", events: EventSearch::WithKind, needs: no_needs, describe: job::describe },
     Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: no_needs, describe: cronjob::describe },
+    Describer { group: "", kind: "Service", events: EventSearch::WithKind, needs: service::needs, describe: service::describe },
+    Describer { group: "", kind: "Endpoints", events: EventSearch::WithKind, needs: no_needs, describe: endpoints::describe },
+    Describer { group: "", kind: "ConfigMap", events: EventSearch::WithKind, needs: no_needs, describe: configmap::describe },
+    Describer { group: "", kind: "Secret", events: EventSearch::None, needs: no_needs, describe: secret::describe },
+    Describer { group: "", kind: "Node", events: EventSearch::WithKind, needs: node::needs, describe: node::describe },
+    Describer { group: "", kind: "Namespace", events: EventSearch::None, needs: namespace::needs, describe: namespace::describe },
+    Describer { group: "", kind: "PersistentVolume", events: EventSearch::WithKind, needs: no_needs, describe: pv::describe },
+    Describer { group: "", kind: "PersistentVolumeClaim", events: EventSearch::WithKind, needs: pvc::needs, describe: pvc::describe },
+    Describer { group: "", kind: "ServiceAccount", events: EventSearch::WithKind, needs: serviceaccount::needs, describe: serviceaccount::describe },
+    Describer { group: "networking.k8s.io", kind: "Ingress", events: EventSearch::WithKind, needs: ingress::needs, describe: ingress::describe },
+    Describer { group: "extensions", kind: "Ingress", events: EventSearch::WithKind, needs: ingress::needs, describe: ingress::describe },
 ];
 
 /// The API group of an object's `apiVersion` (`apps/v1` → `apps`, `v1` → ``).
