@@ -67,15 +67,17 @@ fn as_v1(ing: &Value) -> Value {
         json!({ "service": { "name": s(&b["serviceName"]), "port": port } })
     };
     let mut out = ing.clone();
-    let spec = &mut out["spec"];
+    let Some(spec) = out.get_mut("spec") else { return out };
     if let Some(obj) = spec.as_object_mut() {
         if let Some(b) = obj.remove("backend") {
             obj.insert("defaultBackend".into(), convert(&b));
         }
     }
-    if let Some(rules) = spec["rules"].as_array_mut() {
+    if let Some(rules) = spec.get_mut("rules").and_then(Value::as_array_mut) {
         for rule in rules {
-            if let Some(paths) = rule["http"]["paths"].as_array_mut() {
+            // get_mut, not indexing: indexing would create `http` where a
+            // rule has none, and such rules print differently.
+            if let Some(paths) = rule.get_mut("http").and_then(|h| h.get_mut("paths")).and_then(Value::as_array_mut) {
                 for path in paths {
                     let b = convert(&path["backend"]);
                     path["backend"] = b;

@@ -80,17 +80,13 @@ fn node_affinity(w: &mut Writer, affinity: &Value) {
     }
 }
 
-/// Go's `%v` of a `*SecretReference` (`&{name namespace}`) or of a
-/// `*LocalObjectReference` (`&{name}`), `<nil>` when unset.
-fn secret_ref(v: &Value, with_namespace: bool) -> String {
+/// Go's `%v` of a `*SecretReference`: the generated `String()` method's
+/// `&SecretReference{Name:x,Namespace:y,}`, `nil` when unset.
+fn secret_ref(v: &Value) -> String {
     if !v.is_object() {
-        return "<nil>".into();
+        return "nil".into();
     }
-    if with_namespace {
-        format!("&{{{} {}}}", s(&v["name"]), s(&v["namespace"]))
-    } else {
-        format!("&{{{}}}", s(&v["name"]))
-    }
+    format!("&SecretReference{{Name:{},Namespace:{},}}", s(&v["name"]), s(&v["namespace"]))
 }
 
 fn num(v: &Value) -> String {
@@ -146,7 +142,7 @@ fn source(w: &mut Writer, spec: &Value) {
             ("Portals:", string_list(&v["portals"])),
             ("DiscoveryCHAPAuth:", b(&v["chapAuthDiscovery"]).into()),
             ("SessionCHAPAuth:", b(&v["chapAuthSession"]).into()),
-            ("SecretRef:", secret_ref(&v["secretRef"], true)),
+            ("SecretRef:", secret_ref(&v["secretRef"])),
             ("InitiatorName:", v["initiatorName"].as_str().unwrap_or("<none>").into()),
         ]);
     } else if has("glusterfs") {
@@ -166,7 +162,7 @@ fn source(w: &mut Writer, spec: &Value) {
             ("RBDPool:", s(&v["pool"]).into()),
             ("RadosUser:", s(&v["user"]).into()),
             ("Keyring:", s(&v["keyring"]).into()),
-            ("SecretRef:", secret_ref(&v["secretRef"], true)),
+            ("SecretRef:", secret_ref(&v["secretRef"])),
             ("ReadOnly:", b(&v["readOnly"]).into()),
         ]);
     } else if has("quobyte") {
@@ -182,7 +178,7 @@ fn source(w: &mut Writer, spec: &Value) {
     } else if has("cinder") {
         let v = f("cinder");
         block(w, "Cinder (a Persistent Disk resource in OpenStack)", &[
-            ("VolumeID:", s(&v["volumeID"]).into()), ("FSType:", s(&v["fsType"]).into()), ("ReadOnly:", b(&v["readOnly"]).into()), ("SecretRef:", secret_ref(&v["secretRef"], true)),
+            ("VolumeID:", s(&v["volumeID"]).into()), ("FSType:", s(&v["fsType"]).into()), ("ReadOnly:", b(&v["readOnly"]).into()), ("SecretRef:", secret_ref(&v["secretRef"])),
         ]);
     } else if has("azureDisk") {
         let v = f("azureDisk");
@@ -222,7 +218,7 @@ fn source(w: &mut Writer, spec: &Value) {
             ("Path:", s(&v["path"]).into()),
             ("User:", s(&v["user"]).into()),
             ("SecretFile:", s(&v["secretFile"]).into()),
-            ("SecretRef:", secret_ref(&v["secretRef"], true)),
+            ("SecretRef:", secret_ref(&v["secretRef"])),
             ("ReadOnly:", b(&v["readOnly"]).into()),
         ]);
     } else if has("storageos") {
@@ -252,7 +248,7 @@ fn source(w: &mut Writer, spec: &Value) {
         block(w, "FlexVolume (a generic volume resource that is provisioned/attached using an exec based plugin)", &[
             ("Driver:", s(&v["driver"]).into()),
             ("FSType:", s(&v["fsType"]).into()),
-            ("SecretRef:", secret_ref(&v["secretRef"], true)),
+            ("SecretRef:", secret_ref(&v["secretRef"])),
             ("ReadOnly:", b(&v["readOnly"]).into()),
             ("Options:", go_map(&v["options"])),
         ]);
