@@ -223,6 +223,10 @@ fn namespaces_with_quotas_and_limits() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     kubectl_ok(c, &["label", "namespace", n, "team=storage", "env=test"]);
     kubectl_ok(c, &["annotate", "namespace", n, "owner=someone"]);
+    let out = c
+        .cmd(["patch", "namespace", n, "--subresource=status", "--type=merge", "-p", r#"{"status":{"conditions":[{"type":"NamespaceDeletionDiscoveryFailure","status":"False","lastTransitionTime":"2024-05-06T07:08:09Z","reason":"ResourcesDiscovered","message":"All resources successfully discovered"}]}}"#])
+        .kubectl();
+    assert_eq!(out.code, 0, "{}", out.stderr);
 
     same(c, &["describe", "namespace", n]);
     same(c, &["describe", "ns", &bare.name]);
@@ -242,7 +246,7 @@ fn nodes() {
     apply(
         c,
         &format!(
-            "apiVersion: v1\nkind: Node\nmetadata:\n  name: {node}\n  labels: {{node-role.kubernetes.io/worker: '', node-role.kubernetes.io/infra: '', kubernetes.io/role: edge, zone: z1}}\n  annotations: {{note: test}}\nspec:\n  taints: [{{key: dedicated, value: gpu, effect: NoSchedule}}, {{key: a, effect: NoExecute}}]\n  podCIDR: 10.99.0.0/24\n  providerID: fake://{node}\nstatus:\n  capacity: {{cpu: '4', memory: 8Gi, pods: '20', example.com/gpu: '2', hugepages-2Mi: 64Mi, ephemeral-storage: 20Gi}}\n  allocatable: {{cpu: 3500m, memory: 7Gi, pods: '20', example.com/gpu: '2', hugepages-2Mi: 64Mi, ephemeral-storage: 18Gi}}\n  addresses: [{{type: InternalIP, address: 10.1.2.3}}, {{type: Hostname, address: {node}}}]\n  nodeInfo: {{machineID: m1, systemUUID: u1, bootID: b1, kernelVersion: 6.1.0, osImage: Test OS, operatingSystem: linux, architecture: amd64, containerRuntimeVersion: 'containerd://1.7', kubeletVersion: v1.20.2, kubeProxyVersion: v1.20.2}}\n"
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: {node}\n  labels: {{node-role.kubernetes.io/worker: '', node-role.kubernetes.io/infra: '', kubernetes.io/role: edge, zone: z1}}\n  annotations: {{note: test}}\nspec:\n  taints: [{{key: dedicated, value: gpu, effect: NoSchedule}}, {{key: a, effect: NoExecute}}]\n  podCIDR: 10.99.0.0/24\n  providerID: fake://{node}\nstatus:\n  capacity: {{cpu: '4', memory: 8Gi, pods: '20', example.com/gpu: '2', hugepages-2Mi: 64Mi, ephemeral-storage: 20Gi}}\n  allocatable: {{cpu: 3500m, memory: 7Gi, pods: '20', example.com/gpu: '2', hugepages-2Mi: 64Mi, ephemeral-storage: 18Gi}}\n  conditions:\n  - {{type: MemoryPressure, status: 'False', lastHeartbeatTime: '2024-01-02T03:04:05Z', lastTransitionTime: '2024-01-01T00:00:00Z', reason: KubeletHasSufficientMemory, message: kubelet has sufficient memory available}}\n  - {{type: Ready, status: 'False', lastTransitionTime: '2024-01-01T00:00:00Z', reason: KubeletNotReady, message: not yet}}\n  addresses: [{{type: InternalIP, address: 10.1.2.3}}, {{type: Hostname, address: {node}}}]\n  nodeInfo: {{machineID: m1, systemUUID: u1, bootID: b1, kernelVersion: 6.1.0, osImage: Test OS, operatingSystem: linux, architecture: amd64, containerRuntimeVersion: 'containerd://1.7', kubeletVersion: v1.20.2, kubeProxyVersion: v1.20.2}}\n"
         ),
     );
     for p in ["pa", "pb"] {
@@ -265,6 +269,11 @@ fn nodes() {
     );
     same(c, &["describe", "node", &node]);
     kubectl_ok(c, &["delete", "-n", "kube-node-lease", "lease", &node]);
+
+    // A node-sim node: a kubelet's lease, heartbeats and the pods other
+    // tests run there (their ages are normalised; a change between the two
+    // runs is retried).
+    same(c, &["describe", "node", "kctl-node-1"]);
 }
 
 const PVS: &str = include_str!("describe_more_pvs.yaml");
@@ -281,7 +290,7 @@ fn persistent_volumes_and_claims() {
     apply(c, &pvs.replace("CLAIMNS", n));
     c.kubectl_apply(
         n,
-        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, labels: {app: db}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: stuck}\nspec:\n  storageClassName: no-such-class\n  accessModes: [ReadWriteMany]\n  resources: {requests: {storage: 2Gi}}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: block, annotations: {volume.beta.kubernetes.io/storage-class: ''}}\nspec:\n  volumeMode: Block\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: user-b}\nspec:\n  nodeName: kctl-node-3\n  containers: [{name: c, image: nginx}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}, {name: e, persistentVolumeClaim: {claimName: data, readOnly: true}}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: user-a}\nspec:\n  nodeName: kctl-node-3\n  containers: [{name: c, image: nginx}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n",
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, labels: {app: db}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: stuck}\nspec:\n  storageClassName: no-such-class\n  accessModes: [ReadWriteMany]\n  resources: {requests: {storage: 2Gi}}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: block, annotations: {volume.beta.kubernetes.io/storage-class: ''}}\nspec:\n  volumeMode: Block\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: clone}\nspec:\n  dataSource: {kind: PersistentVolumeClaim, name: stuck}\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: user-b}\nspec:\n  nodeName: kctl-node-3\n  containers: [{name: c, image: nginx}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}, {name: e, persistentVolumeClaim: {claimName: data, readOnly: true}}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: user-a}\nspec:\n  nodeName: kctl-node-3\n  containers: [{name: c, image: nginx}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n",
     );
     let out = c.cmd(["wait", "-n", n, "--for=jsonpath={.status.phase}=Bound", "pvc/data", "--timeout=60s"]).kubectl();
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -289,7 +298,11 @@ fn persistent_volumes_and_claims() {
     c.kubectl_apply(n, &event("data-ev", n, "PersistentVolumeClaim", "data", n, &pvc_uid, "Resized", 2, "Normal"));
     let bound = kubectl_ok(c, &["get", "-n", n, "pvc/data", "-o", "jsonpath={.spec.volumeName}"]);
 
-    for what in ["pvc/data", "pvc/stuck", "persistentvolumeclaim/block"] {
+    let out = c
+        .cmd(["patch", "-n", n, "pvc/stuck", "--subresource=status", "--type=merge", "-p", r#"{"status":{"conditions":[{"type":"Resizing","status":"True","lastTransitionTime":"2024-05-06T07:08:09Z","reason":"Expanding","message":"resizing now"}]}}"#])
+        .kubectl();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for what in ["pvc/data", "pvc/stuck", "persistentvolumeclaim/block", "pvc/clone"] {
         same(c, &["describe", "-n", n, what]);
     }
     same(c, &["describe", "-n", n, "pvc"]);
