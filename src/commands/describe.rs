@@ -92,13 +92,20 @@ async fn run_async(client: &Client, settings: &Settings, args: &Args) -> Result<
         return describe_matching(client, &resolved[0], &args.args[1], &opts, original).await;
     }
 
-    let texts = describe_all(client, &objects, &opts).await;
     let mut out = String::new();
-    for (n, text) in texts.iter().enumerate() {
-        if n > 0 {
-            out.push_str("\n\n");
+    let mut failures: Vec<String> = Vec::new();
+    for result in describe_all(client, &objects, &opts).await {
+        match result {
+            Ok(text) => {
+                if !out.is_empty() {
+                    out.push_str("\n\n");
+                }
+                out.push_str(&text);
+            }
+            // kubectl reports each distinct describer error once.
+            Err(e) if !failures.contains(&e) => failures.push(e),
+            Err(_) => {}
         }
-        out.push_str(text);
     }
     output::print(&out);
 
@@ -110,12 +117,13 @@ async fn run_async(client: &Client, settings: &Settings, args: &Args) -> Result<
             eprintln!("No resources found in {} namespace.", opts.namespace);
         }
     }
-    report(errors, problems)
+    report(errors, failures, problems)
 }
 
-/// kubectl prints every error after the output; the last decides the exit.
-fn report(errors: Vec<ClientError>, problems: Vec<String>) -> Result<(), CliError> {
+/// kubectl prints every error after the output, lookup errors first.
+fn report(errors: Vec<ClientError>, failures: Vec<String>, problems: Vec<String>) -> Result<(), CliError> {
     let mut lines: Vec<String> = errors.into_iter().map(|e| CliError::from(e).to_string()).collect();
+    lines.extend(failures);
     lines.extend(problems);
     if lines.is_empty() {
         return Ok(());
@@ -231,19 +239,23 @@ async fn answer(client: &Client, need: &Need, chunk_size: i64) -> Fetched {
     })
 }
 
-/// One object's description, its needs fetched concurrently.
-async fn describe_one(client: &Client, obj: &Value, opts: &Opts<'_>) -> String {
+/// One object's description, its needs fetched concurrently; the error of
+/// a failed required need instead.
+async fn describe_one(client: &Client, obj: &Value, opts: &Opts<'_>) -> Result<String, String> {
     let needs = printer::needs(obj, opts.show_events);
     let answers = futures_util::future::join_all(needs.iter().map(|n| answer(client, n, opts.chunk_size))).await;
     let mut ctx = DescribeContext::new(opts.show_events);
     for (need, a) in needs.iter().zip(answers) {
+        if let (true, Fetched::Failed { message, .. }) = (need.required, &a) {
+            return Err(message.clone());
+        }
         ctx.insert(need.key, a);
     }
-    printer::describe(obj, &ctx)
+    Ok(printer::describe(obj, &ctx))
 }
 
 /// Descriptions in the objects' order, a few objects at a time.
-async fn describe_all(client: &Client, objects: &[Value], opts: &Opts<'_>) -> Vec<String> {
+async fn describe_all(client: &Client, objects: &[Value], opts: &Opts<'_>) -> Vec<Result<String, String>> {
     futures_util::stream::iter(objects.iter().map(|o| describe_one(client, o, opts))).buffered(CONCURRENT_OBJECTS).collect().await
 }
 
@@ -258,10 +270,20 @@ async fn describe_matching(client: &Client, t: &Target, prefix: &str, opts: &Opt
     if matching.is_empty() {
         return Err(original.into());
     }
+    // kubectl stops at the first describer error here.
     let mut out = String::new();
-    for text in describe_all(client, &matching, opts).await {
-        out.push_str(&text);
-        out.push('\n');
+    for result in describe_all(client, &matching, opts).await {
+        match result {
+            Ok(text) => {
+                out.push_str(&text);
+                out.push('\n');
+            }
+            Err(e) => {
+                output::print(&out);
+                output::flush_stdout();
+                return Err(CliError::Raw(e));
+            }
+        }
     }
     output::print(&out);
     Ok(())

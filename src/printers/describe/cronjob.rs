@@ -5,8 +5,19 @@ use serde_json::Value;
 use super::common::{annotations_multiline, arr, events, labels_multiline, s, selector_string, time};
 use super::podtemplate::pod_template;
 use super::writer::{Writer, LEVEL_0};
-use super::DescribeContext;
+use super::{DescribeContext, Need};
 use crate::dw;
+
+/// kubectl 1.32 reads CronJobs through batch/v1 only: an object served in
+/// another version (batch/v1beta1 on old servers) fails as that read does.
+pub fn needs(cj: &Value) -> Vec<Need> {
+    if s(&cj["apiVersion"]) == "batch/v1" {
+        return Vec::new();
+    }
+    let meta = &cj["metadata"];
+    let path = crate::client::ResourcePath { group: "batch", version: "v1", resource: "cronjobs", namespace: Some(s(&meta["namespace"])), name: Some(s(&meta["name"])), ..Default::default() }.to_path();
+    vec![Need::get("cronjob-batch-v1", path).required()]
+}
 
 pub fn describe(cj: &Value, ctx: &DescribeContext) -> String {
     let mut w = Writer::new();

@@ -9,14 +9,14 @@ use super::{DescribeContext, Need};
 use crate::dw;
 
 pub fn needs(obj: &Value) -> Vec<Need> {
-    super::replicaset::needs(obj)
+    // Unlike the ReplicaSet describer, these fail when the pods cannot be listed.
+    super::replicaset::needs(obj).into_iter().map(Need::required).collect()
 }
 
 pub fn describe(ds: &Value, ctx: &DescribeContext) -> String {
     let mut w = Writer::new();
     let (meta, spec, status) = (&ds["metadata"], &ds["spec"], &ds["status"]);
     dw!(w, LEVEL_0, "Name:\t{}\n", s(&meta["name"]));
-    dw!(w, LEVEL_0, "Namespace:\t{}\n", s(&meta["namespace"]));
     dw!(w, LEVEL_0, "Selector:\t{}\n", selector_string(&spec["selector"]));
     // labels.FormatLabels: k=v pairs sorted, or <none>.
     let node_selector = sorted_map(&spec["template"]["spec"]["nodeSelector"]).into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");

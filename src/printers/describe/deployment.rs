@@ -73,22 +73,25 @@ fn int_or_string(v: &Value) -> String {
     }
 }
 
-/// deploymentutil's split: of the ReplicaSets the deployment controls, the
-/// oldest whose pod template equals the deployment's (ignoring the
-/// pod-template-hash label) is the new one; the others are old.
+/// deploymentutil's split: of the ReplicaSets the deployment controls
+/// (oldest first, ties by name), the first whose pod template equals the
+/// deployment's (ignoring the pod-template-hash label) is the new one; the
+/// others are old.
 fn split_replica_sets<'a>(d: &Value, all: &'a [Value]) -> (Vec<&'a Value>, Option<&'a Value>) {
     let uid = s(&d["metadata"]["uid"]);
     let owned: Vec<&Value> = all
         .iter()
         .filter(|rs| arr(&rs["metadata"]["ownerReferences"]).iter().any(|r| r["controller"].as_bool() == Some(true) && s(&r["uid"]) == uid))
         .collect();
-    let mut by_age = owned.clone();
-    by_age.sort_by(|a, b| {
+    // kubectl sorts the list in place to find the new one, so the old ones
+    // come out oldest first too.
+    let mut owned = owned;
+    owned.sort_by(|a, b| {
         let key = |x: &Value| (super::time::unix_seconds(s(&x["metadata"]["creationTimestamp"])).unwrap_or(0), s(&x["metadata"]["name"]).to_string());
         key(a).cmp(&key(b))
     });
     let template = without_hash(&d["spec"]["template"]);
-    let new = by_age.into_iter().find(|rs| without_hash(&rs["spec"]["template"]) == template);
+    let new = owned.iter().copied().find(|rs| without_hash(&rs["spec"]["template"]) == template);
     let old = owned.into_iter().filter(|rs| new.is_none_or(|n| !std::ptr::eq(*rs, n))).collect();
     (old, new)
 }

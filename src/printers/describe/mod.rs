@@ -56,19 +56,27 @@ pub struct Need {
     pub list: bool,
     pub label_selector: Option<String>,
     pub field_selector: Option<String>,
+    /// The describer cannot print without it: when it fails, the object's
+    /// description is that error instead (kubectl's describers return it).
+    pub required: bool,
 }
 
 impl Need {
     pub fn get(key: &'static str, path: String) -> Need {
-        Need { key, path, list: false, label_selector: None, field_selector: None }
+        Need { key, path, list: false, label_selector: None, field_selector: None, required: false }
     }
 
     pub fn list(key: &'static str, path: String) -> Need {
-        Need { key, path, list: true, label_selector: None, field_selector: None }
+        Need { key, path, list: true, label_selector: None, field_selector: None, required: false }
     }
 
     pub fn labels(mut self, selector: impl Into<String>) -> Need {
         self.label_selector = Some(selector.into());
+        self
+    }
+
+    pub fn required(mut self) -> Need {
+        self.required = true;
         self
     }
 
@@ -174,7 +182,7 @@ pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "apps", kind: "StatefulSet", events: EventSearch::WithKind, needs: statefulset::needs, describe: statefulset::describe },
     Describer { group: "apps", kind: "DaemonSet", events: EventSearch::WithKind, needs: daemonset::needs, describe: daemonset::describe },
     Describer { group: "batch", kind: "Job", events: EventSearch::WithKind, needs: no_needs, describe: job::describe },
-    Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: no_needs, describe: cronjob::describe },
+    Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: cronjob::needs, describe: cronjob::describe },
     Describer { group: "", kind: "Service", events: EventSearch::WithKind, needs: service::needs, describe: service::describe },
     Describer { group: "", kind: "Endpoints", events: EventSearch::WithKind, needs: no_needs, describe: endpoints::describe },
     Describer { group: "", kind: "ConfigMap", events: EventSearch::WithKind, needs: no_needs, describe: configmap::describe },

@@ -78,20 +78,7 @@ fn basic_info(w: &mut Writer, c: &Value, status: Option<&Value>, space: &str) {
     if let Some(st) = status {
         dw!(w, LEVEL_2, "Image ID:\t{}\n", s(&st["imageID"]));
     }
-    let ports = |field: &str| {
-        arr(&c["ports"])
-            .iter()
-            .map(|p| {
-                let text = format!("{}/{}", i(&p[field]), s(&p["protocol"]));
-                if s(&p["name"]).is_empty() {
-                    text
-                } else {
-                    format!("{text} ({})", s(&p["name"]))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let ports = |field: &str| arr(&c["ports"]).iter().map(|p| format!("{}/{}", i(&p[field]), s(&p["protocol"]))).collect::<Vec<_>>().join(", ");
     let (port, host) = (ports("containerPort"), ports("hostPort"));
     let none = |x: &str| if x.is_empty() { "<none>".to_string() } else { x.to_string() };
     if port.contains(',') {
@@ -413,12 +400,13 @@ fn volume_source(w: &mut Writer, vol: &Value) {
     } else if let Some(x) = vol.get("projected") {
         w.write(LEVEL_2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
         for src in arr(&x["sources"]) {
+            // kubectl prints the *bool itself: <nil> when unset.
             if let Some(sec) = src.get("secret") {
-                dw!(w, LEVEL_2, "SecretName:\t{}\n    Optional:\t{}\n", s(&sec["name"]), opt(sec));
+                dw!(w, LEVEL_2, "SecretName:\t{}\n    SecretOptionalName:\t{}\n", s(&sec["name"]), bool_ptr(&sec["optional"]));
             } else if src.get("downwardAPI").is_some() {
                 w.write(LEVEL_2, "DownwardAPI:\ttrue\n");
             } else if let Some(cm) = src.get("configMap") {
-                dw!(w, LEVEL_2, "ConfigMapName:\t{}\n    Optional:\t{}\n", s(&cm["name"]), opt(cm));
+                dw!(w, LEVEL_2, "ConfigMapName:\t{}\n    ConfigMapOptional:\t{}\n", s(&cm["name"]), bool_ptr(&cm["optional"]));
             } else if let Some(t) = src.get("serviceAccountToken") {
                 dw!(w, LEVEL_2, "TokenExpirationSeconds:\t{}\n", i(&t["expirationSeconds"]));
             }
@@ -455,5 +443,15 @@ pub fn csi_attributes(w: &mut Writer, attributes: &Value) {
         } else {
             dw!(w, LEVEL_2, "{line}\n");
         }
+    }
+}
+
+/// Go's `%v` of a `*bool`: `<nil>` when unset. A set pointer prints as an
+/// address in kubectl; its value is the useful approximation.
+fn bool_ptr(v: &Value) -> &'static str {
+    match v.as_bool() {
+        None => "<nil>",
+        Some(true) => "true",
+        Some(false) => "false",
     }
 }

@@ -13,7 +13,8 @@ use crate::dw;
 const PODS: &str = "pods";
 
 pub fn needs(pvc: &Value) -> Vec<Need> {
-    vec![Need::list(PODS, list_path("", "v1", "pods", s(&pvc["metadata"]["namespace"])))]
+    // kubectl fails the description when it cannot list the pods.
+    vec![Need::list(PODS, list_path("", "v1", "pods", s(&pvc["metadata"]["namespace"]))).required()]
 }
 
 /// `getPodsForPVC`: pods mounting the claim (once per such volume, as

@@ -9,7 +9,8 @@ use super::{DescribeContext, Need};
 use crate::dw;
 
 pub fn needs(obj: &Value) -> Vec<Need> {
-    super::replicaset::needs(obj)
+    // Unlike the ReplicaSet describer, these fail when the pods cannot be listed.
+    super::replicaset::needs(obj).into_iter().map(Need::required).collect()
 }
 
 pub fn describe(ss: &Value, ctx: &DescribeContext) -> String {
