@@ -320,3 +320,45 @@ fn node_resources(w: &mut Writer, pods: &[Value], alloc: &Resources) {
         dw!(w, LEVEL_1, "{name}\t{}\t{}\n", get(&total_reqs, name).to_go_string(), get(&total_limits, name).to_go_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn text(list: &Resources, name: &str) -> String {
+        get(list, name).to_go_string()
+    }
+
+    #[test]
+    fn requests_with_init_and_sidecar_containers() {
+        let pod = json!({"spec": {
+            "containers": [
+                {"resources": {"requests": {"cpu": "250m", "memory": "64Mi"}, "limits": {"memory": "1Gi"}}},
+                {"resources": {"requests": {"cpu": "250m", "memory": "100M"}}}
+            ],
+            "initContainers": [
+                {"restartPolicy": "Always", "resources": {"requests": {"cpu": "100m"}, "limits": {"memory": "256Mi"}}},
+                {"resources": {"requests": {"cpu": "1", "memory": "32Mi"}}}
+            ],
+            "overhead": {"cpu": "10m", "memory": "1Mi"}
+        }});
+        let (reqs, limits) = pod_requests_and_limits(&pod);
+        // 600m from the containers and the sidecar; the init container's 1
+        // plus the sidecar's 100m is larger; then the overhead.
+        assert_eq!(text(&reqs, "cpu"), "1110m");
+        assert_eq!(text(&reqs, "memory"), "168157440");
+        // Overhead only where a limit is set.
+        assert_eq!(text(&limits, "memory"), "1281Mi");
+        assert_eq!(text(&limits, "cpu"), "0");
+    }
+
+    #[test]
+    fn roles_and_percentages() {
+        let node = json!({"metadata": {"labels": {"node-role.kubernetes.io/b": "", "node-role.kubernetes.io/a": "x", "kubernetes.io/role": "b", "node-role.kubernetes.io/": ""}}});
+        assert_eq!(roles(&node), vec!["a", "b"]);
+        assert_eq!(percent(250, 1500), 16);
+        assert_eq!(percent(1, 0), i64::MIN);
+        assert_eq!(percent_or_zero(1, 0), 0);
+    }
+}
