@@ -149,6 +149,10 @@ fn services_and_endpoints() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let out = c.cmd(["wait", "-n", n, "--for=jsonpath={.subsets[0].addresses[0].ip}", "endpoints/web", "--timeout=60s"]).kubectl();
     assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = c
+        .cmd(["patch", "-n", n, "svc/lb", "--subresource=status", "--type=merge", "-p", r#"{"status":{"loadBalancer":{"ingress":[{"ip":"192.0.2.30"},{"hostname":"lb.example.com"}]}}}"#])
+        .kubectl();
+    assert_eq!(out.code, 0, "{}", out.stderr);
     let svc_uid = uid(c, Some(n), "service/web");
     c.kubectl_apply(n, &event("web-ev", n, "Service", "web", n, &svc_uid, "Synced", 3, "Normal"));
 
@@ -201,7 +205,7 @@ fn service_accounts() {
     }
     let sa_uid = uid(c, Some(n), "serviceaccount/builder");
     c.kubectl_apply(n, &event("builder-ev", n, "ServiceAccount", "builder", n, &sa_uid, "Rotated", 4, "Warning"));
-    for what in ["sa/builder", "serviceaccount/plain", "serviceaccounts/default"] {
+    for what in ["sa/builder", "serviceaccount/plain", "serviceaccounts/default", "secret/extra", "secret/pull-a"] {
         same(c, &["describe", "-n", n, what]);
     }
     same(c, &["describe", "-n", n, "serviceaccounts"]);
@@ -315,4 +319,10 @@ fn persistent_volumes_and_claims() {
     let _events = Cleanup(vec![vec!["-n".into(), "default".into(), format!("event/{ev}")]]);
     c.kubectl_apply("default", &event(&ev, "default", "PersistentVolume", &names[0], "", &pv_uid, "Recycled", 3, "Warning"));
     same(c, &["describe", "persistentvolume", &names[0]]);
+
+    // Deleted while in use: the protection finalizers keep both, terminating.
+    kubectl_ok(c, &["delete", "-n", n, "pvc/data", "--wait=false"]);
+    kubectl_ok(c, &["delete", &format!("pv/{bound}"), "--wait=false"]);
+    same(c, &["describe", "-n", n, "pvc/data"]);
+    same(c, &["describe", "pv", &bound]);
 }
