@@ -175,3 +175,46 @@ pub fn describe(ing: &Value, ctx: &DescribeContext) -> String {
     }
     w.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::printers::describe::Fetched;
+
+    fn ctx() -> DescribeContext {
+        let slice = json!({"metadata": {"labels": {"kubernetes.io/service-name": "web"}},
+            "ports": [{"name": "http", "port": 8080}, {"name": "grpc", "port": 9090}],
+            "endpoints": [{"addresses": ["10.0.0.1"]}, {"addresses": ["10.0.0.2"], "conditions": {"ready": false}}]});
+        let other = json!({"metadata": {"labels": {"kubernetes.io/service-name": "other"}},
+            "ports": [{"name": "", "port": 1}], "endpoints": [{"addresses": ["10.9.9.9"]}]});
+        let svc = json!({"metadata": {"name": "web"}, "spec": {"ports": [{"name": "http", "port": 80}, {"name": "grpc", "port": 81}]}});
+        DescribeContext::new(true).with(SLICES, Fetched::Items(vec![slice, other])).with(SERVICES, Fetched::Items(vec![svc]))
+    }
+
+    #[test]
+    fn backends_with_endpoints() {
+        let c = ctx();
+        let by_number = json!({"service": {"name": "web", "port": {"number": 80}}});
+        let by_name = json!({"service": {"name": "web", "port": {"name": "grpc"}}});
+        let missing = json!({"service": {"name": "gone", "port": {"number": 1}}});
+        let unmatched = json!({"service": {"name": "web", "port": {"number": 99}}});
+        assert_eq!(describe_backend(&by_number, &c), "web:80 (10.0.0.1:8080)");
+        assert_eq!(describe_backend(&by_name, &c), "web:grpc (10.0.0.1:9090)");
+        assert_eq!(describe_backend(&missing, &c), "gone:1 (<error: services \"gone\" not found>)");
+        assert_eq!(describe_backend(&unmatched, &c), "web:99 ()");
+        let failed = DescribeContext::new(true).with(SLICES, Fetched::Failed { code: 404, message: "Error from server (NotFound): the server could not find the requested resource".into() });
+        assert_eq!(describe_backend(&by_number, &failed), "web:80 (<error: the server could not find the requested resource>)");
+    }
+
+    #[test]
+    fn v1beta1_in_v1_shape() {
+        let old = json!({"apiVersion": "extensions/v1beta1", "spec": {
+            "backend": {"serviceName": "web", "servicePort": 80},
+            "rules": [{"host": "a", "http": {"paths": [{"path": "/", "backend": {"serviceName": "web", "servicePort": "http"}}]}}, {"host": "b"}]}});
+        let v1 = as_v1(&old);
+        assert_eq!(v1["spec"]["defaultBackend"], json!({"service": {"name": "web", "port": {"number": 80}}}));
+        assert_eq!(v1["spec"]["rules"][0]["http"]["paths"][0]["backend"], json!({"service": {"name": "web", "port": {"name": "http"}}}));
+        assert!(v1["spec"]["rules"][1].get("http").is_none());
+        assert_eq!(backend_services(&v1), vec!["web".to_string()]);
+    }
+}
