@@ -109,9 +109,8 @@ fn describe_backend(backend: &Value, ctx: &DescribeContext) -> String {
         };
         let mut sp_name = "";
         for sp in arr(&service["spec"]["ports"]) {
-            if number != 0 && number == sp["port"].as_i64().unwrap_or(0) {
-                sp_name = s(&sp["name"]);
-            } else if !port_name.is_empty() && port_name == s(&sp["name"]) {
+            let by_number = number != 0 && number == sp["port"].as_i64().unwrap_or(0);
+            if by_number || (!port_name.is_empty() && port_name == s(&sp["name"])) {
                 sp_name = s(&sp["name"]);
             }
         }

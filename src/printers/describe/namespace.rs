@@ -102,7 +102,7 @@ pub fn resource_quotas(w: &mut Writer, quotas: &[Value]) {
         names.sort();
         for name in names {
             let used = from_json(&q["status"]["used"][name.as_str()]);
-            dw!(w, LEVEL_1, "{name}\t{}\t{}\n", used.to_go_string(), from_json(&hard[name.as_str()]).to_go_string());
+            dw!(w, LEVEL_1, "{name}\t{}\t{}\n", used.go_string(), from_json(&hard[name.as_str()]).go_string());
         }
     }
 }
@@ -130,7 +130,7 @@ pub fn limit_range_spec(w: &mut Writer, spec: &Value, prefix: &str) {
         names.dedup();
         for name in names {
             let value = |f: &str| match item[f].get(name.as_str()) {
-                Some(q) => from_json(q).to_go_string(),
+                Some(q) => from_json(q).go_string(),
                 None => "-".to_string(),
             };
             dw!(

@@ -203,7 +203,7 @@ pub fn describe(node: &Value, ctx: &DescribeContext) -> String {
         if !list.is_empty() {
             dw!(w, LEVEL_0, "{title}:\n");
             for (name, q) in list {
-                dw!(w, LEVEL_0, "  {name}:\t{}\n", q.to_go_string());
+                dw!(w, LEVEL_0, "  {name}:\t{}\n", q.go_string());
             }
         }
     }
@@ -282,13 +282,13 @@ fn node_resources(w: &mut Writer, pods: &[Value], alloc: &Resources) {
             "{}\t{}\t\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}\n",
             s(&pod["metadata"]["namespace"]),
             s(&pod["metadata"]["name"]),
-            cr.to_go_string(),
+            cr.go_string(),
             percent(cr.milli_value(), alloc_cpu),
-            cl.to_go_string(),
+            cl.go_string(),
             percent(cl.milli_value(), alloc_cpu),
-            mr.to_go_string(),
+            mr.go_string(),
             percent(mr.value(), alloc_mem),
-            ml.to_go_string(),
+            ml.go_string(),
             percent(ml.value(), alloc_mem),
             since(&pod["metadata"]["creationTimestamp"])
         );
@@ -304,9 +304,9 @@ fn node_resources(w: &mut Writer, pods: &[Value], alloc: &Resources) {
             w,
             LEVEL_1,
             "{name}\t{} ({}%)\t{} ({}%)\n",
-            r.to_go_string(),
+            r.go_string(),
             percent_or_zero(value(&r), whole),
-            l.to_go_string(),
+            l.go_string(),
             percent_or_zero(value(&l), whole)
         );
     };
@@ -317,7 +317,7 @@ fn node_resources(w: &mut Writer, pods: &[Value], alloc: &Resources) {
         row(w, name, q.value(), Quantity::value);
     }
     for (name, _) in alloc.iter().filter(|(k, _)| !k.starts_with("hugepages-") && !["cpu", "memory", "ephemeral-storage", "pods"].contains(&k.as_str())) {
-        dw!(w, LEVEL_1, "{name}\t{}\t{}\n", get(&total_reqs, name).to_go_string(), get(&total_limits, name).to_go_string());
+        dw!(w, LEVEL_1, "{name}\t{}\t{}\n", get(&total_reqs, name).go_string(), get(&total_limits, name).go_string());
     }
 }
 
@@ -327,7 +327,7 @@ mod tests {
     use serde_json::json;
 
     fn text(list: &Resources, name: &str) -> String {
-        get(list, name).to_go_string()
+        get(list, name).go_string()
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn describe(pv: &Value, ctx: &DescribeContext) -> String {
     if let Some(mode) = spec["volumeMode"].as_str() {
         dw!(w, LEVEL_0, "VolumeMode:\t{mode}\n");
     }
-    dw!(w, LEVEL_0, "Capacity:\t{}\n", quantity::from_json(&spec["capacity"]["storage"]).to_go_string());
+    dw!(w, LEVEL_0, "Capacity:\t{}\n", quantity::from_json(&spec["capacity"]["storage"]).go_string());
     node_affinity(&mut w, &spec["nodeAffinity"]);
     dw!(w, LEVEL_0, "Message:\t{}\n", s(&pv["status"]["message"]));
     w.write(LEVEL_0, "Source:\n");

@@ -98,7 +98,7 @@ pub fn print_claim(w: &mut Writer, pvc: &Value, full: bool) {
     let (capacity, modes) = if volume.is_empty() {
         (String::new(), String::new())
     } else {
-        (quantity::from_json(&pvc["status"]["capacity"]["storage"]).to_go_string(), access_modes(&pvc["status"]["accessModes"]))
+        (quantity::from_json(&pvc["status"]["capacity"]["storage"]).go_string(), access_modes(&pvc["status"]["accessModes"]))
     };
     dw!(w, LEVEL_0, "Capacity:\t{capacity}\n");
     dw!(w, LEVEL_0, "Access Modes:\t{modes}\n");

@@ -34,7 +34,7 @@ pub fn go_error_text(message: &str) -> String {
 }
 
 /// The answer to a need as Go's `(result, err)`: `Err(text)` when it failed.
-pub fn fetched_items<'a>(f: Option<&'a Fetched>) -> Result<&'a [Value], (u16, String)> {
+pub fn fetched_items(f: Option<&Fetched>) -> Result<&[Value], (u16, String)> {
     match f {
         Some(Fetched::Items(items)) => Ok(items),
         Some(Fetched::Failed { code, message }) => Err((*code, go_error_text(message))),

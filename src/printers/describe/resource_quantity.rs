@@ -131,7 +131,7 @@ impl Quantity {
     }
 
     /// `String()`: the canonical form.
-    pub fn to_go_string(&self) -> String {
+    pub fn go_string(&self) -> String {
         if self.nanos == 0 {
             return "0".into();
         }
@@ -205,7 +205,8 @@ pub fn from_json(v: &serde_json::Value) -> Quantity {
 /// Go's `int64(f)` for the float percentages kubectl prints: NaN and
 /// out-of-range values become math.MinInt64, as on amd64.
 pub fn go_int64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_775_807e18 || f < -9.223_372_036_854_775_808e18 {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    if f.is_nan() || !(-LIMIT..LIMIT).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -217,7 +218,7 @@ mod tests {
     use super::*;
 
     fn canon(s: &str) -> String {
-        Quantity::parse(s).unwrap().to_go_string()
+        Quantity::parse(s).unwrap().go_string()
     }
 
     fn sum(items: &[&str]) -> String {
@@ -225,7 +226,7 @@ mod tests {
         for i in items {
             q.add(&Quantity::parse(i).unwrap());
         }
-        q.to_go_string()
+        q.go_string()
     }
 
     #[test]
