@@ -15,7 +15,10 @@ const LIMITS: &str = "limitranges";
 
 pub fn needs(ns: &Value) -> Vec<Need> {
     let name = s(&ns["metadata"]["name"]);
-    vec![Need::list(QUOTAS, list_path("", "v1", "resourcequotas", name)), Need::list(LIMITS, list_path("", "v1", "limitranges", name))]
+    // kubectl fails on any error but NotFound, which only a server without
+    // the resources would answer; a real server never does, so both are
+    // required.
+    vec![Need::list(QUOTAS, list_path("", "v1", "resourcequotas", name)).required(), Need::list(LIMITS, list_path("", "v1", "limitranges", name)).required()]
 }
 
 pub fn describe(ns: &Value, ctx: &DescribeContext) -> String {
