@@ -326,3 +326,32 @@ fn persistent_volumes_and_claims() {
     same(c, &["describe", "-n", n, "pvc/data"]);
     same(c, &["describe", "pv", &bound]);
 }
+
+/// A user who may read the described objects but not what their
+/// describers look up: kubectl prints some of those failures, ignores some
+/// and fails on others.
+#[test]
+fn restricted_user() {
+    let c = cluster();
+    let ns = c.namespace("dm-rbac");
+    let n = ns.name.as_str();
+    let who = format!("dm-user-{}", suffix());
+    let _cleanup = Cleanup::of([format!("clusterrole/{who}"), format!("clusterrolebinding/{who}")]);
+    apply(
+        c,
+        &format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {{name: {who}}}\nrules:\n- {{apiGroups: [''], resources: [nodes, namespaces, persistentvolumeclaims, services, configmaps, serviceaccounts, endpoints, persistentvolumes], verbs: [get, list]}}\n- {{apiGroups: [networking.k8s.io], resources: [ingresses], verbs: [get, list]}}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {{name: {who}}}\nroleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {who}}}\nsubjects: [{{kind: User, name: {who}, apiGroup: rbac.authorization.k8s.io}}]\n"
+        ),
+    );
+    c.kubectl_apply(
+        n,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {a: b}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{name: http, port: 80}]\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\nsecrets: [{name: nope}]\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: claim}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: ing}\nspec:\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n",
+    );
+    let as_user = format!("--as={who}");
+    for what in ["configmap/cm", "service/web", "serviceaccount/sa", "pvc/claim", "ingress.networking.k8s.io/ing", "endpoints/web"] {
+        same(c, &["describe", "-n", n, what, &as_user]);
+        same(c, &["describe", "-n", n, what, &as_user, "--show-events=false"]);
+    }
+    same(c, &["describe", "namespace", n, &as_user]);
+    same(c, &["describe", "node", "kctl-node-2", &as_user]);
+}

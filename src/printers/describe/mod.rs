@@ -160,6 +160,9 @@ pub enum EventSearch {
     WithoutKind,
     /// The describer shows no events.
     None,
+    /// Like `WithKind`, and a failed search fails the description (kubectl's
+    /// ConfigMap describer returns that error).
+    WithKindRequired,
 }
 
 pub struct Describer {
@@ -185,7 +188,7 @@ pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: cronjob::needs, describe: cronjob::describe },
     Describer { group: "", kind: "Service", events: EventSearch::WithKind, needs: service::needs, describe: service::describe },
     Describer { group: "", kind: "Endpoints", events: EventSearch::WithKind, needs: no_needs, describe: endpoints::describe },
-    Describer { group: "", kind: "ConfigMap", events: EventSearch::WithKind, needs: no_needs, describe: configmap::describe },
+    Describer { group: "", kind: "ConfigMap", events: EventSearch::WithKindRequired, needs: no_needs, describe: configmap::describe },
     Describer { group: "", kind: "Secret", events: EventSearch::None, needs: no_needs, describe: secret::describe },
     Describer { group: "", kind: "Node", events: EventSearch::WithKind, needs: node::needs, describe: node::describe },
     Describer { group: "", kind: "Namespace", events: EventSearch::None, needs: namespace::needs, describe: namespace::describe },
@@ -216,7 +219,8 @@ pub fn needs(obj: &Value, show_events: bool) -> Vec<Need> {
         None => (Vec::new(), EventSearch::WithKind),
     };
     if show_events && search != EventSearch::None {
-        needs.push(events_need(obj, search == EventSearch::WithKind));
+        let need = events_need(obj, search != EventSearch::WithoutKind);
+        needs.push(if search == EventSearch::WithKindRequired { need.required() } else { need });
     }
     needs
 }
