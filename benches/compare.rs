@@ -32,6 +32,7 @@ fn scenarios() -> Vec<Scenario> {
         Scenario { name: "get pods -o json (3000)", args: &["get", "pods", "-n", PODS_NS, "-o", "json"], needs_cluster: true, seed: Some(seed_pods), runs: 7 },
         Scenario { name: "get cm -o yaml (2000)", args: &["get", "cm", "-n", CM_NS, "-o", "yaml"], needs_cluster: true, seed: Some(seed_configmaps), runs: 7 },
         Scenario { name: "get pods -A", args: &["get", "pods", "-A"], needs_cluster: true, seed: Some(seed_pods), runs: 7 },
+        Scenario { name: "describe pod", args: &["describe", "pod", "pod-00000", "-n", PODS_NS], needs_cluster: true, seed: Some(seed_pods), runs: 15 },
     ]
 }
 

@@ -63,18 +63,41 @@ struct Opts<'a> {
 }
 
 async fn run_async(client: &Client, settings: &Settings, args: &Args) -> Result<(), CliError> {
-    let (resolved, problems) = if args.filename.is_empty() {
-        let selection = targets::parse(&args.args)?;
-        (targets::resolve_on_server(client, &settings.cache_dir, &selection).await?, Vec::new())
-    } else {
-        targets::from_manifests(client, &settings.cache_dir, &args.filename, args.recursive.unwrap_or(false)).await?
-    };
     let opts = Opts {
         namespace: client.config().namespace.clone(),
         all_namespaces: args.all_namespaces.unwrap_or(false),
         selector: args.selector.as_deref().filter(|s| !s.is_empty()),
         chunk_size: args.chunk_size,
         show_events: args.show_events,
+    };
+    let (resolved, problems) = if args.filename.is_empty() {
+        let selection = targets::parse(&args.args)?;
+        // The builder's checks, in kubectl's order: these before any lookup…
+        match &selection {
+            targets::Selection::Pairs(_) if opts.selector.is_some() => {
+                return Err(CliError::msg("selectors and the all flag cannot be used when passing resource/name arguments"));
+            }
+            targets::Selection::Types { names, .. } if !names.is_empty() && opts.selector.is_some() => {
+                return Err(CliError::msg("name cannot be provided when a selector is specified"));
+            }
+            _ => {}
+        }
+        let resolved = targets::resolve_on_server(client, &settings.cache_dir, &selection).await?;
+        // …these once the types are known: a category names several.
+        if let targets::Selection::Types { types, names } = &selection {
+            if !names.is_empty() && resolved.len() > types.len() {
+                return Err(CliError::msg("you must specify only one resource"));
+            }
+        }
+        if opts.all_namespaces && resolved.iter().any(|t| !t.names.is_empty()) {
+            return Err(CliError::msg("a resource cannot be retrieved by name across all namespaces"));
+        }
+        (resolved, Vec::new())
+    } else {
+        if !args.args.is_empty() {
+            return Err(CliError::msg("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"));
+        }
+        targets::from_manifests(client, &settings.cache_dir, &args.filename, args.recursive.unwrap_or(false)).await?
     };
 
     let mut objects = Vec::new();
@@ -86,9 +109,16 @@ async fn run_async(client: &Client, settings: &Settings, args: &Args) -> Result<
     }
 
     // `describe TYPE NAME` with no such object describes every object whose
-    // name starts with NAME, as kubectl does.
-    if args.args.len() == 2 && args.filename.is_empty() && errors.iter().any(ClientError::is_not_found) && resolved.len() == 1 {
-        let original = errors.into_iter().find(ClientError::is_not_found).unwrap();
+    // name starts with NAME, as kubectl does: when the lookup failed with a
+    // single NotFound, whatever else was found.
+    if args.args.len() == 2 && args.filename.is_empty() && errors.len() == 1 && errors[0].is_not_found() {
+        if args.args[0].contains(',') {
+            return Err(CliError::msg("you may only specify a single resource type"));
+        }
+        if resolved.len() != 1 {
+            return Err(CliError::msg("you must specify only one resource"));
+        }
+        let original = errors.pop().unwrap();
         return describe_matching(client, &resolved[0], &args.args[1], &opts, original).await;
     }
 
@@ -152,7 +182,7 @@ async fn fetch_target(client: &Client, t: &Target, opts: &Opts<'_>) -> Result<(V
             Ok(items) => Ok((items, errors)),
             Err(e) if e.is_transport() => Err(e.into()),
             Err(e) => {
-                errors.push(e);
+                errors.push(list_error(t, opts, e));
                 Ok((Vec::new(), errors))
             }
         };
@@ -172,6 +202,23 @@ async fn fetch_target(client: &Client, t: &Target, opts: &Opts<'_>) -> Result<(V
         }
     }
     Ok((objects, errors))
+}
+
+/// kubectl rewords a failed list (400/404) to name the resource and selectors.
+fn list_error(t: &Target, opts: &Opts, e: ClientError) -> ClientError {
+    match e {
+        ClientError::Api { mut status, http_code } if http_code == 400 || http_code == 404 => {
+            let r = &t.resource;
+            status.message = format!(
+                "Unable to find {:?} that match label selector {:?}, field selector \"\": {}",
+                format!("{}/{}, Resource={}", r.group, r.version, r.name),
+                opts.selector.unwrap_or(""),
+                status.message
+            );
+            ClientError::Api { status, http_code }
+        }
+        other => other,
+    }
 }
 
 /// kubectl reports a missing namespace rather than the missing object in it.
