@@ -69,3 +69,16 @@ fn a_bad_color_value_is_refused() {
     assert_eq!(out.code, 1);
     assert_eq!(out.stderr, "error: invalid argument \"sometimes\" for \"--color\" flag: must be one of auto, always, never\n");
 }
+
+#[test]
+fn describe_keys_are_painted_and_nothing_else_changes() {
+    let c = cluster();
+    let ns = c.namespace("color-describe");
+    c.kubectl_apply(&ns.name, SEED);
+    let plain = c.cmd(["describe", "-n", &ns.name, "cm", "cfg"]).kctl();
+    let painted_out = c.cmd(["describe", "-n", &ns.name, "cm", "cfg", "--color=always"]).kctl();
+    assert_eq!(painted_out.code, 0);
+    assert!(painted_out.stdout.starts_with("\x1b[36mName:\x1b[0m"), "{:?}", painted_out.stdout);
+    assert_eq!(strip_ansi(&painted_out.stdout), plain.stdout);
+    assert_eq!(plain.stdout, c.cmd(["describe", "-n", &ns.name, "cm", "cfg"]).kubectl().stdout);
+}

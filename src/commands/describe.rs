@@ -147,7 +147,7 @@ async fn run_async(client: &Client, settings: &Settings, args: &Args, flags: &Fl
                 if printed_any {
                     output::print("\n\n");
                 }
-                output::print(&text);
+                output::print(&crate::color::describe(&text));
                 printed_any = true;
             }
             // kubectl reports each distinct describer error once.
@@ -338,7 +338,7 @@ async fn describe_matching(client: &Client, t: &Target, prefix: &str, opts: &Opt
     let mut descriptions = describe_all(client, &matching, opts);
     while let Some(result) = descriptions.next().await {
         match result {
-            Ok(text) => output::print(&format!("{text}\n")),
+            Ok(text) => output::print(&crate::color::describe(&format!("{text}\n"))),
             Err(e) => {
                 output::flush_stdout();
                 return Err(CliError::Raw(e));

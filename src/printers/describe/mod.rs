@@ -40,6 +40,19 @@ pub mod replicationcontroller;
 pub mod statefulset;
 pub mod volumes;
 
+pub mod configmap;
+pub mod endpoints;
+pub mod ingress;
+pub mod namespace;
+pub mod node;
+pub mod pv;
+pub mod pvc;
+pub mod related;
+pub mod resource_quantity;
+pub mod secret;
+pub mod service;
+pub mod serviceaccount;
+
 /// A request a describer wants answered before it prints. `path` is the API
 /// path (see `client::ResourcePath`); lists are paged with `--chunk-size`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,6 +173,9 @@ pub enum EventSearch {
     Custom(fn(&Value) -> Need),
     /// The describer shows no events.
     None,
+    /// Like `WithKind`, and a failed search fails the description (kubectl's
+    /// ConfigMap describer returns that error).
+    WithKindRequired,
 }
 
 pub struct Describer {
@@ -196,6 +212,17 @@ pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "discovery.k8s.io", kind: "EndpointSlice", events: EventSearch::WithKind, needs: no_needs, describe: endpointslice::describe },
     Describer { group: "storage.k8s.io", kind: "CSINode", events: EventSearch::WithKind, needs: no_needs, describe: cluster::describe_csi_node },
     Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: cronjob::needs, describe: cronjob::describe },
+    Describer { group: "", kind: "Service", events: EventSearch::WithKind, needs: service::needs, describe: service::describe },
+    Describer { group: "", kind: "Endpoints", events: EventSearch::WithKind, needs: no_needs, describe: endpoints::describe },
+    Describer { group: "", kind: "ConfigMap", events: EventSearch::WithKindRequired, needs: no_needs, describe: configmap::describe },
+    Describer { group: "", kind: "Secret", events: EventSearch::None, needs: no_needs, describe: secret::describe },
+    Describer { group: "", kind: "Node", events: EventSearch::WithKind, needs: node::needs, describe: node::describe },
+    Describer { group: "", kind: "Namespace", events: EventSearch::None, needs: namespace::needs, describe: namespace::describe },
+    Describer { group: "", kind: "PersistentVolume", events: EventSearch::WithKind, needs: no_needs, describe: pv::describe },
+    Describer { group: "", kind: "PersistentVolumeClaim", events: EventSearch::WithKind, needs: pvc::needs, describe: pvc::describe },
+    Describer { group: "", kind: "ServiceAccount", events: EventSearch::WithKind, needs: serviceaccount::needs, describe: serviceaccount::describe },
+    Describer { group: "networking.k8s.io", kind: "Ingress", events: EventSearch::WithKind, needs: ingress::needs, describe: ingress::describe },
+    Describer { group: "extensions", kind: "Ingress", events: EventSearch::WithKind, needs: ingress::needs, describe: ingress::describe },
 ];
 
 /// The API group of an object's `apiVersion` (`apps/v1` → `apps`, `v1` → ``).
@@ -220,6 +247,7 @@ pub fn needs(obj: &Value, show_events: bool) -> Vec<Need> {
     if show_events {
         match search {
             EventSearch::WithKind => needs.push(events_need(obj)),
+            EventSearch::WithKindRequired => needs.push(events_need(obj).required()),
             EventSearch::Custom(f) => needs.push(f(obj)),
             EventSearch::None => {}
         }
