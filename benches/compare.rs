@@ -245,7 +245,7 @@ fn seed_pods(kubeconfig: &Path) {
     kubectl(
         kubeconfig,
         &["apply", "-f", "-"],
-        Some(r#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"kctl-bench-nowhere","labels":{"kctl.test/bench":"true"}}}"#.into()),
+        Some(r#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"kctl-bench-nowhere","labels":{"kctl.test/bench":"true"}},"spec":{"taints":[{"key":"kctl.test/bench","effect":"NoSchedule"}]}}"#.into()),
     );
     seed_bulk(kubeconfig, PODS_NS, "pods", 3000, |i| {
         format!(
