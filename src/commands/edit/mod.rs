@@ -5,7 +5,6 @@
 
 mod buffer;
 mod editor;
-mod schema;
 
 use std::path::{Path, PathBuf};
 
@@ -426,31 +425,22 @@ async fn edit_loop(client: &Client, settings: &Settings, originals: &[Original],
     }
 }
 
-/// kubectl's client-side validation of the edited text. Against a server
-/// that validates fields itself (`fieldValidation`), only the parse and the
-/// type fields are checked here; otherwise, with `--validate=strict`, the
-/// object is checked against the server's OpenAPI schema too.
+/// kubectl's client-side validation of the edited text: the parse and the
+/// type fields, then, for a kind the server does not validate by itself
+/// (no `fieldValidation`), the server's OpenAPI schema.
 async fn validate(client: &Client, settings: &Settings, edited: &[u8], opts: &Options, openapi: &mut Option<Option<Value>>) -> Result<(), String> {
     let obj = buffer::parse_for_validation(&buffer::strip_comments(edited))?;
     if openapi.is_none() {
-        *openapi = Some(crate::openapi::document(client, &settings.cache_dir).await.ok().flatten());
+        *openapi = Some(crate::validation::load(client, &settings.cache_dir).await);
     }
-    let Some(validator) = openapi.as_ref().and_then(|d| d.as_ref()).and_then(schema::Validator::new) else {
+    let Some(validator) = openapi.as_ref().and_then(|d| d.as_ref()).and_then(crate::validation::Validator::new) else {
         return Ok(());
     };
-    let (group, version, kind) = crate::patch::group_version_kind(&obj);
-    if validator.supports_field_validation(&group, &version, &kind) {
-        return Ok(());
-    }
-    if opts.validation == "Warn" {
-        crate::client::log::emit('W', "schema.go:145", "cannot perform warn validation if server-side field validation is unsupported, skipping validation");
-        return Ok(());
-    }
-    let errs = validator.validate(&obj);
+    let errs = crate::validation::client_side(&validator, &obj, crate::validation::Directive::from_field_validation(opts.validation));
     if errs.is_empty() {
         Ok(())
     } else {
-        Err(buffer::aggregate(&errs))
+        Err(crate::manifest::aggregate(&errs))
     }
 }
 
@@ -471,7 +461,7 @@ async fn parse_edited(client: &Client, settings: &Settings, edited: &[u8], names
     if errors.is_empty() {
         Ok(Ok(ok))
     } else {
-        Ok(Err(buffer::aggregate(&errors)))
+        Ok(Err(crate::manifest::aggregate(&errors)))
     }
 }
 
