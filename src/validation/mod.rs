@@ -27,6 +27,28 @@ pub enum Directive {
 }
 
 impl Directive {
+    /// kubectl's `GetValidationDirective`: Go's boolean spellings or a directive's name.
+    pub fn parse(flag: &str) -> Result<Directive, crate::error::CliError> {
+        match flag {
+            "strict" | "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(Directive::Strict),
+            "warn" => Ok(Directive::Warn),
+            "ignore" | "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(Directive::Ignore),
+            other => Err(crate::error::CliError::msg(format!(
+                "invalid - validate option {}; must be one of: strict (or true), warn, ignore (or false)",
+                crate::yaml::go_quote(other)
+            ))),
+        }
+    }
+
+    /// The `fieldValidation` value sent to the server.
+    pub fn field_validation(self) -> &'static str {
+        match self {
+            Directive::Strict => "Strict",
+            Directive::Warn => "Warn",
+            Directive::Ignore => "Ignore",
+        }
+    }
+
     /// From the `fieldValidation` value sent to the server.
     pub fn from_field_validation(value: &str) -> Directive {
         match value {

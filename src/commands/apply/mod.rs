@@ -117,12 +117,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         return Err(CliError::msg("--dry-run=server cannot be used with --force"));
     }
     let timeout = crate::settings::parse_go_duration(&args.timeout).filter(|d| !d.is_zero());
-    let directive = match args.validate.as_str() {
-        "strict" | "true" => Directive::Strict,
-        "warn" => Directive::Warn,
-        "ignore" | "false" => Directive::Ignore,
-        other => return Err(CliError::msg(format!("invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)"))),
-    };
+    let directive = Directive::parse(&args.validate)?;
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
     let prune = args.prune.unwrap_or(false);
     let all = args.all.unwrap_or(false);
@@ -165,11 +160,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             overwrite: args.overwrite,
             manager: args.field_manager.clone().unwrap_or_else(|| if server_side { SERVER_MANAGER } else { CLIENT_MANAGER }.to_string()),
             openapi: tokio::sync::OnceCell::new(),
-            validation: match directive {
-                Directive::Strict => "Strict",
-                Directive::Warn => "Warn",
-                Directive::Ignore => "Ignore",
-            },
+            validation: directive.field_validation(),
         };
         let mut results: Vec<Option<Result<Outcome, String>>> = vec![None; resolved.len()];
         // Namespaces and CRDs first, in order: later objects may need them.

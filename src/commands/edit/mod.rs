@@ -89,13 +89,7 @@ struct Options {
 const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let validation = match args.validate.as_str() {
-        // Go's strconv.ParseBool spellings count as booleans.
-        "strict" | "1" | "t" | "T" | "TRUE" | "true" | "True" => "Strict",
-        "warn" => "Warn",
-        "ignore" | "0" | "f" | "F" | "FALSE" | "false" | "False" => "Ignore",
-        other => return Err(CliError::msg(format!("invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)"))),
-    };
+    let validation = crate::validation::Directive::parse(&args.validate)?.field_validation();
     let output = args.output.clone().unwrap_or_default();
     if !args.filename.is_empty() && !args.args.is_empty() {
         // Files that cannot be found are reported first, as kubectl's builder does.
