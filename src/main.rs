@@ -17,6 +17,7 @@ mod patch;
 mod printers;
 mod settings;
 mod textdiff;
+mod validation;
 mod yaml;
 
 use clap::FromArgMatches;

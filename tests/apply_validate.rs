@@ -43,6 +43,10 @@ fn validation_directives_match_kubectl() {
         }
         same(&a.name, &b.name, &[verb, "-f", &files[3], "--validate=ignore", "--dry-run=server"]);
         same(&a.name, &b.name, &[verb, "-f", &files[3], "--validate=false", "--dry-run=client"]);
+        // Go's boolean spellings, and a value that is none of them.
+        for v in ["--validate=T", "--validate=0", "--validate=maybe"] {
+            same(&a.name, &b.name, &[verb, "-f", &files[3], v, "--dry-run=server"]);
+        }
     }
     // Strict: the first document is applied, the failing one ends the file.
     let out = same(&a.name, &b.name, &["apply", "-f", &files[0]]);

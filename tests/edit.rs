@@ -280,6 +280,16 @@ fn schema_validation_against_an_old_server() {
     assert!(bufs[1].contains("ValidationError(Deployment.spec): unknown field \"foo\" in io.k8s.api.apps.v1.DeploymentSpec"), "{}", bufs[1]);
     let (out, _) = t.edit(&["cm", "cfg", "deploy", "web"], &["s/^    a: b$/    a: [1]/"]);
     assert_eq!(out.code, 1);
+    // Whole numbers are integers, others numbers; a nil array item is reported on the array.
+    let (out, bufs) = t.edit(&["deploy", "web"], &["0,/^  replicas: 1$/s//  replicas: 1\\n  paused: 1/; s/^        name: c$/        name: c\\n        stdin: 1.5\\n        args: [~, a]/"]);
+    assert_eq!(out.code, 1);
+    for want in [
+        "ValidationError(Deployment.spec.paused): invalid type for io.k8s.api.apps.v1.DeploymentSpec.paused: got \"integer\", expected \"boolean\"",
+        "ValidationError(Deployment.spec.template.spec.containers[0].args): unknown object type \"nil\" in Deployment.spec.template.spec.containers[0].args[0]",
+        "ValidationError(Deployment.spec.template.spec.containers[0].stdin): invalid type for io.k8s.api.core.v1.Container.stdin: got \"number\", expected \"boolean\"",
+    ] {
+        assert!(bufs[1].contains(want), "{want}\n{}", bufs[1]);
+    }
     // warn cannot be honoured by such a server: kubectl says so and skips validation.
     let norm_klog = |o: &Output| regex::Regex::new(r"(?m)^W\d{4} [\d:.]+\s+\d+ ").unwrap().replace_all(&o.stderr, "W<KLOG> ").into_owned();
     let ea = ScriptedEditor::new("warn-a", &["s/^  a: b$/  a: warned/"]);

@@ -31,7 +31,6 @@ pub mod view_secret;
 pub mod replace;
 pub mod rollout;
 pub mod targets;
-pub mod validation;
 pub mod version;
 pub mod wait;
 pub mod watch_stream;

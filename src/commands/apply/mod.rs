@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::client::{Client, ClientError, Request};
 use crate::commands::manifests::{self, ResolveError, Resolved};
-use crate::commands::validation::Directive;
+use crate::validation::Directive;
 use crate::commands::DryRun;
 use crate::error::CliError;
 use crate::output;
@@ -117,12 +117,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         return Err(CliError::msg("--dry-run=server cannot be used with --force"));
     }
     let timeout = crate::settings::parse_go_duration(&args.timeout).filter(|d| !d.is_zero());
-    let directive = match args.validate.as_str() {
-        "strict" | "true" => Directive::Strict,
-        "warn" => Directive::Warn,
-        "ignore" | "false" => Directive::Ignore,
-        other => return Err(CliError::msg(format!("invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)"))),
-    };
+    let directive = Directive::parse(&args.validate)?;
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
     let prune = args.prune.unwrap_or(false);
     let all = args.all.unwrap_or(false);
@@ -141,14 +136,14 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     // Strict validation against an old server checks list items too; kctl
     // assumes such a server (the one it is tested against) before asking it.
     let items = manifests::read_checking_lists(&args.filename, args.recursive.unwrap_or(false), directive != Directive::Ignore, directive == Directive::Strict)?;
-    let aggregates = crate::commands::validation::aggregates(&items);
+    let aggregates = crate::validation::aggregates(&items);
     let client = settings.client()?;
     let cfg = client.config();
     let (default_ns, explicit_ns) = (cfg.namespace.clone(), cfg.namespace_explicit);
     let rt = crate::commands::runtime();
     rt.block_on(async {
         let prune_kinds = if prune { prune::parse_allowlist(&client, &settings.cache_dir, &args.prune_allowlist).await.map_err(CliError::Raw)? } else { Vec::new() };
-        let items = crate::commands::validation::check(&client, &settings.cache_dir, items, directive).await;
+        let items = crate::validation::check(&client, &settings.cache_dir, items, directive).await;
         let mut resolved = manifests::resolve(&client, &settings.cache_dir, items, &default_ns, explicit_ns).await?;
         // -l picks among the objects read, as kubectl's builder does.
         resolved.retain(|r| r.as_ref().map_or(true, |r| selector.matches(&r.object)));
@@ -165,11 +160,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             overwrite: args.overwrite,
             manager: args.field_manager.clone().unwrap_or_else(|| if server_side { SERVER_MANAGER } else { CLIENT_MANAGER }.to_string()),
             openapi: tokio::sync::OnceCell::new(),
-            validation: match directive {
-                Directive::Strict => "Strict",
-                Directive::Warn => "Warn",
-                Directive::Ignore => "Ignore",
-            },
+            validation: directive.field_validation(),
         };
         let mut results: Vec<Option<Result<Outcome, String>>> = vec![None; resolved.len()];
         // Namespaces and CRDs first, in order: later objects may need them.

@@ -106,17 +106,7 @@ impl<'a> Ctx<'a> {
         let rest = settings.rest_config()?;
         let dry_run = dry_run_strategy(c.dry_run.as_deref())?;
         let format = output_format(c)?;
-        let validation = match c.validate.as_deref().unwrap_or("strict") {
-            "strict" | "1" | "t" | "T" | "TRUE" | "true" | "True" => "Strict",
-            "warn" => "Warn",
-            "ignore" | "0" | "f" | "F" | "FALSE" | "false" | "False" => "Ignore",
-            _ => {
-                return Err(CliError::msg(format!(
-                    "invalid - validate option {}; must be one of: strict (or true), warn, ignore (or false)",
-                    quote(c.validate.as_deref().unwrap_or(""))
-                )))
-            }
-        };
+        let validation = crate::validation::Directive::parse(c.validate.as_deref().unwrap_or("strict"))?.field_validation();
         Ok(Ctx {
             settings,
             namespace: rest.namespace.clone(),

@@ -13,16 +13,12 @@ use crate::printers::format::OutputFormat;
 pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), CliError> {
     let strict = ctx.validation == "Strict";
     let items = manifests::read_checking_lists(filenames, recursive, strict, strict)?;
-    let aggregates = crate::commands::validation::aggregates(&items);
+    let aggregates = crate::validation::aggregates(&items);
     let client = ctx.client()?;
     let rt = crate::commands::runtime();
     rt.block_on(async {
-        let directive = match ctx.validation {
-            "Strict" => crate::commands::validation::Directive::Strict,
-            "Warn" => crate::commands::validation::Directive::Warn,
-            _ => crate::commands::validation::Directive::Ignore,
-        };
-        let items = crate::commands::validation::check(client, &ctx.settings.cache_dir, items, directive).await;
+        let directive = crate::validation::Directive::from_field_validation(ctx.validation);
+        let items = crate::validation::check(client, &ctx.settings.cache_dir, items, directive).await;
         let resolved = manifests::resolve(client, &ctx.settings.cache_dir, items, &ctx.namespace, ctx.enforce_namespace).await?;
         let suffix = match ctx.dry_run {
             DryRun::None => "",

@@ -91,22 +91,7 @@ pub fn parse_for_validation(stripped: &[u8]) -> Result<Value, String> {
     if errs.is_empty() {
         Ok(obj)
     } else {
-        Err(aggregate(&errs))
-    }
-}
-
-/// `utilerrors.NewAggregate(errs).Error()`: one message as is, several (repeats
-/// dropped) as `[a, b]`.
-pub fn aggregate(msgs: &[String]) -> String {
-    let mut seen: Vec<&str> = Vec::new();
-    for m in msgs {
-        if !seen.contains(&m.as_str()) {
-            seen.push(m);
-        }
-    }
-    match seen.len() {
-        1 => seen[0].to_string(),
-        _ => format!("[{}]", seen.join(", ")),
+        Err(crate::manifest::aggregate(&errs))
     }
 }
 

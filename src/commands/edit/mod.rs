@@ -5,7 +5,6 @@
 
 mod buffer;
 mod editor;
-mod schema;
 
 use std::path::{Path, PathBuf};
 
@@ -90,13 +89,7 @@ struct Options {
 const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let validation = match args.validate.as_str() {
-        // Go's strconv.ParseBool spellings count as booleans.
-        "strict" | "1" | "t" | "T" | "TRUE" | "true" | "True" => "Strict",
-        "warn" => "Warn",
-        "ignore" | "0" | "f" | "F" | "FALSE" | "false" | "False" => "Ignore",
-        other => return Err(CliError::msg(format!("invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)"))),
-    };
+    let validation = crate::validation::Directive::parse(&args.validate)?.field_validation();
     let output = args.output.clone().unwrap_or_default();
     if !args.filename.is_empty() && !args.args.is_empty() {
         // Files that cannot be found are reported first, as kubectl's builder does.
@@ -426,31 +419,22 @@ async fn edit_loop(client: &Client, settings: &Settings, originals: &[Original],
     }
 }
 
-/// kubectl's client-side validation of the edited text. Against a server
-/// that validates fields itself (`fieldValidation`), only the parse and the
-/// type fields are checked here; otherwise, with `--validate=strict`, the
-/// object is checked against the server's OpenAPI schema too.
+/// kubectl's client-side validation of the edited text: the parse and the
+/// type fields, then, for a kind the server does not validate by itself
+/// (no `fieldValidation`), the server's OpenAPI schema.
 async fn validate(client: &Client, settings: &Settings, edited: &[u8], opts: &Options, openapi: &mut Option<Option<Value>>) -> Result<(), String> {
     let obj = buffer::parse_for_validation(&buffer::strip_comments(edited))?;
     if openapi.is_none() {
-        *openapi = Some(crate::openapi::document(client, &settings.cache_dir).await.ok().flatten());
+        *openapi = Some(crate::validation::load(client, &settings.cache_dir).await);
     }
-    let Some(validator) = openapi.as_ref().and_then(|d| d.as_ref()).and_then(schema::Validator::new) else {
+    let Some(validator) = openapi.as_ref().and_then(|d| d.as_ref()).and_then(crate::validation::Validator::new) else {
         return Ok(());
     };
-    let (group, version, kind) = crate::patch::group_version_kind(&obj);
-    if validator.supports_field_validation(&group, &version, &kind) {
-        return Ok(());
-    }
-    if opts.validation == "Warn" {
-        crate::client::log::emit('W', "schema.go:145", "cannot perform warn validation if server-side field validation is unsupported, skipping validation");
-        return Ok(());
-    }
-    let errs = validator.validate(&obj);
+    let errs = crate::validation::client_side(&validator, &obj, crate::validation::Directive::from_field_validation(opts.validation));
     if errs.is_empty() {
         Ok(())
     } else {
-        Err(buffer::aggregate(&errs))
+        Err(crate::manifest::aggregate(&errs))
     }
 }
 
@@ -471,7 +455,7 @@ async fn parse_edited(client: &Client, settings: &Settings, edited: &[u8], names
     if errors.is_empty() {
         Ok(Ok(ok))
     } else {
-        Ok(Err(buffer::aggregate(&errors)))
+        Ok(Err(crate::manifest::aggregate(&errors)))
     }
 }
 
