@@ -81,6 +81,8 @@ fn cluster_scoped_describers() {
     seeded();
     cluster().cmd(["describe", "ingressclass", "kctl-describe-class"]).assert_same(&[Norm::Age]);
     cluster().cmd(["describe", "csinode", "kctl-describe-csinode"]).assert_same(&[Norm::Age]);
+    // Subject and alternative names come from the request's DER body.
+    cluster().cmd(["describe", "csr", "kctl-describe-csr"]).assert_same(&[Norm::Age]);
 }
 
 #[test]

@@ -26,6 +26,7 @@ pub mod time;
 pub mod writer;
 
 pub mod cronjob;
+pub mod csr;
 pub mod daemonset;
 pub mod deployment;
 pub mod endpointslice;
@@ -211,6 +212,7 @@ pub static DESCRIBERS: &[Describer] = &[
     Describer { group: "autoscaling", kind: "HorizontalPodAutoscaler", events: EventSearch::WithKind, needs: no_needs, describe: hpa::describe },
     Describer { group: "discovery.k8s.io", kind: "EndpointSlice", events: EventSearch::WithKind, needs: no_needs, describe: endpointslice::describe },
     Describer { group: "storage.k8s.io", kind: "CSINode", events: EventSearch::WithKind, needs: no_needs, describe: cluster::describe_csi_node },
+    Describer { group: "certificates.k8s.io", kind: "CertificateSigningRequest", events: EventSearch::WithKind, needs: no_needs, describe: csr::describe },
     Describer { group: "batch", kind: "CronJob", events: EventSearch::WithKind, needs: cronjob::needs, describe: cronjob::describe },
     Describer { group: "", kind: "Service", events: EventSearch::WithKind, needs: service::needs, describe: service::describe },
     Describer { group: "", kind: "Endpoints", events: EventSearch::WithKind, needs: no_needs, describe: endpoints::describe },
