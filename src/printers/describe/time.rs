@@ -60,6 +60,21 @@ pub fn format_rfc1123z(secs: i64, offset: i32) -> String {
     )
 }
 
+/// Go's `Format(time.RFC3339)`: seconds, and `Z` when the offset is zero.
+pub fn format_rfc3339(secs: i64, offset: i32) -> String {
+    let local = secs + offset as i64;
+    let (y, m, d) = civil_from_days(local.div_euclid(86400));
+    let rem = local.rem_euclid(86400);
+    let zone = if offset == 0 {
+        "Z".to_string()
+    } else {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let o = offset.abs();
+        format!("{sign}{:02}:{:02}", o / 3600, (o % 3600) / 60)
+    };
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{zone}", rem / 3600, (rem % 3600) / 60, rem % 60)
+}
+
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719468;
     let era = if z >= 0 { z } else { z - 146096 } / 146097;
@@ -195,6 +210,12 @@ fn footer_zone(b: &[u8]) -> Option<(i32, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rfc3339() {
+        assert_eq!(super::format_rfc3339(1_795_789_682, 0), "2026-11-27T14:28:02Z");
+        assert_eq!(super::format_rfc3339(0, 3600), "1970-01-01T01:00:00+01:00");
+    }
+
     use super::*;
 
     #[test]
