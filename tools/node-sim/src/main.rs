@@ -7,11 +7,13 @@
 //! volumes for pending PersistentVolumeClaims (`storage.rs`).
 
 mod events;
+mod exec;
 mod kube;
 mod logs;
 mod nodes;
 mod podstatus;
 mod pods;
+mod portforward;
 mod server;
 mod storage;
 mod streaming;
