@@ -156,6 +156,10 @@ pub enum Command {
     Replace(commands::replace::Args),
     /// Set a new size for a deployment, replica set, replication controller, or stateful set
     Scale(commands::scale::Args),
+    /// Execute a command in a container
+    Exec(commands::exec::Args),
+    /// Attach to a running container
+    Attach(commands::attach::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

@@ -24,6 +24,10 @@ pub mod view_secret;
 pub mod replace;
 pub mod targets;
 pub mod version;
+pub mod attach;
+pub mod exec;
+pub mod remote;
+pub mod term;
 
 use crate::cli::Command;
 use crate::error::CliError;
@@ -43,6 +47,8 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Replace(args) => replace::run(args, settings),
         Command::Scale(args) => scale::run(args, settings),
         Command::Version(args) => version::run(args, settings),
+        Command::Exec(args) => exec::run(args, settings),
+        Command::Attach(args) => attach::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),

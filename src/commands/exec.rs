@@ -1,0 +1,122 @@
+//! `kctl exec`: run a command in a container over the WebSocket channel
+//! protocol, exiting with the remote command's exit code like kubectl.
+
+use crate::client::Request;
+use crate::commands::remote::{self, Input, Session};
+use crate::commands::term;
+use crate::error::CliError;
+use crate::settings::Settings;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// (POD | TYPE/NAME)
+    pub args: Vec<String>,
+    /// COMMAND [args...] after `--`
+    #[arg(last = true)]
+    pub command: Vec<String>,
+    /// Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation for selecting the container to be attached or the first container in the pod will be chosen
+    #[arg(short = 'c', long)]
+    pub container: Option<String>,
+    /// to use to exec into the resource
+    #[arg(short = 'f', long)]
+    pub filename: Vec<String>,
+    /// The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running
+    #[arg(long = "pod-running-timeout", default_value = "1m0s")]
+    pub pod_running_timeout: String,
+    /// Only print output from the remote session
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Pass stdin to the container
+    #[arg(short = 'i', long)]
+    pub stdin: bool,
+    /// Stdin is a TTY
+    #[arg(short = 't', long)]
+    pub tty: bool,
+}
+
+pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    if !args.filename.is_empty() {
+        return Err(CliError::msg("exec -f is not supported by kctl; name the pod (POD or TYPE/NAME)"));
+    }
+    let Some(target) = args.args.first().cloned() else {
+        return Err(CliError::msg("pod, type/name or --filename must be specified"));
+    };
+    if args.args.len() > 1 {
+        return Err(CliError::Raw(
+            "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kctl exec -h' for help and examples".into(),
+        ));
+    }
+    if args.command.is_empty() {
+        return Err(CliError::msg("you must specify at least one command for the container"));
+    }
+    let opts = StreamOpts { target, container: args.container, quiet: args.quiet, stdin: args.stdin, tty: args.tty };
+    stream(settings, "exec", &opts, &args.command)
+}
+
+pub struct StreamOpts {
+    pub target: String,
+    pub container: Option<String>,
+    pub quiet: bool,
+    pub stdin: bool,
+    pub tty: bool,
+}
+
+/// exec and attach: resolve the pod and container, set up the terminal, run
+/// the session, and exit with the remote exit code.
+pub fn stream(settings: &Settings, kind: &str, o: &StreamOpts, command: &[String]) -> Result<(), CliError> {
+    let client = settings.client()?;
+    let ns = client.config().namespace.clone();
+    let rt = crate::commands::runtime();
+    let code = rt.block_on(async {
+        let pod = remote::attachable_pod(&client, &settings.cache_dir, &ns, &o.target).await?;
+        let phase = pod["status"]["phase"].as_str().unwrap_or("");
+        if phase == "Succeeded" || phase == "Failed" {
+            let verb = if kind == "exec" { "exec into" } else { "attach to" };
+            return Err(CliError::msg(format!("cannot {verb} a container in a completed pod; current phase is {phase}")));
+        }
+        let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
+        let container = remote::pick_container(&pod, o.container.as_deref(), o.quiet);
+        let mut tty = o.tty && o.stdin;
+        if kind == "attach" {
+            let spec = pod["spec"]["containers"].as_array().into_iter().flatten().find(|c| c["name"] == container.as_str());
+            let allocated = spec.is_some_and(|c| c["tty"] == true);
+            if tty && !allocated {
+                tty = false;
+                if !o.quiet {
+                    eprintln!("error: Unable to use a TTY - container {container} did not allocate one");
+                }
+            } else if !tty && allocated && o.stdin {
+                tty = true;
+            }
+        }
+        if tty && !term::is_terminal(0) {
+            tty = false;
+            if !o.quiet {
+                eprintln!("Unable to use a TTY - input is not a terminal or the right kind of file");
+            }
+        }
+        let mut req = Request::get(format!("/api/v1/namespaces/{ns}/pods/{name}/{kind}"));
+        for c in command {
+            req = req.query("command", c.clone());
+        }
+        req = req.query("container", container.clone()).query("stdout", "true");
+        if o.stdin {
+            req = req.query("stdin", "true");
+        }
+        if tty {
+            req = req.query("tty", "true");
+        } else {
+            req = req.query("stderr", "true");
+        }
+        let _raw = if tty { term::RawGuard::enable(0) } else { None };
+        if kind == "attach" && tty && !o.quiet {
+            eprint!("If you don't see a command prompt, try pressing enter.\r\n");
+        }
+        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+        let input = if o.stdin { Input::Stdin } else { Input::None };
+        remote::run_session(&client, &req, Session { input, tty, stdout: &mut out, stderr: &mut err }).await
+    })?;
+    // The stdin thread may still be blocked in read(): do not wait for it.
+    rt.shutdown_background();
+    remote::finish(code)
+}
