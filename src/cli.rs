@@ -160,6 +160,9 @@ pub enum Command {
     Exec(commands::exec::Args),
     /// Attach to a running container
     Attach(commands::attach::Args),
+    /// Forward one or more local ports to a pod
+    #[command(name = "port-forward")]
+    PortForward(commands::port_forward::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

@@ -26,6 +26,7 @@ pub mod targets;
 pub mod version;
 pub mod attach;
 pub mod exec;
+pub mod port_forward;
 pub mod remote;
 pub mod term;
 
@@ -49,6 +50,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Version(args) => version::run(args, settings),
         Command::Exec(args) => exec::run(args, settings),
         Command::Attach(args) => attach::run(args, settings),
+        Command::PortForward(args) => port_forward::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),

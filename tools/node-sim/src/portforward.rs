@@ -1,5 +1,6 @@
 //! port-forward over WebSocket (`v4.channel.k8s.io`, portforward framing).
 //!
+//! Ports come as `port=` (from the apiserver) or `ports=` (client to kubelet).
 //! For the i-th requested port, channel 2i carries data and 2i+1 errors; the
 //! first message on each channel is the port number (u16 little-endian). Each
 //! WebSocket carries one TCP connection per port: clients open one WebSocket
@@ -70,7 +71,7 @@ pub async fn serve(ws: Ws, pod: &Value, params: &[(String, String)]) {
     let (mut sink, mut stream) = ws.split();
     let ports: Vec<String> = params
         .iter()
-        .filter(|(k, _)| k == "ports")
+        .filter(|(k, _)| k == "port" || k == "ports")
         .flat_map(|(_, v)| v.split(',').map(|p| p.trim().to_string()).collect::<Vec<_>>())
         .collect();
     let (ns, name, uid) = (str_at(pod, &["metadata", "namespace"]), str_at(pod, &["metadata", "name"]), str_at(pod, &["metadata", "uid"]));

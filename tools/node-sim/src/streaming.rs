@@ -93,7 +93,7 @@ pub async fn handle(sim: &Sim, node: &SimNode, kind: &str, req: Request<hyper::b
     if upgrade != "websocket" {
         return text(
             StatusCode::BAD_REQUEST,
-            format!("kctl-node-sim serves {kind} over WebSocket only (v5/v4.channel.k8s.io); upgrade {upgrade:?} (SPDY) is not supported"),
+            format!("kctl-node-sim serves {kind} over WebSocket only (v4.channel.k8s.io{}); upgrade {upgrade:?} (SPDY) is not supported", if kind == "portForward" { "" } else { ", v5.channel.k8s.io" }),
         );
     }
     let offered: Vec<String> = req
