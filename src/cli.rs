@@ -163,6 +163,8 @@ pub enum Command {
     /// Forward one or more local ports to a pod
     #[command(name = "port-forward")]
     PortForward(commands::port_forward::Args),
+    /// Copy files and directories to and from containers
+    Cp(commands::cp::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

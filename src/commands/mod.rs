@@ -25,6 +25,7 @@ pub mod replace;
 pub mod targets;
 pub mod version;
 pub mod attach;
+pub mod cp;
 pub mod exec;
 pub mod port_forward;
 pub mod remote;
@@ -51,6 +52,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Exec(args) => exec::run(args, settings),
         Command::Attach(args) => attach::run(args, settings),
         Command::PortForward(args) => port_forward::run(args, settings),
+        Command::Cp(args) => cp::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),
