@@ -108,10 +108,10 @@ pub fn stream(settings: &Settings, kind: &str, o: &StreamOpts, command: &[String
         } else {
             req = req.query("stderr", "true");
         }
-        let _raw = if tty { term::RawGuard::enable(0) } else { None };
-        if kind == "attach" && tty && !o.quiet {
-            eprint!("If you don't see a command prompt, try pressing enter.\r\n");
+        if kind == "attach" && !o.quiet {
+            eprintln!("If you don't see a command prompt, try pressing enter.");
         }
+        let _raw = if tty { term::RawGuard::enable(0) } else { None };
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
         let input = if o.stdin { Input::Stdin } else { Input::None };
         remote::run_session(&client, &req, Session { input, tty, stdout: &mut out, stderr: &mut err }).await

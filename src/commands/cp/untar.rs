@@ -49,7 +49,8 @@ pub fn untar_all(archive: &[u8], prefix: &str, dest: &Path, warn: &mut dyn std::
         let Some(rest) = name.strip_prefix(prefix) else {
             return Err("tar contents corrupted".into());
         };
-        let shown = format!("{}{}", dest.display(), rest);
+        // Named as Go's filepath.Join names it (cleaned), like kubectl's warnings.
+        let shown = super::clean(&format!("{}/{rest}", dest.display()));
         let Some(target) = safe_join(dest, rest) else {
             let _ = writeln!(warn, "warning: file {shown:?} is outside target destination, skipping");
             continue;

@@ -127,7 +127,10 @@ fn spawn(argv: &[String], dir: &PathBuf, stdin: bool, tty: bool) -> std::io::Res
     };
     std::fs::create_dir_all(dir)?;
     let mut cmd = tokio::process::Command::new(program);
-    cmd.args(&argv[1..]).current_dir(dir).env("HOME", dir).kill_on_drop(true);
+    // The sandbox's bin/ comes first on PATH: tests can give "the image" its
+    // own binaries (e.g. a hostile `tar` for cp's traversal test).
+    let path = format!("{}:{}", dir.join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    cmd.args(&argv[1..]).current_dir(dir).env("HOME", dir).env("PATH", path).kill_on_drop(true);
     if !tty {
         cmd.stdin(if stdin { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn()?;
@@ -171,6 +174,10 @@ fn spawn(argv: &[String], dir: &PathBuf, stdin: bool, tty: bool) -> std::io::Res
 
 async fn session(ws: Ws, protocol: &str, dir: PathBuf, argv: Vec<String>, stdin: bool, tty: bool) {
     let v5 = protocol == crate::streaming::V5;
+    // client-go starts reading before it registers its streams and drops
+    // output that arrives in between ("Unknown stream id 1"); a real kubelet
+    // behind an apiserver is never this quick, so start the process a moment later.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let (mut sink, mut stream) = ws.split();
     let spawned = match spawn(&argv, &dir, stdin, tty) {
         Ok(s) => s,
