@@ -105,7 +105,7 @@ pub fn tar_prefix(file: &str) -> String {
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if args.args.len() != 2 {
-        return Err(CliError::Raw("error: source and destination are required\nSee 'kctl cp -h' for help and examples".into()));
+        return Err(CliError::msg("source and destination are required"));
     }
     let (src, dest) = (parse_spec(&args.args[0])?, parse_spec(&args.args[1])?);
     if src.pod.is_some() && dest.pod.is_some() {
@@ -215,15 +215,22 @@ async fn copy_from_pod(client: &Client, args: &Args, src: &FileSpec, dest: &str)
     // and exits 0 (a missing file copies nothing).
     let _code = t.exec(&["tar", "cf", "-", &src.file], Input::None, &mut archive, &mut errors).await?;
     let prefix = tar_prefix(&src.file);
-    // tar warns about the leading '/' on stderr; kubectl does not show it.
+    // tar warns about the leading '/' on stderr; kubectl does not show it, and
+    // shows the rest on stdout.
     let errors: String = String::from_utf8_lossy(&errors)
         .lines()
         .filter(|l| !l.contains("Removing leading"))
         .map(|l| format!("{l}\n"))
         .collect();
-    eprint!("{errors}");
+    print!("{errors}");
     let dest = PathBuf::from(dest);
-    untar::untar_all(&archive, &prefix, &dest, &mut std::io::stderr()).map_err(CliError::msg)
+    let hint = format!(
+        " (consider using \"kubectl exec -n {:?} {:?} -- tar cf - {:?} | tar xf -\")",
+        src.namespace.clone().unwrap_or_default(),
+        t.pod,
+        src.file
+    );
+    untar::untar_all(&archive, &prefix, &dest, &mut std::io::stderr(), &hint).map_err(CliError::msg)
 }
 
 #[cfg(test)]

@@ -40,7 +40,9 @@ fn through_symlink(dest: &Path, path: &Path) -> bool {
 
 /// Extract `archive` into `dest`, keeping only what is below `prefix` (the
 /// remote path, as tar names it). Warnings go to `warn`.
-pub fn untar_all(archive: &[u8], prefix: &str, dest: &Path, warn: &mut dyn std::io::Write) -> Result<(), String> {
+/// `symlink_hint` ends kubectl's symlink warning (how to copy them anyway).
+/// Hard links become plain files with the entry's (empty) data, as in kubectl.
+pub fn untar_all(archive: &[u8], prefix: &str, dest: &Path, warn: &mut dyn std::io::Write, symlink_hint: &str) -> Result<(), String> {
     let mut ar = tar::Archive::new(archive);
     let entries = ar.entries().map_err(|e| e.to_string())?;
     for entry in entries {
@@ -56,9 +58,9 @@ pub fn untar_all(archive: &[u8], prefix: &str, dest: &Path, warn: &mut dyn std::
             continue;
         };
         let kind = entry.header().entry_type();
-        if kind.is_symlink() || kind.is_hard_link() {
+        if kind.is_symlink() {
             let link = entry.link_name_bytes().map(|l| String::from_utf8_lossy(&l).into_owned()).unwrap_or_default();
-            let _ = writeln!(warn, "warning: skipping symlink: {shown:?} -> {link:?}");
+            let _ = writeln!(warn, "warning: skipping symlink: {shown:?} -> {link:?}{symlink_hint}");
             continue;
         }
         if through_symlink(dest, &target) {
@@ -69,7 +71,7 @@ pub fn untar_all(archive: &[u8], prefix: &str, dest: &Path, warn: &mut dyn std::
             std::fs::create_dir_all(&target).map_err(|e| format!("{}: {e}", target.display()))?;
             continue;
         }
-        if !kind.is_file() {
+        if !kind.is_file() && !kind.is_hard_link() {
             continue;
         }
         if let Some(parent) = target.parent() {
@@ -130,7 +132,7 @@ mod tests {
             ("data/link/passwd", b'0', b"x", ""),
         ]);
         let mut warn = Vec::new();
-        untar_all(&tar, "data", &dest, &mut warn).unwrap();
+        untar_all(&tar, "data", &dest, &mut warn, "").unwrap();
         assert_eq!(std::fs::read_to_string(dest.join("ok.txt")).unwrap(), "fine");
         assert!(!top.path().join("evil.txt").exists());
         // The link is not created; the file "under" it is an ordinary file in dest.
@@ -152,7 +154,7 @@ mod tests {
         std::os::unix::fs::symlink(&outside, dest.join("sub")).unwrap();
         let tar = raw_tar(&[("data/sub/x.txt", b'0', b"x", "")]);
         let mut warn = Vec::new();
-        untar_all(&tar, "data", &dest, &mut warn).unwrap();
+        untar_all(&tar, "data", &dest, &mut warn, "").unwrap();
         assert!(!outside.join("x.txt").exists());
     }
 
@@ -160,6 +162,6 @@ mod tests {
     fn foreign_prefix_is_corruption() {
         let top = tempfile::tempdir().unwrap();
         let tar = raw_tar(&[("other/x", b'0', b"x", "")]);
-        assert_eq!(untar_all(&tar, "data", top.path(), &mut Vec::new()).unwrap_err(), "tar contents corrupted");
+        assert_eq!(untar_all(&tar, "data", top.path(), &mut Vec::new(), "").unwrap_err(), "tar contents corrupted");
     }
 }
