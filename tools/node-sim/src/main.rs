@@ -15,6 +15,7 @@ mod podstatus;
 mod pods;
 mod portforward;
 mod server;
+mod spdy;
 mod storage;
 mod streaming;
 mod util;

@@ -32,7 +32,7 @@ fn echo_servers() -> &'static Mutex<HashMap<String, SocketAddr>> {
 }
 
 /// The loopback address of this pod's echo server, started on first use.
-async fn echo_server(uid: &str) -> std::io::Result<SocketAddr> {
+pub async fn echo_server(uid: &str) -> std::io::Result<SocketAddr> {
     if let Some(a) = echo_servers().lock().unwrap_or_else(|e| e.into_inner()).get(uid) {
         return Ok(*a);
     }
@@ -50,7 +50,7 @@ async fn echo_server(uid: &str) -> std::io::Result<SocketAddr> {
     Ok(addr)
 }
 
-fn declared_ports(pod: &Value) -> Vec<u16> {
+pub fn declared_ports(pod: &Value) -> Vec<u16> {
     pod["spec"]["containers"]
         .as_array()
         .into_iter()

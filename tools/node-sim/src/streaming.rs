@@ -7,7 +7,8 @@
 //! * portForward: `v4.channel.k8s.io` (port-prefixed data/error channel
 //!   pair per port), see `portforward.rs`.
 //!
-//! SPDY is not spoken: such upgrades get a 400 that says so. `/run` is a
+//! portForward also speaks SPDY/3.1, plain or tunnelled in a WebSocket
+//! (`spdy.rs`), as kubectl does; exec/attach over SPDY get a 400 that says so. `/run` is a
 //! plain POST and runs the command like exec, returning its output.
 //! Paths: `/exec/{ns}/{pod}[/{uid}]/{container}?command=..&stdin=..&tty=..`,
 //! `/attach/{ns}/{pod}[/{uid}]/{container}`, `/portForward/{ns}/{pod}[/{uid}]`.
@@ -26,6 +27,8 @@ use crate::{log, Sim, SimNode};
 
 pub const V5: &str = "v5.channel.k8s.io";
 pub const V4: &str = "v4.channel.k8s.io";
+/// kubectl >= 1.31 tunnels port-forward's SPDY through a WebSocket.
+pub const SPDY_TUNNEL: &str = "SPDY/3.1+portforward.k8s.io";
 
 pub type Ws = WebSocketStream<hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>>;
 
@@ -90,10 +93,25 @@ pub async fn handle(sim: &Sim, node: &SimNode, kind: &str, req: Request<hyper::b
     }
 
     let upgrade = req.headers().get("upgrade").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    if upgrade == "spdy/3.1" && kind == "portForward" {
+        tokio::spawn(async move {
+            match hyper::upgrade::on(req).await {
+                Ok(u) => crate::spdy::serve(hyper_util::rt::TokioIo::new(u), pod).await,
+                Err(e) => log!("portForward SPDY upgrade: {e}"),
+            }
+        });
+        return Response::builder()
+            .status(StatusCode::SWITCHING_PROTOCOLS)
+            .header("Connection", "Upgrade")
+            .header("Upgrade", "SPDY/3.1")
+            .header("X-Stream-Protocol-Version", "portforward.k8s.io")
+            .body(http_body_util::BodyExt::boxed_unsync(http_body_util::Empty::new()))
+            .expect("valid response");
+    }
     if upgrade != "websocket" {
         return text(
             StatusCode::BAD_REQUEST,
-            format!("kctl-node-sim serves {kind} over WebSocket only (v4.channel.k8s.io{}); upgrade {upgrade:?} (SPDY) is not supported", if kind == "portForward" { "" } else { ", v5.channel.k8s.io" }),
+            format!("kctl-node-sim serves {kind} over WebSocket (v5/v4.channel.k8s.io) only; upgrade {upgrade:?} is not supported"),
         );
     }
     let offered: Vec<String> = req
@@ -103,7 +121,7 @@ pub async fn handle(sim: &Sim, node: &SimNode, kind: &str, req: Request<hyper::b
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
         .collect();
-    let supported: &[&str] = if kind == "portForward" { &[V4] } else { &[V5, V4] };
+    let supported: &[&str] = if kind == "portForward" { &[V4, SPDY_TUNNEL] } else { &[V5, V4] };
     let Some(protocol) = offered.iter().find(|p| supported.contains(&p.as_str())).cloned() else {
         return text(
             StatusCode::BAD_REQUEST,
@@ -128,6 +146,7 @@ pub async fn handle(sim: &Sim, node: &SimNode, kind: &str, req: Request<hyper::b
             };
             let ws = WebSocketStream::from_raw_socket(hyper_util::rt::TokioIo::new(upgraded), Role::Server, None).await;
             match kind.as_str() {
+                "portForward" if protocol == SPDY_TUNNEL => crate::spdy::serve_tunnel(ws, pod).await,
                 "portForward" => crate::portforward::serve(ws, &pod, &params).await,
                 "exec" => crate::exec::serve_exec(ws, &protocol, sandbox, &params).await,
                 _ => crate::exec::serve_attach(ws, &protocol, sandbox, &params).await,
