@@ -49,6 +49,9 @@ fn exec_matches_kubectl() {
         (&["exec", "pod/two", "-c", "main", "--", "echo", "typed"], None),
         (&["exec", "svc/two", "-c", "main", "--", "echo", "via service"], None),
         (&["exec", "tty", "--", "echo", "annotated default"], None),
+        // bearer-token credentials go through the upgrade too
+        (&["--context", "token", "exec", "two", "-c", "main", "--", "echo", "token"], None),
+        (&["--context", "restricted", "exec", "two", "-c", "main", "--", "echo", "token"], None),
         // -t without -i is not a TTY; -it with a non-terminal stdin warns
         (&["exec", "-t", "two", "-c", "main", "--", "sh", "-c", "test -t 0 || echo notty"], None),
         (&["exec", "-it", "two", "-c", "main", "--", "sh", "-c", "test -t 0 || echo notty"], Some("")),
@@ -112,7 +115,9 @@ struct PtyRun {
 
 /// Run `program args` with a pseudo-terminal of 100x30 as its controlling
 /// terminal and stdin/stdout/stderr.
-fn run_in_pty(program: &std::path::Path, args: &[&str], kubeconfig: &std::path::Path) -> PtyRun {
+/// `resize`: after this delay, the terminal becomes (rows, cols); the kernel
+/// sends the client SIGWINCH.
+fn run_in_pty(program: &std::path::Path, args: &[&str], kubeconfig: &std::path::Path, resize: Option<(u64, u16, u16)>) -> PtyRun {
     let (mut m, mut s) = (0, 0);
     let ws = libc::winsize { ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: openpty fills two descriptors; the winsize pointer is valid.
@@ -146,6 +151,15 @@ fn run_in_pty(program: &std::path::Path, args: &[&str], kubeconfig: &std::path::
     }
     let mut child = cmd.spawn().expect("spawn under a pty");
     drop(cmd);
+    if let Some((ms, rows, cols)) = resize {
+        let m = master.try_clone().unwrap();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            let ws = libc::winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
+            // SAFETY: TIOCSWINSZ reads a winsize from a valid pointer.
+            unsafe { libc::ioctl(m.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
+        });
+    }
     let mut reader = std::fs::File::from(master.try_clone().unwrap());
     let collector = std::thread::spawn(move || {
         let mut out = Vec::new();
@@ -173,8 +187,8 @@ fn exec_tty_under_a_pty() {
     let n = ns.name.as_str();
     let script = "test -t 0 && test -t 1 && echo is-a-tty; stty size; exit 5";
     let args = ["-n", n, "exec", "-it", "two", "-c", "main", "--", "sh", "-c", script];
-    let k = run_in_pty(&kctl_bin(), &args, &c.kubeconfig);
-    let r = run_in_pty(&kubectl_bin(), &args, &c.kubeconfig);
+    let k = run_in_pty(&kctl_bin(), &args, &c.kubeconfig, None);
+    let r = run_in_pty(&kubectl_bin(), &args, &c.kubeconfig, None);
     for (who, run) in [("kctl", &k), ("kubectl", &r)] {
         assert!(run.output.contains("is-a-tty\r\n"), "{who}: {:?}", run.output);
         // The remote terminal got the local window size.
@@ -205,4 +219,18 @@ fn exec_reports_completed_pods() {
     let k: Output = inv.kctl();
     assert_eq!(k, inv.kubectl());
     assert_eq!(k.code, 1);
+}
+
+#[test]
+fn exec_tty_follows_window_resizes() {
+    let c = cluster();
+    let ns = setup("exec-winch");
+    let n = ns.name.as_str();
+    let script = "stty size; sleep 2; stty size";
+    let args = ["-n", n, "exec", "-it", "two", "-c", "main", "--", "sh", "-c", script];
+    for program in [kctl_bin(), kubectl_bin()] {
+        let run = run_in_pty(&program, &args, &c.kubeconfig, Some((1000, 40, 120)));
+        assert_eq!(run.code, 0, "{}: {:?}", program.display(), run.output);
+        assert!(run.output.contains("30 100\r\n") && run.output.contains("40 120\r\n"), "{}: {:?}", program.display(), run.output);
+    }
 }

@@ -112,6 +112,16 @@ pub fn stream(settings: &Settings, kind: &str, o: &StreamOpts, command: &[String
             eprintln!("If you don't see a command prompt, try pressing enter.");
         }
         let _raw = if tty { term::RawGuard::enable(0) } else { None };
+        if _raw.is_some() {
+            // Killed while raw: leave the terminal usable (^C is sent to the pod, not to us).
+            tokio::spawn(async {
+                use tokio::signal::unix::{signal, SignalKind};
+                let (Ok(mut t), Ok(mut h)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else { return };
+                tokio::select! { _ = t.recv() => {}, _ = h.recv() => {} }
+                term::restore();
+                std::process::exit(143);
+            });
+        }
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
         let input = if o.stdin { Input::Stdin } else { Input::None };
         remote::run_session(&client, &req, Session { input, tty, stdout: &mut out, stderr: &mut err }).await

@@ -18,7 +18,8 @@ pub fn size(fd: i32) -> Option<(u16, u16)> {
     (rc == 0).then_some((ws.ws_col, ws.ws_row))
 }
 
-fn restore() {
+/// Put the terminal back as it was before raw mode (idempotent).
+pub fn restore() {
     let saved = SAVED.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some((fd, t)) = saved {
         // SAFETY: restores settings previously read from the same descriptor.
