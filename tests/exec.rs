@@ -234,3 +234,25 @@ fn exec_tty_follows_window_resizes() {
         assert!(run.output.contains("30 100\r\n") && run.output.contains("40 120\r\n"), "{}: {:?}", program.display(), run.output);
     }
 }
+
+#[test]
+fn falls_back_to_v4_and_explains_refused_upgrades() {
+    let c = cluster();
+    let ns = c.namespace("exec-v4");
+    let n = ns.name.as_str();
+    c.kubectl_apply(
+        n,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: old, annotations: {sim.kctl.dev/streaming-protocols: v4.channel.k8s.io}}\nspec:\n  containers: [{name: c, image: busybox}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: spdy-only, annotations: {sim.kctl.dev/streaming-protocols: SPDY/3.1}}\nspec:\n  containers: [{name: c, image: busybox}]\n",
+    );
+    wait_running(n, &["old", "spdy-only"]);
+    // v4 has no stdin close, so only commands that do not wait for EOF work.
+    let out = c.cmd(["-n", n, "exec", "-i", "old", "--", "sh", "-c", "head -n1; echo err >&2; exit 4"]).stdin("first\nsecond\n").kctl();
+    assert_eq!(out, Output { stdout: "first\n".into(), stderr: "err\ncommand terminated with exit code 4\n".into(), code: 4 });
+    let out = c.cmd(["-n", n, "exec", "spdy-only", "--", "true"]).kctl();
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.starts_with("error: unable to upgrade connection: ") && out.stderr.contains("kctl does not speak SPDY"),
+        "{}",
+        out.stderr
+    );
+}

@@ -30,6 +30,9 @@ pub const V4: &str = "v4.channel.k8s.io";
 /// kubectl >= 1.31 tunnels port-forward's SPDY through a WebSocket.
 pub const SPDY_TUNNEL: &str = "SPDY/3.1+portforward.k8s.io";
 
+/// Pod annotation restricting the subprotocols the simulator accepts.
+pub const ANN_PROTOCOLS: &str = "sim.kctl.dev/streaming-protocols";
+
 pub type Ws = WebSocketStream<hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>>;
 
 /// Query parameters, repeated keys kept in order.
@@ -121,7 +124,11 @@ pub async fn handle(sim: &Sim, node: &SimNode, kind: &str, req: Request<hyper::b
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
         .collect();
-    let supported: &[&str] = if kind == "portForward" { &[V4, SPDY_TUNNEL] } else { &[V5, V4] };
+    let mut supported: Vec<&str> = if kind == "portForward" { vec![V4, SPDY_TUNNEL] } else { vec![V5, V4] };
+    // An older kubelet, for tests of clients' fallbacks: e.g. "v4.channel.k8s.io".
+    if let Some(only) = pod["metadata"]["annotations"][ANN_PROTOCOLS].as_str() {
+        supported.retain(|p| only.split(',').any(|o| o.trim() == *p));
+    }
     let Some(protocol) = offered.iter().find(|p| supported.contains(&p.as_str())).cloned() else {
         return text(
             StatusCode::BAD_REQUEST,
