@@ -256,9 +256,13 @@ pub fn exit_code(status: &[u8]) -> Result<i32, CliError> {
 /// server does not speak WebSocket streaming, which we say plainly.
 pub fn upgrade_err(e: ClientError) -> CliError {
     match e {
-        ClientError::Http { code, body } if code != 401 && code != 403 && code != 404 => CliError::msg(format!(
-            "unable to upgrade connection: {body} (the server did not accept a WebSocket upgrade; kctl does not speak SPDY)"
-        )),
+        ClientError::Http { code, body } if code != 401 && code != 403 && code != 404 => {
+            // tungstenite keeps only the part of the body that came with the headers.
+            let detail = if body.is_empty() { format!("the server answered {code}") } else { body };
+            CliError::msg(format!(
+                "unable to upgrade connection: {detail} (the server did not accept a WebSocket upgrade; kctl does not speak SPDY)"
+            ))
+        }
         other => other.into(),
     }
 }
