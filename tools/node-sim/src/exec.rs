@@ -177,7 +177,7 @@ async fn session(ws: Ws, protocol: &str, dir: PathBuf, argv: Vec<String>, stdin:
     // client-go starts reading before it registers its streams and drops
     // output that arrives in between ("Unknown stream id 1"); a real kubelet
     // behind an apiserver is never this quick, so start the process a moment later.
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
     let (mut sink, mut stream) = ws.split();
     let spawned = match spawn(&argv, &dir, stdin, tty) {
         Ok(s) => s,
@@ -281,4 +281,18 @@ async fn session(ws: Ws, protocol: &str, dir: PathBuf, argv: Vec<String>, stdin:
 fn exit_code(status: std::process::ExitStatus) -> i32 {
     use std::os::unix::process::ExitStatusExt;
     status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_statuses() {
+        assert_eq!(exit_status(&[], 0), json!({"metadata": {}, "status": "Success"}));
+        let s = exit_status(&["sh".into(), "-c".into(), "exit 3".into()], 3);
+        assert_eq!(s["reason"], "NonZeroExitCode");
+        assert_eq!(s["details"]["causes"][0], json!({"reason": "ExitCode", "message": "3"}));
+        assert_eq!(s["message"], "command terminated with non-zero exit code: error executing command [sh -c exit 3], exit code 3");
+    }
 }

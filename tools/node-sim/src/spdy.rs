@@ -294,3 +294,40 @@ pub async fn serve_tunnel(ws: crate::streaming::Ws, pod: Value) {
     tokio::join!(up, down);
     let _ = spdy.await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(pairs: &[(&str, &str)]) -> Vec<u8> {
+        let mut b = (pairs.len() as u32).to_be_bytes().to_vec();
+        for (k, v) in pairs {
+            b.extend((k.len() as u32).to_be_bytes());
+            b.extend(k.as_bytes());
+            b.extend((v.len() as u32).to_be_bytes());
+            b.extend(v.as_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn header_blocks_share_one_zlib_context_with_the_dictionary() {
+        let mut c = Compress::new(Compression::best(), true);
+        c.set_dictionary(DICTIONARY).unwrap();
+        let mut d = Decompress::new(true);
+        let first = block(&[("streamtype", "error"), ("port", "8080"), ("requestid", "0")]);
+        let second = block(&[("streamtype", "data"), ("port", "8080"), ("requestid", "0")]);
+        for b in [&first, &second] {
+            let wire = deflate(&mut c, b);
+            assert_eq!(&inflate(&mut d, &wire).unwrap(), b);
+        }
+        let h = parse_headers(&second);
+        assert_eq!((h["streamtype"].as_str(), h["port"].as_str(), h["requestid"].as_str()), ("data", "8080", "0"));
+    }
+
+    #[test]
+    fn frames() {
+        assert_eq!(control(PING, 0, &[0, 0, 0, 1]), vec![0x80, 3, 0, 6, 0, 0, 0, 4, 0, 0, 0, 1]);
+        assert_eq!(data(5, FLAG_FIN, b"ab"), vec![0, 0, 0, 5, 1, 0, 0, 2, b'a', b'b']);
+    }
+}
