@@ -263,6 +263,8 @@ async fn handle_connection(client: &Client, path: &str, mut conn: TcpStream, rem
                     }
                 }
                 Some(Ok(Message::Close(_))) | None => break,
+                // A reset after the pod's error message: the message is what matters.
+                Some(Err(_)) if !error.is_empty() => break,
                 Some(Err(e)) => return Err(e.to_string()),
                 Some(Ok(_)) => {}
             },

@@ -62,6 +62,23 @@ pub fn normal_close() -> Message {
     Message::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "".into() }))
 }
 
+/// After our close frame, wait (briefly) for the client's: dropping the
+/// socket while it still sends makes the kernel reset the connection, and a
+/// reset can destroy what the client has not read yet (the final status).
+pub async fn await_close<S>(stream: &mut S)
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Some(Ok(m)) = stream.next().await {
+            if m.is_close() {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
 fn frame(channel: u8, data: &[u8]) -> Message {
     let mut v = Vec::with_capacity(data.len() + 1);
     v.push(channel);
@@ -188,6 +205,7 @@ async fn session(ws: Ws, protocol: &str, dir: PathBuf, argv: Vec<String>, stdin:
             );
             let _ = sink.send(frame(ERROR, failure(msg).to_string().as_bytes())).await;
             let _ = sink.send(normal_close()).await;
+            await_close(&mut stream).await;
             return;
         }
     };
@@ -276,6 +294,7 @@ async fn session(ws: Ws, protocol: &str, dir: PathBuf, argv: Vec<String>, stdin:
     let Ok(mut sink) = writer.await else { return };
     let _ = sink.send(frame(ERROR, exit_status(&argv, code).to_string().as_bytes())).await;
     let _ = sink.send(normal_close()).await;
+    await_close(&mut stream).await;
 }
 
 fn exit_code(status: std::process::ExitStatus) -> i32 {

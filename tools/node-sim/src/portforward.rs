@@ -133,6 +133,7 @@ pub async fn serve(ws: Ws, pod: &Value, params: &[(String, String)]) {
     drop(tx);
     if open == 0 {
         let _ = sink.send(crate::exec::normal_close()).await;
+        crate::exec::await_close(&mut stream).await;
         return;
     }
     loop {
@@ -168,4 +169,5 @@ pub async fn serve(ws: Ws, pod: &Value, params: &[(String, String)]) {
         }
     }
     let _ = sink.send(crate::exec::normal_close()).await;
+    crate::exec::await_close(&mut stream).await;
 }
