@@ -138,7 +138,7 @@ struct Spawned {
     _master: Option<OwnedFd>,
 }
 
-fn spawn(argv: &[String], dir: &PathBuf, stdin: bool, tty: bool) -> std::io::Result<Spawned> {
+fn spawn(argv: &[String], dir: &PathBuf, stdin: bool, tty: bool, size: (u16, u16)) -> std::io::Result<Spawned> {
     let Some(program) = argv.first() else {
         return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "no command given"));
     };
@@ -159,7 +159,7 @@ fn spawn(argv: &[String], dir: &PathBuf, stdin: bool, tty: bool) -> std::io::Res
         return Ok(Spawned { child, stdin: stdin_w, outputs, master_fd: None, _master: None });
     }
     let pty = open_pty()?;
-    set_winsize(pty.master.as_raw_fd(), 80, 24);
+    set_winsize(pty.master.as_raw_fd(), size.0, size.1);
     cmd.env("TERM", "xterm")
         .stdin(Stdio::from(pty.slave.try_clone()?))
         .stdout(Stdio::from(pty.slave.try_clone()?))
@@ -194,9 +194,33 @@ async fn session(ws: Ws, protocol: &str, dir: PathBuf, argv: Vec<String>, stdin:
     // client-go starts reading before it registers its streams and drops
     // output that arrives in between ("Unknown stream id 1"); a real kubelet
     // behind an apiserver is never this quick, so start the process a moment later.
-    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    // Meanwhile keep what the client sends: its first resize sizes the
+    // terminal before the command can look at it.
     let (mut sink, mut stream) = ws.split();
-    let spawned = match spawn(&argv, &dir, stdin, tty) {
+    let mut early: Vec<Message> = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_millis(150), async {
+        while let Some(Ok(m)) = stream.next().await {
+            let closing = m.is_close();
+            early.push(m);
+            if closing {
+                break;
+            }
+        }
+    })
+    .await;
+    let mut size = (80u16, 24u16);
+    for m in &early {
+        if let Message::Binary(b) = m {
+            if b.first() == Some(&RESIZE) {
+                let v: Value = serde_json::from_slice(&b[1..]).unwrap_or_default();
+                if let (Some(w), Some(h)) = (v["Width"].as_u64(), v["Height"].as_u64()) {
+                    size = (w as u16, h as u16);
+                }
+            }
+        }
+    }
+    let mut stream = futures_util::stream::iter(early.into_iter().map(Ok)).chain(stream);
+    let spawned = match spawn(&argv, &dir, stdin, tty, size) {
         Ok(s) => s,
         Err(e) => {
             let msg = format!(
