@@ -47,7 +47,7 @@ pub fn split_port(spec: &str) -> Result<(Option<String>, String), CliError> {
         None => (None, spec.to_string()),
     };
     if remote.is_empty() {
-        return Err(CliError::msg(format!("Remote port must be > 0 and < 65536")));
+        return Err(CliError::msg("Remote port must be > 0 and < 65536"));
     }
     Ok((local, remote))
 }

@@ -242,11 +242,7 @@ where
                     let _ = w.shutdown().await;
                 }
             }
-            PING => {
-                if tx.send(Out::Frame(control(PING, 0, &payload))).await.is_err() {
-                    break;
-                }
-            }
+            PING if tx.send(Out::Frame(control(PING, 0, &payload))).await.is_err() => break,
             GOAWAY => break,
             _ => {}
         }
@@ -266,11 +262,7 @@ pub async fn serve_tunnel(ws: crate::streaming::Ws, pod: Value) {
     let up = async {
         while let Some(Ok(msg)) = stream.next().await {
             match msg {
-                Message::Binary(b) => {
-                    if wr.write_all(&b).await.is_err() {
-                        break;
-                    }
-                }
+                Message::Binary(b) if wr.write_all(&b).await.is_err() => break,
                 Message::Close(_) => break,
                 _ => {}
             }
