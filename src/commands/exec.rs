@@ -123,7 +123,7 @@ pub fn stream(settings: &Settings, kind: &str, o: &StreamOpts, command: &[String
             });
         }
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-        let input = if o.stdin { Input::Stdin } else { Input::None };
+        let input = if o.stdin { Input::Reader(Box::new(std::io::stdin())) } else { Input::None };
         remote::run_session(&client, &req, Session { input, tty, stdout: &mut out, stderr: &mut err }).await
     })?;
     // The stdin thread may still be blocked in read(): do not wait for it.

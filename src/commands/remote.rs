@@ -113,14 +113,11 @@ fn frame(channel: u8, data: &[u8]) -> Message {
     Message::Binary(Bytes::from(v))
 }
 
-/// Where a session's stdin comes from and where its output goes.
+/// Where a session's stdin comes from.
 pub enum Input {
     None,
-    /// The process's stdin, read on a thread (a blocked read must not keep
-    /// the runtime alive at exit).
-    Stdin,
-    /// Fixed bytes (cp sends a tar stream).
-    Bytes(Vec<u8>),
+    /// Read on its own thread until EOF (the process's stdin, cp's tar stream).
+    Reader(Box<dyn Read + Send>),
 }
 
 pub struct Session<'a> {
@@ -143,41 +140,26 @@ pub async fn run_session(client: &Client, req: &Request, s: Session<'_>) -> Resu
     let (mut sink, mut source) = ws.split();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Message>(16);
 
-    match s.input {
-        Input::None => {}
-        Input::Bytes(data) => {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                for chunk in data.chunks(32 * 1024) {
-                    if tx.send(frame(0, chunk)).await.is_err() {
-                        return;
-                    }
-                }
-                if v5 {
-                    let _ = tx.send(Message::Binary(Bytes::from_static(&[255, 0]))).await;
-                }
-            });
-        }
-        Input::Stdin => {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                let mut buf = vec![0u8; 32 * 1024];
-                let mut stdin = std::io::stdin().lock();
-                loop {
-                    match stdin.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => {
-                            if tx.blocking_send(frame(0, &buf[..n])).is_err() {
-                                return;
-                            }
+    if let Input::Reader(mut reader) = s.input {
+        let tx = tx.clone();
+        // A plain thread: a read blocked on a terminal must not keep the
+        // runtime from shutting down.
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 32 * 1024];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.blocking_send(frame(0, &buf[..n])).is_err() {
+                            return;
                         }
                     }
                 }
-                if v5 {
-                    let _ = tx.blocking_send(Message::Binary(Bytes::from_static(&[255, 0])));
-                }
-            });
-        }
+            }
+            if v5 {
+                let _ = tx.blocking_send(Message::Binary(Bytes::from_static(&[255, 0])));
+            }
+        });
     }
     if s.tty {
         let tx = tx.clone();

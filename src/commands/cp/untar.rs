@@ -42,7 +42,7 @@ fn through_symlink(dest: &Path, path: &Path) -> bool {
 /// remote path, as tar names it). Warnings go to `warn`.
 /// `symlink_hint` ends kubectl's symlink warning (how to copy them anyway).
 /// Hard links become plain files with the entry's (empty) data, as in kubectl.
-pub fn untar_all(archive: &[u8], prefix: &str, dest: &Path, warn: &mut dyn std::io::Write, symlink_hint: &str) -> Result<(), String> {
+pub fn untar_all(archive: impl Read, prefix: &str, dest: &Path, warn: &mut dyn std::io::Write, symlink_hint: &str) -> Result<(), String> {
     let mut ar = tar::Archive::new(archive);
     let entries = ar.entries().map_err(|e| e.to_string())?;
     for entry in entries {
@@ -77,9 +77,8 @@ pub fn untar_all(archive: &[u8], prefix: &str, dest: &Path, warn: &mut dyn std::
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).map_err(|e| e.to_string())?;
-        std::fs::write(&target, &data).map_err(|e| format!("open {}: {e}", target.display()))?;
+        let mut file = std::fs::File::create(&target).map_err(|e| format!("open {}: {e}", target.display()))?;
+        std::io::copy(&mut entry, &mut file).map_err(|e| format!("{}: {e}", target.display()))?;
         if let Ok(mode) = entry.header().mode() {
             use std::os::unix::fs::PermissionsExt;
             let _ = std::fs::set_permissions(&target, std::fs::Permissions::from_mode(mode & 0o777));
@@ -132,7 +131,7 @@ mod tests {
             ("data/link/passwd", b'0', b"x", ""),
         ]);
         let mut warn = Vec::new();
-        untar_all(&tar, "data", &dest, &mut warn, "").unwrap();
+        untar_all(&tar[..], "data", &dest, &mut warn, "").unwrap();
         assert_eq!(std::fs::read_to_string(dest.join("ok.txt")).unwrap(), "fine");
         assert!(!top.path().join("evil.txt").exists());
         // The link is not created; the file "under" it is an ordinary file in dest.
@@ -154,7 +153,7 @@ mod tests {
         std::os::unix::fs::symlink(&outside, dest.join("sub")).unwrap();
         let tar = raw_tar(&[("data/sub/x.txt", b'0', b"x", "")]);
         let mut warn = Vec::new();
-        untar_all(&tar, "data", &dest, &mut warn, "").unwrap();
+        untar_all(&tar[..], "data", &dest, &mut warn, "").unwrap();
         assert!(!outside.join("x.txt").exists());
     }
 
@@ -162,6 +161,6 @@ mod tests {
     fn foreign_prefix_is_corruption() {
         let top = tempfile::tempdir().unwrap();
         let tar = raw_tar(&[("other/x", b'0', b"x", "")]);
-        assert_eq!(untar_all(&tar, "data", top.path(), &mut Vec::new(), "").unwrap_err(), "tar contents corrupted");
+        assert_eq!(untar_all(&tar[..], "data", top.path(), &mut Vec::new(), "").unwrap_err(), "tar contents corrupted");
     }
 }
