@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 
 use support::{cluster, kctl_bin, kubectl_bin, Output};
 
-const PODS: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: two, labels: {app: two}}\nspec:\n  containers:\n  - {name: main, image: busybox}\n  - {name: side, image: busybox}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: tty, annotations: {kubectl.kubernetes.io/default-container: t}}\nspec:\n  containers:\n  - {name: x, image: busybox}\n  - {name: t, image: busybox, stdin: true, tty: true}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: two}\nspec:\n  selector: {app: two}\n  ports: [{port: 80}]\n";
+const PODS: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: two, labels: {app: two}}\nspec:\n  containers:\n  - {name: main, image: busybox}\n  - {name: side, image: busybox}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: tty, annotations: {kubectl.kubernetes.io/default-container: t}}\nspec:\n  containers:\n  - {name: x, image: busybox}\n  - {name: t, image: busybox, stdin: true, tty: true}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: two}\nspec:\n  selector: {app: two}\n  ports: [{port: 80}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: zero}\nspec:\n  replicas: 0\n  selector: {matchLabels: {app: zero}}\n  template:\n    metadata: {labels: {app: zero}}\n    spec: {containers: [{name: c, image: busybox}]}\n";
 
 fn wait_running(ns: &str, pods: &[&str]) {
     let c = cluster();
@@ -61,6 +61,7 @@ fn exec_matches_kubectl() {
         (&["exec", "nope", "--", "ls"], None),
         (&["exec", "two", "-c", "nope", "--", "ls"], None),
         (&["exec", "deploy/nope", "--", "ls"], None),
+        (&["exec", "deploy/zero", "--pod-running-timeout=1s", "--", "ls"], None),
     ];
     for (args, stdin) in cases {
         let mut full: Vec<&str> = vec!["-n", n];

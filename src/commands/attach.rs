@@ -31,6 +31,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         [t] => t.clone(),
         _ => return Err(CliError::msg("expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw 0: []")),
     };
-    let opts = StreamOpts { target, container: args.container, quiet: args.quiet, stdin: args.stdin, tty: args.tty };
+    let pod_running_timeout = crate::commands::remote::pod_running_timeout(&args.pod_running_timeout, "attach")?;
+    let opts = StreamOpts { target, pod_running_timeout, container: args.container, quiet: args.quiet, stdin: args.stdin, tty: args.tty };
     stream(settings, "attach", &opts, &[])
 }

@@ -49,12 +49,14 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if args.command.is_empty() {
         return Err(CliError::msg("you must specify at least one command for the container"));
     }
-    let opts = StreamOpts { target, container: args.container, quiet: args.quiet, stdin: args.stdin, tty: args.tty };
+    let pod_running_timeout = remote::pod_running_timeout(&args.pod_running_timeout, "exec")?;
+    let opts = StreamOpts { target, pod_running_timeout, container: args.container, quiet: args.quiet, stdin: args.stdin, tty: args.tty };
     stream(settings, "exec", &opts, &args.command)
 }
 
 pub struct StreamOpts {
     pub target: String,
+    pub pod_running_timeout: std::time::Duration,
     pub container: Option<String>,
     pub quiet: bool,
     pub stdin: bool,
@@ -68,7 +70,7 @@ pub fn stream(settings: &Settings, kind: &str, o: &StreamOpts, command: &[String
     let ns = client.config().namespace.clone();
     let rt = crate::commands::runtime();
     let code = rt.block_on(async {
-        let pod = remote::attachable_pod(&client, &settings.cache_dir, &ns, &o.target).await?;
+        let pod = remote::attachable_pod(&client, &settings.cache_dir, &ns, &o.target, o.pod_running_timeout).await?;
         let phase = pod["status"]["phase"].as_str().unwrap_or("");
         if phase == "Succeeded" || phase == "Failed" {
             let verb = if kind == "exec" { "exec into" } else { "attach to" };

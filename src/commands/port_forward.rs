@@ -99,12 +99,13 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if args.args.len() < 2 {
         return Err(CliError::Raw("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kctl port-forward -h' for help and examples".into()));
     }
+    let wait = remote::pod_running_timeout(&args.pod_running_timeout, "port-forward")?;
     let client = Arc::new(settings.client()?);
     let ns = client.config().namespace.clone();
     let rt = crate::commands::runtime();
     rt.block_on(async {
         let target = &args.args[0];
-        let pod = remote::attachable_pod(&client, &settings.cache_dir, &ns, target).await?;
+        let pod = remote::attachable_pod(&client, &settings.cache_dir, &ns, target, wait).await?;
         let svc = if let Some((t, name)) = target.split_once('/') {
             let is_svc = matches!(t.to_ascii_lowercase().as_str(), "svc" | "service" | "services" | "service.v1." | "services.v1.");
             if is_svc {

@@ -22,8 +22,9 @@ pub const V5: &str = "v5.channel.k8s.io";
 pub const V4: &str = "v4.channel.k8s.io";
 
 /// The pod behind `POD` or `TYPE/NAME` (a pod, or the first pod selected by a
-/// service, deployment, replica set, stateful set, job…).
-pub async fn attachable_pod(client: &Client, cache_dir: &std::path::Path, ns: &str, target: &str) -> Result<Value, CliError> {
+/// service, deployment, replica set, stateful set, job…, waiting up to
+/// `wait` (`--pod-running-timeout`) for one to exist).
+pub async fn attachable_pod(client: &Client, cache_dir: &std::path::Path, ns: &str, target: &str, wait: std::time::Duration) -> Result<Value, CliError> {
     if !target.contains('/') {
         return get_pod(client, ns, target).await;
     }
@@ -38,13 +39,20 @@ pub async fn attachable_pod(client: &Client, cache_dir: &std::path::Path, ns: &s
     let path = ResourcePath { group: &r.group, version: &r.version, resource: &r.name, namespace: Some(ns), name: Some(&name), ..Default::default() }.to_path();
     let obj: Value = client.send(&Request::get(path)).await.map_err(api_err)?.json().map_err(api_err)?;
     let selector = label_selector(&obj).ok_or_else(|| CliError::msg(format!("cannot attach to {}: selector for {} not implemented", r.kind, r.name)))?;
-    let list: Value = client
-        .send(&Request::get(format!("/api/v1/namespaces/{ns}/pods")).query("labelSelector", selector))
-        .await
-        .map_err(api_err)?
-        .json()
-        .map_err(api_err)?;
-    let mut pods: Vec<Value> = list["items"].as_array().cloned().unwrap_or_default();
+    let deadline = std::time::Instant::now() + wait;
+    let mut pods: Vec<Value> = loop {
+        let list: Value = client
+            .send(&Request::get(format!("/api/v1/namespaces/{ns}/pods")).query("labelSelector", selector.clone()))
+            .await
+            .map_err(api_err)?
+            .json()
+            .map_err(api_err)?;
+        let items = list["items"].as_array().cloned().unwrap_or_default();
+        if !items.is_empty() || std::time::Instant::now() >= deadline {
+            break items;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    };
     // Like kubectl's ByLogging order: running and ready pods first.
     pods.sort_by_key(|p| {
         let running = p["status"]["phase"] == "Running";
@@ -256,4 +264,14 @@ pub fn finish(code: i32) -> Result<(), CliError> {
     }
     eprintln!("command terminated with exit code {code}");
     Err(CliError::Exit(code))
+}
+
+/// `--pod-running-timeout`: a Go duration greater than zero.
+pub fn pod_running_timeout(value: &str, command: &str) -> Result<std::time::Duration, CliError> {
+    match crate::settings::parse_go_duration(value) {
+        Some(d) if !d.is_zero() => Ok(d),
+        _ => Err(CliError::Raw(format!(
+            "error: --pod-running-timeout must be higher than zero\nSee 'kctl {command} -h' for help and examples"
+        ))),
+    }
 }
