@@ -257,3 +257,15 @@ fn falls_back_to_v4_and_explains_refused_upgrades() {
         out.stderr
     );
 }
+
+#[test]
+fn exec_into_the_object_a_manifest_names() {
+    let c = cluster();
+    let ns = setup("exec-f");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pod.yaml"), format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: two, namespace: {}}}\n", ns.name)).unwrap();
+    for args in [&["exec", "-f", "pod.yaml", "-c", "side", "--", "echo", "from a manifest"][..], &["exec", "-f", "missing.yaml", "--", "true"][..]] {
+        let inv = c.cmd(args).cwd(dir.path());
+        assert_eq!(inv.kctl(), inv.kubectl(), "{args:?}");
+    }
+}

@@ -32,6 +32,6 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         _ => return Err(CliError::msg("expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw 0: []")),
     };
     let pod_running_timeout = crate::commands::remote::pod_running_timeout(&args.pod_running_timeout, "attach")?;
-    let opts = StreamOpts { target, pod_running_timeout, container: args.container, quiet: args.quiet, stdin: args.stdin, tty: args.tty };
+    let opts = StreamOpts { target, namespace: None, pod_running_timeout, container: args.container, quiet: args.quiet, stdin: args.stdin, tty: args.tty };
     stream(settings, "attach", &opts, &[])
 }

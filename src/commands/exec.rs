@@ -35,13 +35,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    if !args.filename.is_empty() {
-        return Err(CliError::msg("exec -f is not supported by kctl; name the pod (POD or TYPE/NAME)"));
-    }
-    let Some(target) = args.args.first().cloned() else {
-        return Err(CliError::msg("pod, type/name or --filename must be specified"));
+    let (target, namespace) = match (args.filename.is_empty(), args.args.first()) {
+        (false, _) => from_manifest(&args.filename)?,
+        (true, Some(t)) => (t.clone(), None),
+        (true, None) => return Err(CliError::msg("pod, type/name or --filename must be specified")),
     };
-    if args.args.len() > 1 {
+    if args.args.len() > 1 || (!args.filename.is_empty() && !args.args.is_empty()) {
         return Err(CliError::Raw(
             "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kctl exec -h' for help and examples".into(),
         ));
@@ -50,12 +49,33 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         return Err(CliError::msg("you must specify at least one command for the container"));
     }
     let pod_running_timeout = remote::pod_running_timeout(&args.pod_running_timeout, "exec")?;
-    let opts = StreamOpts { target, pod_running_timeout, container: args.container, quiet: args.quiet, stdin: args.stdin, tty: args.tty };
+    let opts = StreamOpts { target, namespace, pod_running_timeout, container: args.container, quiet: args.quiet, stdin: args.stdin, tty: args.tty };
     stream(settings, "exec", &opts, &args.command)
+}
+
+/// `exec -f FILE`: the first object the manifest names, as TYPE/NAME.
+fn from_manifest(filenames: &[String]) -> Result<(String, Option<String>), CliError> {
+    use crate::manifest::{read_all, Item, ReadOptions};
+    let opts = ReadOptions { filenames: filenames.to_vec(), validate: true, ..Default::default() };
+    let items = read_all(&opts, &mut std::io::stdin()).map_err(|errs| CliError::msg(errs.first().map(|e| e.message.clone()).unwrap_or_default()))?;
+    for item in items {
+        match item {
+            Item::Object(doc) => {
+                let kind = doc.object["kind"].as_str().unwrap_or("").to_ascii_lowercase();
+                let name = doc.object["metadata"]["name"].as_str().unwrap_or("");
+                let ns = doc.object["metadata"]["namespace"].as_str().map(String::from);
+                return Ok((format!("{kind}/{name}"), ns));
+            }
+            Item::Error(e) => return Err(CliError::msg(e.message)),
+        }
+    }
+    Err(CliError::msg("no objects passed to exec"))
 }
 
 pub struct StreamOpts {
     pub target: String,
+    /// The namespace a `-f` manifest names, over the context's.
+    pub namespace: Option<String>,
     pub pod_running_timeout: std::time::Duration,
     pub container: Option<String>,
     pub quiet: bool,
@@ -67,7 +87,7 @@ pub struct StreamOpts {
 /// the session, and exit with the remote exit code.
 pub fn stream(settings: &Settings, kind: &str, o: &StreamOpts, command: &[String]) -> Result<(), CliError> {
     let client = settings.client()?;
-    let ns = client.config().namespace.clone();
+    let ns = o.namespace.clone().unwrap_or_else(|| client.config().namespace.clone());
     let rt = crate::commands::runtime();
     let code = rt.block_on(async {
         let pod = remote::attachable_pod(&client, &settings.cache_dir, &ns, &o.target, o.pod_running_timeout).await?;
