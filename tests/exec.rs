@@ -119,6 +119,17 @@ struct PtyRun {
 /// `resize`: after this delay, the terminal becomes (rows, cols); the kernel
 /// sends the client SIGWINCH.
 fn run_in_pty(program: &std::path::Path, args: &[&str], kubeconfig: &std::path::Path, resize: Option<(u64, u16, u16)>) -> PtyRun {
+    run_in_pty_typing(program, args, kubeconfig, resize, &[])
+}
+
+/// Like [`run_in_pty`], also typing each `(delay ms, bytes)` into the terminal.
+fn run_in_pty_typing(
+    program: &std::path::Path,
+    args: &[&str],
+    kubeconfig: &std::path::Path,
+    resize: Option<(u64, u16, u16)>,
+    typed: &[(u64, &[u8])],
+) -> PtyRun {
     let (mut m, mut s) = (0, 0);
     let ws = libc::winsize { ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: openpty fills two descriptors; the winsize pointer is valid.
@@ -152,6 +163,17 @@ fn run_in_pty(program: &std::path::Path, args: &[&str], kubeconfig: &std::path::
     }
     let mut child = cmd.spawn().expect("spawn under a pty");
     drop(cmd);
+    if !typed.is_empty() {
+        let mut w = std::fs::File::from(master.try_clone().unwrap());
+        let typed: Vec<(u64, Vec<u8>)> = typed.iter().map(|(d, b)| (*d, b.to_vec())).collect();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            for (ms, bytes) in typed {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+                let _ = w.write_all(&bytes);
+            }
+        });
+    }
     if let Some((ms, rows, cols)) = resize {
         let m = master.try_clone().unwrap();
         std::thread::spawn(move || {
@@ -267,5 +289,24 @@ fn exec_into_the_object_a_manifest_names() {
     for args in [&["exec", "-f", "pod.yaml", "-c", "side", "--", "echo", "from a manifest"][..], &["exec", "-f", "missing.yaml", "--", "true"][..]] {
         let inv = c.cmd(args).cwd(dir.path());
         assert_eq!(inv.kctl(), inv.kubectl(), "{args:?}");
+    }
+}
+
+#[test]
+fn attach_tty_under_a_pty() {
+    let c = cluster();
+    let ns = setup("attach-tty");
+    let n = ns.name.as_str();
+    // Container `t` allocates a TTY; the simulator's attached `cat` echoes
+    // what is typed, and ^D at the start of a line ends it.
+    let args = ["-n", n, "attach", "-it", "tty"];
+    let typed: &[(u64, &[u8])] = &[(1500, b"typed line\r"), (300, b"\x04")];
+    for program in [kctl_bin(), kubectl_bin()] {
+        let run = run_in_pty_typing(&program, &args, &c.kubeconfig, None, typed);
+        assert_eq!(run.code, 0, "{}: {:?}", program.display(), run.output);
+        assert!(run.output.contains("If you don't see a command prompt, try pressing enter."), "{}: {:?}", program.display(), run.output);
+        // Echoed once by the remote terminal, printed once more by cat.
+        assert_eq!(run.output.matches("typed line").count(), 2, "{}: {:?}", program.display(), run.output);
+        assert_eq!(run.lflag_after, run.lflag_before, "{}: terminal not restored", program.display());
     }
 }
