@@ -311,7 +311,10 @@ impl Client {
     fn log_request(&self, req: &Request, url: &str, accept: &str, headers: &[(HeaderName, String)]) {
         log::emit('I', "round_trippers.go:470", &format!("{} {url}", req.method));
         log::emit('I', "round_trippers.go:476", "Request Headers:");
-        log::emit('I', "round_trippers.go:480", &format!("    Accept: {accept}"));
+        // An upgrade request has no Accept header.
+        if !accept.is_empty() {
+            log::emit('I', "round_trippers.go:480", &format!("    Accept: {accept}"));
+        }
         log::emit('I', "round_trippers.go:480", &format!("    User-Agent: {USER_AGENT}"));
         for (k, v) in headers {
             // Credentials never reach a log.
