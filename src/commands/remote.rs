@@ -70,11 +70,12 @@ pub fn api_err(e: ClientError) -> CliError {
     e.into()
 }
 
-/// `spec.selector` as a label selector string: a plain map for services,
-/// a LabelSelector for workloads.
+/// `spec.selector` as a label selector string: a plain map for services and
+/// replication controllers, a LabelSelector for the other workloads.
 fn label_selector(obj: &Value) -> Option<String> {
     let sel = &obj["spec"]["selector"];
-    let map = if obj["kind"] == "Service" { sel.as_object()? } else { sel["matchLabels"].as_object()? };
+    let plain = obj["kind"] == "Service" || obj["kind"] == "ReplicationController";
+    let map = if plain { sel.as_object()? } else { sel["matchLabels"].as_object()? };
     let mut parts: Vec<String> = map.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect();
     for e in sel["matchExpressions"].as_array().into_iter().flatten() {
         let key = e["key"].as_str().unwrap_or("");
@@ -273,5 +274,40 @@ pub fn pod_running_timeout(value: &str, command: &str) -> Result<std::time::Dura
         _ => Err(CliError::Raw(format!(
             "error: --pod-running-timeout must be higher than zero\nSee 'kctl {command} -h' for help and examples"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors() {
+        let svc = json!({"kind": "Service", "spec": {"selector": {"app": "a"}}});
+        assert_eq!(label_selector(&svc).unwrap(), "app=a");
+        let deploy = json!({"kind": "Deployment", "spec": {"selector": {"matchLabels": {"app": "a"}, "matchExpressions": [
+            {"key": "tier", "operator": "In", "values": ["x", "y"]}, {"key": "gone", "operator": "DoesNotExist"}
+        ]}}});
+        assert_eq!(label_selector(&deploy).unwrap(), "app=a,tier in (x,y),!gone");
+        assert!(label_selector(&json!({"kind": "Deployment", "spec": {}})).is_none());
+    }
+
+    #[test]
+    fn default_containers() {
+        let pod = json!({"metadata": {}, "spec": {"containers": [{"name": "a"}], "initContainers": [{"name": "i"}]}});
+        assert_eq!(pick_container(&pod, None, true), "a");
+        assert_eq!(pick_container(&pod, Some("x"), true), "x");
+        let annotated = json!({"metadata": {"annotations": {"kubectl.kubernetes.io/default-container": "b"}}, "spec": {"containers": [{"name": "a"}, {"name": "b"}]}});
+        assert_eq!(pick_container(&annotated, None, true), "b");
+    }
+
+    #[test]
+    fn exit_codes_from_status() {
+        assert_eq!(exit_code(b"").unwrap(), 0);
+        assert_eq!(exit_code(br#"{"metadata":{},"status":"Success"}"#).unwrap(), 0);
+        let failed = br#"{"status":"Failure","reason":"NonZeroExitCode","details":{"causes":[{"reason":"ExitCode","message":"7"}]}}"#;
+        assert_eq!(exit_code(failed).unwrap(), 7);
+        let other = br#"{"status":"Failure","message":"boom","reason":"InternalError"}"#;
+        assert_eq!(exit_code(other).unwrap_err().to_string(), "error: boom");
     }
 }
