@@ -3,7 +3,8 @@
 //!
 //! reqwest cannot hand over an upgraded connection, so this dials and runs the
 //! TLS handshake itself (HTTP/1.1 only: the upgrade needs it), then performs
-//! the WebSocket handshake with tungstenite.
+//! the WebSocket handshake with tungstenite. It dials the server directly: a
+//! kubeconfig `proxy-url` is refused, and HTTP(S)_PROXY is not consulted.
 
 use std::sync::Arc;
 
@@ -29,6 +30,9 @@ impl Client {
     /// Returns the socket and the subprotocol the server chose. A refused
     /// upgrade comes back as the server's error (Status) like any request.
     pub async fn websocket(&self, req: &Request, protocols: &[&str]) -> Result<(WebSocket, String), ClientError> {
+        if let Some(proxy) = &self.config.proxy_url {
+            return Err(ClientError::Config(format!("streaming (exec, attach, port-forward, cp) through proxy-url {proxy:?} is not supported by kctl yet")));
+        }
         let (_http, exec, _) = self.prepare(None).map_err(|e| self.credential_error(req, e))?;
         let url = self.url_for(req);
         let ws_url = if let Some(rest) = url.strip_prefix("https://") {
