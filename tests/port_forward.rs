@@ -169,3 +169,20 @@ fn service_targets_resolve_to_the_container_port() {
     c.cmd(["-n", &ns.name, "port-forward", "pod/echo", "5000:nope"]).assert_same(&[]);
     c.cmd(["-n", &ns.name, "port-forward", "pod/missing", "5000"]).assert_same(&[]);
 }
+
+#[test]
+fn listens_only_on_the_given_addresses() {
+    let c = cluster();
+    let ns = c.namespace("pf-addr");
+    c.kubectl_apply(&ns.name, SEED);
+    wait_running(&ns.name);
+    for program in [kctl_bin(), support::kubectl_bin()] {
+        let mut fwd = start_with(&program, &ns.name, &["--address", "127.0.0.1", "pod/echo", ":8080"], 1);
+        assert_eq!(fwd.ports.len(), 1);
+        assert!(std::net::TcpStream::connect(("::1", fwd.ports[0].0)).is_err(), "{}: listening on ::1", program.display());
+        assert_eq!(echo_roundtrip(fwd.ports[0].0, b"v4 only").unwrap(), b"v4 only");
+        let mut line = String::new();
+        fwd.stdout.read_line(&mut line).unwrap();
+        assert_eq!(line, format!("Handling connection for {}\n", fwd.ports[0].0));
+    }
+}
