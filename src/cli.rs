@@ -168,6 +168,15 @@ pub enum Command {
     Rollout(commands::rollout::Args),
     /// Set specific features on objects
     Set(commands::set::Args),
+    /// Execute a command in a container
+    Exec(commands::exec::Args),
+    /// Attach to a running container
+    Attach(commands::attach::Args),
+    /// Forward one or more local ports to a pod
+    #[command(name = "port-forward")]
+    PortForward(commands::port_forward::Args),
+    /// Copy files and directories to and from containers
+    Cp(commands::cp::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

@@ -15,6 +15,8 @@ use super::request::Request;
 use super::tls::{self, TlsInputs};
 use crate::kubeconfig::RestConfig;
 
+mod upgrade;
+
 const USER_AGENT: &str = concat!("kctl/v", env!("CARGO_PKG_VERSION"), " (linux/amd64) kctl");
 const MAX_RETRIES: u32 = 5;
 
@@ -117,14 +119,20 @@ impl Client {
         Ok((st.http.clone().unwrap(), st.exec.clone(), st.generation))
     }
 
-    fn build_http(&self, exec: Option<&ExecCredential>) -> Result<reqwest::Client, ClientError> {
+    /// The client certificate and key: the kubeconfig's, else the exec plugin's.
+    fn client_identity<'a>(&'a self, exec: Option<&'a ExecCredential>) -> (Option<&'a [u8]>, Option<&'a [u8]>) {
         let c = &self.config;
-        let (cert, key) = match exec {
+        match exec {
             Some(e) if e.client_cert_pem.is_some() && c.client_cert_pem.is_none() => {
                 (e.client_cert_pem.as_deref(), e.client_key_pem.as_deref())
             }
             _ => (c.client_cert_pem.as_deref(), c.client_key_pem.as_deref()),
-        };
+        }
+    }
+
+    fn build_http(&self, exec: Option<&ExecCredential>) -> Result<reqwest::Client, ClientError> {
+        let c = &self.config;
+        let (cert, key) = self.client_identity(exec);
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .gzip(!c.disable_compression)
@@ -303,7 +311,10 @@ impl Client {
     fn log_request(&self, req: &Request, url: &str, accept: &str, headers: &[(HeaderName, String)]) {
         log::emit('I', "round_trippers.go:470", &format!("{} {url}", req.method));
         log::emit('I', "round_trippers.go:476", "Request Headers:");
-        log::emit('I', "round_trippers.go:480", &format!("    Accept: {accept}"));
+        // An upgrade request has no Accept header.
+        if !accept.is_empty() {
+            log::emit('I', "round_trippers.go:480", &format!("    Accept: {accept}"));
+        }
         log::emit('I', "round_trippers.go:480", &format!("    User-Agent: {USER_AGENT}"));
         for (k, v) in headers {
             // Credentials never reach a log.

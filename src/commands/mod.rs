@@ -34,6 +34,12 @@ pub mod targets;
 pub mod version;
 pub mod wait;
 pub mod watch_stream;
+pub mod attach;
+pub mod cp;
+pub mod exec;
+pub mod port_forward;
+pub mod remote;
+pub mod term;
 
 use crate::cli::Command;
 use crate::error::CliError;
@@ -59,6 +65,10 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Rollout(args) => rollout::run(args, settings),
         Command::Set(args) => set::run(args, settings),
         Command::Version(args) => version::run(args, settings),
+        Command::Exec(args) => exec::run(args, settings),
+        Command::Attach(args) => attach::run(args, settings),
+        Command::PortForward(args) => port_forward::run(args, settings),
+        Command::Cp(args) => cp::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),

@@ -7,12 +7,15 @@
 //! volumes for pending PersistentVolumeClaims (`storage.rs`).
 
 mod events;
+mod exec;
 mod kube;
 mod logs;
 mod nodes;
 mod podstatus;
 mod pods;
+mod portforward;
 mod server;
+mod spdy;
 mod storage;
 mod streaming;
 mod util;
