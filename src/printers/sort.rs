@@ -95,6 +95,7 @@ pub fn sorted_indices(objects: &[Value], expr: &str) -> Result<Vec<usize>, SortE
 }
 
 /// Sorts `objects` in place; see [`sorted_indices`].
+#[cfg(test)]
 pub fn sort_objects(objects: &mut Vec<Value>, expr: &str) -> Result<(), SortError> {
     let order = sorted_indices(objects, expr)?;
     let mut old: Vec<Option<Value>> = std::mem::take(objects).into_iter().map(Some).collect();

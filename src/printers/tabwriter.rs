@@ -121,6 +121,7 @@ impl TabWriter {
     }
 
     /// Turns on `RememberWidths`.
+    #[cfg(test)]
     pub fn remember_widths(mut self) -> Self {
         self.flags = self.flags | Flags::REMEMBER_WIDTHS;
         self
@@ -163,6 +164,7 @@ impl TabWriter {
     }
 
     /// The remembered per-column widths (Go's `RememberedWidths`).
+    #[cfg(test)]
     pub fn remembered_widths(&self) -> &[usize] {
         &self.maxwidths
     }

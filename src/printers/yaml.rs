@@ -37,6 +37,7 @@ pub fn to_string(value: &Value) -> String {
 /// Like [`to_string`], but fails where kubectl's YAML conversion fails,
 /// with kubectl's message (e.g. `yaml: control characters are not allowed`
 /// for a raw DEL or C1 control character in a string).
+#[cfg(test)]
 pub fn try_to_string(value: &Value) -> Result<String, YamlError> {
     let mut lines = 0;
     Ok(emit::document(&build(value, &mut lines, true)?))

@@ -203,7 +203,7 @@ fn is_empty_list(l: &List) -> bool {
 /// closes the enclosing list.
 enum Parsed {
     Node(Node),
-    End { pos: usize },
+    End,
     Else { pos: usize },
 }
 
@@ -211,7 +211,7 @@ impl Parsed {
     fn describe(&self) -> String {
         match self {
             Parsed::Node(n) => n.to_string(),
-            Parsed::End { .. } => "{{end}}".into(),
+            Parsed::End => "{{end}}".into(),
             Parsed::Else { .. } => "{{else}}".into(),
         }
     }
@@ -384,7 +384,7 @@ impl Parser<'_> {
         };
         self.expect(ItemType::RightDelim, context)?;
         let (root, end) = self.item_list()?;
-        if !matches!(end, Parsed::End { .. }) {
+        if !matches!(end, Parsed::End) {
             return self.errorf(format!("unexpected {} in {context}", end.describe()));
         }
         self.add(&name, root)?;
@@ -436,8 +436,8 @@ impl Parser<'_> {
             }
             ItemType::Else => return self.else_control(),
             ItemType::End => {
-                let t = self.expect(ItemType::RightDelim, "end")?;
-                return Ok(Parsed::End { pos: t.pos });
+                self.expect(ItemType::RightDelim, "end")?;
+                return Ok(Parsed::End);
             }
             ItemType::If => return self.branch_control(BranchKind::If),
             ItemType::Range => return self.branch_control(BranchKind::Range),
@@ -560,7 +560,7 @@ impl Parser<'_> {
                 else_list = Some(List { pos, nodes: vec![into_node(inner)] });
             } else {
                 let (l, next) = self.item_list()?;
-                if !matches!(next, Parsed::End { .. }) {
+                if !matches!(next, Parsed::End) {
                     return self.errorf(format!("expected end; found {}", next.describe()));
                 }
                 else_list = Some(l);
@@ -586,7 +586,7 @@ impl Parser<'_> {
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (root, end) = self.item_list()?;
-        if !matches!(end, Parsed::End { .. }) {
+        if !matches!(end, Parsed::End) {
             return self.errorf(format!("unexpected {} in {context}", end.describe()));
         }
         self.add(&name, root)?;

@@ -144,6 +144,7 @@ pub struct PrintError {
 impl PrintError {
     /// The error string exactly as kubectl's printer returns it (it ends in
     /// newlines; kubectl prints it after `error: ` and adds none).
+    #[cfg(test)]
     pub fn go_message(&self) -> &str {
         &self.message
     }
