@@ -155,7 +155,35 @@ const EXAMPLES: &[(&str, &str)] = &[
   kctl view-secret db-credentials password > password.txt"),
     ("plugin", "  # Every kctl-* and kubectl-* plugin on PATH
   kctl plugin list"),
+    ("exec", "  # Run a command in a pod's default container
+  kctl exec web-0 -- ls /
+
+  # An interactive shell in one container of a deployment's pod
+  kctl exec -it deployment/web -c app -- sh
+
+  # Feed a file to a command
+  kctl exec -i web-0 -- sh -c 'cat > /tmp/config' < config.yaml"),
+    ("attach", "  # Follow a running container's output, or type into it
+  kctl attach web-0 -c app
+  kctl attach -it web-0"),
+    ("port-forward", "  # Local port 8080 to the pod's port 80
+  kctl port-forward web-0 8080:80
+
+  # A service's named port, reachable from other machines
+  kctl port-forward --address 0.0.0.0 service/web 8443:https"),
+    ("cp", "  # A local directory into a pod, and a file back out
+  kctl cp ./site web-0:/usr/share/nginx/html
+  kctl cp web-0:/var/log/app.log ./app.log -c app"),
 ];
+
+/// Nested commands are built only when invoked, so their examples are attached
+/// where they are declared (`#[command(after_help = ...)]`).
+pub const SET_IMAGE: &str = concat!("Examples:\n", "  # A new image for one container, or for every container
+  kctl set image deployment/web app=nginx:1.27
+  kctl set image deployment/web '*=nginx:1.27'
+
+  # Print the change without sending it
+  kctl set image -f web.yaml app=nginx:1.27 --local -o yaml");
 
 /// Add the examples to the commands they describe (those this build has).
 pub fn attach(mut root: Command) -> Command {

@@ -16,6 +16,7 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum SetCommand {
     /// Update the image of a pod template
+    #[command(after_help = crate::examples::SET_IMAGE)]
     Image(image::Args),
     /// Anything else: kubectl's "unknown command".
     #[command(external_subcommand)]
