@@ -26,8 +26,18 @@ pub async fn schema(client: &Client, cache_dir: &Path) -> Result<Option<OpenApiS
 /// The whole OpenAPI v2 document (for client-side validation), or `None`
 /// when the server does not serve it.
 pub async fn document(client: &Client, cache_dir: &Path) -> Result<Option<serde_json::Value>, ClientError> {
+    document_with(client, cache_dir, false).await
+}
+
+/// The document, fetched from the server even when the cache is fresh (a kind
+/// created since, such as a new CRD's, is missing from the cached copy).
+pub async fn refresh(client: &Client, cache_dir: &Path) -> Result<Option<serde_json::Value>, ClientError> {
+    document_with(client, cache_dir, true).await
+}
+
+async fn document_with(client: &Client, cache_dir: &Path, force: bool) -> Result<Option<serde_json::Value>, ClientError> {
     let path = cache_path(client, cache_dir);
-    let fresh = std::fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| SystemTime::now().duration_since(t).ok()).is_some_and(|age| age < TTL);
+    let fresh = !force && std::fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| SystemTime::now().duration_since(t).ok()).is_some_and(|age| age < TTL);
     let bytes = if fresh {
         std::fs::read(&path).ok()
     } else {

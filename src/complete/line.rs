@@ -134,24 +134,22 @@ pub fn walk(root: &Command, typed: &[String]) -> Line {
     line
 }
 
-/// `--flag=partial` or `-opartial`: the flag whose value is being typed inline.
+/// `--flag=partial` or `-o=partial`: the flag whose value is being typed inline.
+/// (cobra completes nothing for `-opartial`, and neither does kctl.)
 pub fn flag_with_inline_value(cmd: &Command, token: &str) -> Option<(Flag, String)> {
-    if let Some(rest) = token.strip_prefix("--") {
-        let (name, value) = rest.split_once('=')?;
-        let arg = find_long(cmd, name)?;
-        return arg.get_action().takes_values().then(|| (Flag::of(arg), value.to_string()));
-    }
-    let mut chars = token[1..].chars();
-    let short = chars.next()?;
-    let rest: String = chars.collect();
-    if rest.is_empty() {
-        return None;
-    }
-    let arg = find_short(cmd, short)?;
-    if !arg.get_action().takes_values() || arg.is_require_equals_set() {
-        return None;
-    }
-    Some((Flag::of(arg), rest.strip_prefix('=').unwrap_or(&rest).to_string()))
+    let arg = if let Some(rest) = token.strip_prefix("--") {
+        find_long(cmd, rest.split_once('=')?.0)?
+    } else {
+        let (name, _) = token[1..].split_once('=')?;
+        let mut chars = name.chars();
+        let short = chars.next()?;
+        if chars.next().is_some() {
+            return None;
+        }
+        find_short(cmd, short)?
+    };
+    let value = token.split_once('=')?.1;
+    arg.get_action().takes_values().then(|| (Flag::of(arg), value.to_string()))
 }
 
 /// Flag names matching `prefix`, as cobra lists them: inherited (global) flags

@@ -78,8 +78,9 @@ fn flags_already_given_are_not_offered_again() {
 fn output_formats_for_get_and_inline_short_values() {
     let c = complete(&s(&["get", "-o", "j"]));
     assert_eq!(names(&c), vec!["json", "jsonpath", "jsonpath-as-json", "jsonpath-file"]);
-    let c = complete(&s(&["get", "-oy"]));
+    let c = complete(&s(&["get", "-o=y"]));
     assert_eq!(names(&c), vec!["yaml"]);
+    assert!(names(&complete(&s(&["get", "-oy"]))).is_empty());
     let c = complete(&s(&["get", "--output=na"]));
     assert_eq!(names(&c), vec!["name"]);
 }

@@ -32,12 +32,40 @@ pub async fn load(client: &Client, cache_dir: &Path) -> Option<Value> {
         }
     }
     let doc = crate::openapi::document(client, cache_dir).await.ok()??;
-    let compact = compact(&doc);
+    Some(store(&doc, &derived))
+}
+
+/// Like [`load`], but a kind the cached copy does not define (a CRD created
+/// since it was fetched) makes kctl fetch the document again, as kubectl, which
+/// keeps no copy, always sees the current one.
+pub async fn load_covering(client: &Client, cache_dir: &Path, kinds: &[(String, String, String)]) -> Option<Value> {
+    let cached = load(client, cache_dir).await?;
+    if kinds.iter().all(|k| defines(&cached, k)) {
+        return Some(cached);
+    }
+    let doc = crate::openapi::refresh(client, cache_dir).await.ok()??;
+    let derived = crate::openapi::cache_path(client, cache_dir).with_extension("validation.json");
+    Some(store(&doc, &derived))
+}
+
+fn defines(doc: &Value, kind: &(String, String, String)) -> bool {
+    let (group, version, kind) = kind;
+    doc["definitions"].as_object().into_iter().flatten().any(|(_, def)| {
+        def["x-kubernetes-group-version-kind"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|g| g["group"].as_str().unwrap_or("") == group && g["version"] == version.as_str() && g["kind"] == kind.as_str())
+    })
+}
+
+fn store(doc: &Value, derived: &Path) -> Value {
+    let compact = compact(doc);
     let tmp = derived.with_extension(format!("tmp{}", std::process::id()));
     if std::fs::write(&tmp, serde_json::to_vec(&compact).unwrap_or_default()).is_ok() {
-        let _ = std::fs::rename(&tmp, &derived);
+        let _ = std::fs::rename(&tmp, derived);
     }
-    Some(compact)
+    compact
 }
 
 /// `{"definitions": …, "patchFieldValidation": {"group/version/Kind": bool}}`.

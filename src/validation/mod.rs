@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::manifest::{ErrorKind, Item, ManifestError};
-pub use cache::load;
+pub use cache::load_covering;
 pub use schema::Validator;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,14 @@ pub async fn check(client: &Client, cache_dir: &Path, items: Vec<Item>, directiv
     if directive == Directive::Ignore || !items.iter().any(|i| matches!(i, Item::Object(_))) {
         return items;
     }
-    let Some(doc) = load(client, cache_dir).await else { return items };
+    let kinds: Vec<(String, String, String)> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Object(d) => Some(crate::patch::group_version_kind(&d.object)),
+            Item::Error(_) => None,
+        })
+        .collect();
+    let Some(doc) = cache::load_covering(client, cache_dir, &kinds).await else { return items };
     let Some(validator) = Validator::new(&doc) else { return items };
     let mut out: Vec<Item> = Vec::with_capacity(items.len());
     let mut stopped: Vec<String> = Vec::new();

@@ -425,7 +425,8 @@ async fn edit_loop(client: &Client, settings: &Settings, originals: &[Original],
 async fn validate(client: &Client, settings: &Settings, edited: &[u8], opts: &Options, openapi: &mut Option<Option<Value>>) -> Result<(), String> {
     let obj = buffer::parse_for_validation(&buffer::strip_comments(edited))?;
     if openapi.is_none() {
-        *openapi = Some(crate::validation::load(client, &settings.cache_dir).await);
+        let kind = crate::patch::group_version_kind(&obj);
+        *openapi = Some(crate::validation::load_covering(client, &settings.cache_dir, &[kind]).await);
     }
     let Some(validator) = openapi.as_ref().and_then(|d| d.as_ref()).and_then(crate::validation::Validator::new) else {
         return Ok(());
