@@ -44,7 +44,7 @@ pub struct Args {
     /// Accepts a comma separated list of labels that are going to be presented as columns.
     #[arg(short = 'L', long = "label-columns", value_delimiter = ',')]
     pub label_columns: Vec<String>,
-    /// When using the default or custom-column output format, don't print headers.
+    /// When using the default or custom-column output format, don't print headers (default print headers).
     #[arg(long = "no-headers", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub no_headers: Option<bool>,
     /// Output format.
