@@ -18,7 +18,7 @@ fn pod_spec(spec: &mut Value) {
     set_default(spec, "securityContext", json!({}));
     set_default(spec, "schedulerName", json!("default-scheduler"));
     for list in ["initContainers", "containers"] {
-        for c in spec[list].as_array_mut().into_iter().flatten() {
+        for c in spec.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten() {
             let image = c["image"].as_str().unwrap_or("").to_string();
             let last = image.rsplit('/').next().unwrap_or("");
             let latest = !image.contains('@') && (!last.contains(':') || last.ends_with(":latest"));
@@ -26,7 +26,7 @@ fn pod_spec(spec: &mut Value) {
             set_default(c, "terminationMessagePath", json!("/dev/termination-log"));
             set_default(c, "terminationMessagePolicy", json!("File"));
             set_default(c, "resources", json!({}));
-            for p in c["ports"].as_array_mut().into_iter().flatten() {
+            for p in c.get_mut("ports").and_then(Value::as_array_mut).into_iter().flatten() {
                 set_default(p, "protocol", json!("TCP"));
             }
         }
@@ -54,7 +54,9 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
         "deployments" => {
             let spec = &mut obj["spec"];
             set_default(spec, "replicas", json!(1));
-            set_default(spec, "strategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}));
+            if spec["strategy"]["type"].is_null() {
+                spec["strategy"] = json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}});
+            }
             set_default(spec, "revisionHistoryLimit", json!(10));
             set_default(spec, "progressDeadlineSeconds", json!(600));
             if spec["template"]["spec"].is_object() {
@@ -77,7 +79,7 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
                 let ip = spec["clusterIP"].clone();
                 set_default(spec, "clusterIPs", json!([ip]));
             }
-            for p in spec["ports"].as_array_mut().into_iter().flatten() {
+            for p in spec.get_mut("ports").and_then(Value::as_array_mut).into_iter().flatten() {
                 set_default(p, "protocol", json!("TCP"));
                 let port = p["port"].clone();
                 set_default(p, "targetPort", port);
@@ -98,8 +100,14 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
             }
         }
         "namespaces" => {
-            set_default(obj, "spec", json!({"finalizers": ["kubernetes"]}));
-            set_default(obj, "status", json!({"phase": "Active"}));
+            if obj["spec"]["finalizers"].is_null() {
+                obj["spec"]["finalizers"] = json!(["kubernetes"]);
+            }
+            if obj["status"]["phase"].is_null() {
+                obj["status"]["phase"] = json!("Active");
+            }
+            let name = obj["metadata"]["name"].clone();
+            obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = name;
         }
         _ => {}
     }

@@ -7,6 +7,7 @@ pub mod certs;
 mod defaults;
 pub mod discovery;
 pub mod lifecycle;
+mod proto;
 pub mod resources;
 pub mod server;
 pub mod store;

@@ -161,14 +161,15 @@ pub async fn handle(state: Arc<State>, req: Req) -> Response<Body> {
         Some(t) => t,
         None => return not_found_path(),
     };
-    if req.content_type.starts_with("application/vnd.kubernetes.protobuf") {
-        // Only JSON is spoken; client-go retries in JSON on 415.
-        let e = ApiError::new(
-            415,
-            "UnsupportedMediaType",
-            format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"),
-        );
-        return error_response(&e);
+    let mut req = req;
+    if req.content_type.starts_with("application/vnd.kubernetes.protobuf") && !req.body.is_empty() {
+        match super::proto::decode(&req.body) {
+            Ok(v) => {
+                req.body = Bytes::from(serde_json::to_vec(&v).expect("json"));
+                req.content_type = "application/json".into();
+            }
+            Err(e) => return error_response(&ApiError::bad_request(format!("the body of the request could not be decoded: {e}"))),
+        }
     }
     let result = dispatch(&state, &req, target, watch_path).await;
     match result {

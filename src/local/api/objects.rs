@@ -132,6 +132,12 @@ pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body
             obj["metadata"]["name"] = json!(format!("{gen}{}", name_suffix()));
         }
     }
+    if res.has_status() {
+        // Status is the controllers' to write, never the creator's.
+        if let Some(m) = obj.as_object_mut() {
+            m.remove("status");
+        }
+    }
     super::super::defaults::apply(res, &mut obj, None);
     validate::validate(res, &obj)?;
     let name = meta_str(&obj, "name").to_string();
