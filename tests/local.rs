@@ -200,7 +200,10 @@ fn kubectl_everyday_commands() {
     // Tables, selectors, yaml.
     let table = ok(l.kubectl(&["get", "cm,secret,deploy,svc", "-n", "demo", "-l", "app=web"]));
     assert!(table.contains("configmap/cfg   1      "), "{table}");
-    assert!(table.contains("deployment.apps/web   0/3     0            0           "), "{table}");
+    assert!(table.contains("deployment.apps/web   "), "{table}");
+    ok(l.kubectl(&["rollout", "status", "deploy/web", "-n", "demo", "--timeout=20s"]));
+    let table = ok(l.kubectl(&["get", "deploy", "-n", "demo"]));
+    assert!(table.starts_with("NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    3/3     3            3           "), "{table}");
     assert!(!table.contains("secret/sec"), "{table}");
     let yaml = ok(l.kubectl(&["get", "cm", "cfg", "-n", "demo", "-o", "yaml"]));
     assert!(yaml.starts_with("apiVersion: v1\ndata:\n  a: \"1\"\nkind: ConfigMap\nmetadata:\n"), "{yaml}");
@@ -344,4 +347,38 @@ fn crash_safety_acknowledged_writes_survive_sigkill() {
 fn unsafe_kill(pid: i32) {
     let status = Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn deployments_run_pods_on_the_simulated_node() {
+    let l = Local::new();
+    l.up();
+    assert_eq!(ok(l.kubectl(&["get", "nodes", "-o", "name"])), "node/kctl-local\n");
+    ok(l.cmd(["apply", "-f", "-"]).stdin(MANIFEST).kubectl());
+    let status = ok(l.kubectl(&["rollout", "status", "deploy/web", "--timeout=20s"]));
+    assert_eq!(status.lines().last(), Some("deployment \"web\" successfully rolled out"), "{status}");
+    let pods = ok(l.kubectl(&["get", "pods", "-l", "app=web", "-o", "jsonpath={range .items[*]}{.status.phase} {.spec.nodeName} {.metadata.ownerReferences[0].kind}{\"\\n\"}{end}"]));
+    assert_eq!(pods, "Running kctl-local ReplicaSet\n".repeat(2));
+
+    // A new template makes a new ReplicaSet; undo returns to the first one.
+    ok(l.kubectl(&["set", "image", "deploy/web", "nginx=nginx:1.26"]));
+    ok(l.kubectl(&["rollout", "status", "deploy/web", "--timeout=20s"]));
+    ok(l.kubectl(&["rollout", "undo", "deploy/web"]));
+    ok(l.kubectl(&["rollout", "status", "deploy/web", "--timeout=20s"]));
+    let rs = ok(l.kubectl(&["get", "rs", "-o", "jsonpath={range .items[*]}{.spec.template.spec.containers[0].image}={.spec.replicas}{\" \"}{end}"]));
+    let mut rs: Vec<&str> = rs.split_whitespace().collect();
+    rs.sort();
+    assert_eq!(rs, ["nginx:1.25=2", "nginx:1.26=0"]);
+
+    ok(l.kubectl(&["scale", "deploy/web", "--replicas=4"]));
+    ok(l.kubectl(&["rollout", "status", "deploy/web", "--timeout=20s"]));
+    assert_eq!(ok(l.kubectl(&["get", "pods", "-o", "name"])).lines().count(), 4);
+
+    // Deleting the Deployment collects its ReplicaSets and pods.
+    ok(l.kubectl(&["delete", "deploy", "web"]));
+    let start = Instant::now();
+    while !ok(l.kubectl(&["get", "rs,pods", "-o", "name"])).is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(10), "dependents not collected");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod certs;
+mod controllers;
 mod defaults;
 pub mod discovery;
 pub mod lifecycle;

@@ -68,6 +68,10 @@ fn bootstrap(store: &Store) -> std::io::Result<()> {
                 });
                 ops.push(Op { key: sa.key(ns, "default"), object: Some(sa_obj) });
             }
+            let node = super::resources::find("", "v1", "nodes").unwrap();
+            if !objects.contains_key(&node.key("", super::controllers::NODE)) {
+                ops.push(Op { key: node.key("", super::controllers::NODE), object: Some(super::controllers::node_object(rv)) });
+            }
             Ok(ops)
         })?
         .ok();
@@ -84,6 +88,7 @@ pub fn run(dir: &Path, port: u16) -> Result<(), String> {
     let store = Store::open(&dir.join("data")).map_err(|e| format!("opening the store: {e}"))?;
     bootstrap(&store).map_err(|e| e.to_string())?;
     let state = Arc::new(State { store });
+    super::controllers::start(state.clone());
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
     rt.block_on(async move {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| format!("listening on 127.0.0.1:{port}: {e}"))?;

@@ -227,6 +227,10 @@ impl Store {
         Ok((past, self.events.subscribe()))
     }
 
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.events.subscribe()
+    }
+
     /// The current objects under `prefix` and a receiver for later changes.
     pub fn watch_current(&self, prefix: &str) -> (Vec<(String, Value)>, broadcast::Receiver<Arc<Event>>) {
         let inner = self.inner.lock().unwrap();

@@ -54,6 +54,16 @@ fn columns(res: &Res) -> Vec<Col> {
             ("Images", "string", "", "Images referenced by each container in the template.", 1),
             ("Selector", "string", "", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", 1),
         ],
+        "replicasets" => vec![
+            name,
+            ("Desired", "integer", "", "Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller", 0),
+            ("Current", "integer", "", "Replicas is the most recently oberved number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller", 0),
+            ("Ready", "integer", "", "The number of ready replicas for this replica set.", 0),
+            age,
+            ("Containers", "string", "", "Names of each container in the template.", 1),
+            ("Images", "string", "", "Images referenced by each container in the template.", 1),
+            ("Selector", "string", "", "Selector is a label query over pods that should match the replica count. Label keys and values that must match in order to be controlled by this replica set. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors", 1),
+        ],
         "nodes" => vec![
             name,
             ("Status", "string", "", "The status of the node", 0),
@@ -198,6 +208,11 @@ fn cells(res: &Res, o: &Value) -> Vec<Value> {
         "services" => service_cells(o, age),
         "deployments" => deployment_cells(o, age),
         "nodes" => node_cells(o, age),
+        "replicasets" => {
+            let mut c = vec![json!(o["spec"]["replicas"].as_i64().unwrap_or(1)), json!(o["status"]["replicas"].as_i64().unwrap_or(0)), json!(o["status"]["readyReplicas"].as_i64().unwrap_or(0)), json!(age)];
+            c.extend(deployment_cells(o, String::new()).into_iter().skip(4));
+            c
+        }
         _ => vec![json!(age)],
     };
     std::iter::once(name).chain(rest).collect()
