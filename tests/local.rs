@@ -382,3 +382,48 @@ fn deployments_run_pods_on_the_simulated_node() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn services_events_logs_and_paging() {
+    let l = Local::new();
+    l.up();
+    ok(l.cmd(["apply", "-f", "-"]).stdin(MANIFEST).kubectl());
+    ok(l.kubectl(&["rollout", "status", "deploy/web", "--timeout=20s"]));
+    // Endpoints follow the ready pods the Service selects.
+    let start = Instant::now();
+    loop {
+        let ep = ok(l.kubectl(&["get", "endpoints", "web", "-o", "jsonpath={.subsets[0].addresses[*].ip}"]));
+        if ep.split_whitespace().count() == 2 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "endpoints: {ep}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let describe = ok(l.kubectl(&["describe", "svc", "web"]));
+    assert!(describe.lines().any(|l| l.starts_with("Endpoints:") && l.matches(":80").count() == 2), "{describe}");
+
+    // Events from the controllers, found by describe's field selectors.
+    let describe = ok(l.kubectl(&["describe", "deploy", "web"]));
+    assert!(describe.contains("ScalingReplicaSet  ") && describe.contains("deployment-controller  Scaled up replica set web-"), "{describe}");
+    let events = ok(l.kubectl(&["get", "events", "-o", "jsonpath={range .items[*]}{.reason}{\"\\n\"}{end}"]));
+    for reason in ["Scheduled", "Pulled", "Created", "Started", "SuccessfulCreate", "ScalingReplicaSet"] {
+        assert!(events.lines().any(|l| l == reason), "no {reason} event in {events}");
+    }
+
+    let logs = ok(l.kubectl(&["logs", "deploy/web", "--tail=1"]));
+    assert_eq!(logs, "kctl local: nginx is running\n");
+
+    // Optimistic concurrency: a write based on an old resourceVersion is refused.
+    let old = ok(l.kubectl(&["get", "cm", "cfg", "-o", "json"]));
+    ok(l.kubectl(&["label", "cm", "cfg", "x=y"]));
+    let e = l.cmd(["replace", "-f", "-"]).stdin(old).kubectl();
+    assert_eq!(e.stderr, "Error from server (Conflict): error when replacing \"STDIN\": Operation cannot be fulfilled on configmaps \"cfg\": the object has been modified; please apply your changes to the latest version and try again\n");
+
+    // limit/continue paging gives the same list as one request.
+    for i in 0..7 {
+        ok(l.kubectl(&["create", "cm", &format!("page-{i}")]));
+    }
+    let all = ok(l.kubectl(&["get", "cm", "-o", "name"]));
+    assert_eq!(ok(l.kubectl(&["get", "cm", "-o", "name", "--chunk-size=2"])), all);
+    assert_eq!(all.lines().count(), 8);
+}

@@ -153,7 +153,9 @@ fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<String>) -> s
                     Some(cur) if meta(cur, "resourceVersion") != prev_rv => continue,
                     None if !prev_rv.is_empty() => continue,
                     None => {
-                        o["metadata"]["uid"] = json!(new_uid());
+                        if meta(&o, "uid").is_empty() {
+                            o["metadata"]["uid"] = json!(new_uid());
+                        }
                         o["metadata"]["creationTimestamp"] = json!(now_rfc3339());
                     }
                     _ => {}
@@ -174,15 +176,180 @@ fn suffix() -> String {
 
 fn reconcile(state: &State) -> std::io::Result<()> {
     let (pods_r, rs_r, deploy_r) = (res("", "pods"), res("apps", "replicasets"), res("apps", "deployments"));
+    let mut events = Events::default();
     garbage_collect(state)?;
-    deployments(state, deploy_r, rs_r)?;
-    replicasets(state, rs_r, pods_r)?;
+    deployments(state, deploy_r, rs_r, &mut events)?;
+    replicasets(state, rs_r, pods_r, &mut events)?;
     // The scheduler and kubelet: pods nobody placed yet run on the node.
-    let pending: Vec<Value> = list(state, pods_r).into_iter().filter(|p| p["spec"]["nodeName"].is_null() && p["metadata"]["deletionTimestamp"].is_null()).map(running).collect();
-    write(state, pods_r, pending, vec![])
+    let pending: Vec<Value> = list(state, pods_r)
+        .into_iter()
+        .filter(|p| p["spec"]["nodeName"].is_null() && p["metadata"]["deletionTimestamp"].is_null())
+        .map(|p| {
+            let p = running(p);
+            events.pod_started(&p);
+            p
+        })
+        .collect();
+    write(state, pods_r, pending, vec![])?;
+    endpoints(state)?;
+    write(state, res("", "events"), events.0, vec![])
 }
 
-fn replicasets(state: &State, rs_r: &Res, pods_r: &Res) -> std::io::Result<()> {
+/// Events for what the controllers did, as the real components word them.
+#[derive(Default)]
+struct Events(Vec<Value>);
+
+impl Events {
+    fn add(&mut self, obj: &Value, kind: &str, api_version: &str, reason: &str, message: String, component: &str, field_path: Option<String>) {
+        let now = now_rfc3339();
+        // Names sort by creation, as the real ones (a nanosecond timestamp) do.
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("{}.{:x}", meta(obj, "name"), nanos.max(seq));
+        let mut involved = json!({"kind": kind, "namespace": meta(obj, "namespace"), "name": meta(obj, "name"), "uid": meta(obj, "uid"), "apiVersion": api_version});
+        if let Some(f) = field_path {
+            involved["fieldPath"] = json!(f);
+        }
+        let mut source = json!({"component": component});
+        if component == "kubelet" {
+            source["host"] = json!(NODE);
+        }
+        self.0.push(json!({
+            "kind": "Event", "apiVersion": "v1",
+            "metadata": {"name": name, "namespace": meta(obj, "namespace")},
+            "involvedObject": involved, "reason": reason, "message": message, "source": source,
+            "firstTimestamp": now, "lastTimestamp": now, "count": 1, "type": "Normal",
+            "eventTime": null, "reportingComponent": "", "reportingInstance": "",
+        }));
+    }
+
+    fn pod_started(&mut self, pod: &Value) {
+        let (ns, name) = (meta(pod, "namespace"), meta(pod, "name"));
+        self.add(pod, "Pod", "v1", "Scheduled", format!("Successfully assigned {ns}/{name} to {NODE}"), "default-scheduler", None);
+        for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
+            let (cname, image) = (c["name"].as_str().unwrap_or(""), c["image"].as_str().unwrap_or(""));
+            let path = Some(format!("spec.containers{{{cname}}}"));
+            self.add(pod, "Pod", "v1", "Pulled", format!("Container image \"{image}\" already present on machine"), "kubelet", path.clone());
+            self.add(pod, "Pod", "v1", "Created", format!("Created container {cname}"), "kubelet", path.clone());
+            self.add(pod, "Pod", "v1", "Started", format!("Started container {cname}"), "kubelet", path);
+        }
+    }
+}
+
+/// Endpoints of Services with a selector: the ready pods they select.
+fn endpoints(state: &State) -> std::io::Result<()> {
+    let (svc_r, ep_r, pods_r) = (res("", "services"), res("", "endpoints"), res("", "pods"));
+    let pods = list(state, pods_r);
+    let services = list(state, svc_r);
+    let mut writes = Vec::new();
+    let mut deletes = Vec::new();
+    let mut slices = Vec::new();
+    let existing = list(state, ep_r);
+    for svc in &services {
+        let Some(selector) = svc["spec"]["selector"].as_object().filter(|s| !s.is_empty()) else { continue };
+        let ns = meta(svc, "namespace");
+        let selected: Vec<&Value> = pods
+            .iter()
+            .filter(|p| meta(p, "namespace") == ns && is_ready(p) && selector.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v)))
+            .collect();
+        let mut addresses: Vec<Value> = selected
+            .iter()
+            .map(|p| json!({"ip": p["status"]["podIP"], "nodeName": NODE, "targetRef": {"kind": "Pod", "namespace": ns, "name": meta(p, "name"), "uid": meta(p, "uid")}}))
+            .collect();
+        addresses.sort_by(|a, b| a["ip"].as_str().cmp(&b["ip"].as_str()));
+        let ports: Vec<Value> = svc["spec"]["ports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                let target = match &p["targetPort"] {
+                    Value::String(name) => selected
+                        .first()
+                        .and_then(|pod| {
+                            pod["spec"]["containers"].as_array().into_iter().flatten().flat_map(|c| c["ports"].as_array().into_iter().flatten()).find(|cp| cp["name"] == name.as_str()).map(|cp| cp["containerPort"].clone())
+                        })
+                        .unwrap_or(Value::Null),
+                    Value::Null => p["port"].clone(),
+                    v => v.clone(),
+                };
+                let mut e = json!({"port": target, "protocol": p["protocol"]});
+                if let Some(n) = p["name"].as_str() {
+                    e["name"] = json!(n);
+                }
+                e
+            })
+            .collect();
+        let subsets = if addresses.is_empty() { Value::Null } else { json!([{"addresses": addresses, "ports": ports}]) };
+        let name = meta(svc, "name");
+        slices.push(endpoint_slice(svc, &addresses, &ports));
+        let cur = existing.iter().find(|e| meta(e, "namespace") == ns && meta(e, "name") == name);
+        if cur.is_some_and(|c| c["subsets"] == subsets) {
+            continue;
+        }
+        let mut ep = cur.cloned().unwrap_or_else(|| {
+            json!({"kind": "Endpoints", "apiVersion": "v1", "metadata": {"name": name, "namespace": ns, "labels": svc["metadata"]["labels"].clone()}})
+        });
+        ep["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"] = json!(now_rfc3339());
+        if subsets.is_null() {
+            ep.as_object_mut().unwrap().remove("subsets");
+        } else {
+            ep["subsets"] = subsets;
+        }
+        if ep["metadata"]["labels"].is_null() {
+            ep["metadata"].as_object_mut().unwrap().remove("labels");
+        }
+        writes.push(ep);
+    }
+    for ep in &existing {
+        let managed = !ep["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"].is_null();
+        let has_svc = services.iter().any(|s| meta(s, "namespace") == meta(ep, "namespace") && meta(s, "name") == meta(ep, "name"));
+        if managed && !has_svc {
+            deletes.push(ep_r.key(meta(ep, "namespace"), meta(ep, "name")));
+        }
+    }
+    write(state, ep_r, writes, deletes)?;
+    // kubectl 1.32's `describe service` reads EndpointSlices.
+    let slice_r = res("discovery.k8s.io", "endpointslices");
+    let current = list(state, slice_r);
+    let changed: Vec<Value> = slices
+        .into_iter()
+        .filter_map(|mut sl| {
+            match current.iter().find(|c| meta(c, "namespace") == meta(&sl, "namespace") && meta(c, "name") == meta(&sl, "name")) {
+                Some(c) if c["endpoints"] == sl["endpoints"] && c["ports"] == sl["ports"] => None,
+                Some(c) => {
+                    sl["metadata"] = c["metadata"].clone();
+                    Some(sl)
+                }
+                None => Some(sl),
+            }
+        })
+        .collect();
+    write(state, slice_r, changed, vec![])
+}
+
+fn endpoint_slice(svc: &Value, addresses: &[Value], ports: &[Value]) -> Value {
+    let (ns, name) = (meta(svc, "namespace"), meta(svc, "name"));
+    let suffix: String = safe_encode(fnv32a(format!("{ns}/{name}").as_bytes())).chars().take(5).collect();
+    let endpoints: Vec<Value> = addresses
+        .iter()
+        .map(|a| json!({"addresses": [a["ip"]], "conditions": {"ready": true, "serving": true, "terminating": false}, "nodeName": NODE, "targetRef": a["targetRef"]}))
+        .collect();
+    let ports: Vec<Value> = ports.iter().map(|p| json!({"name": p["name"].as_str().unwrap_or(""), "port": p["port"], "protocol": p["protocol"]})).collect();
+    json!({
+        "kind": "EndpointSlice", "apiVersion": "discovery.k8s.io/v1",
+        "metadata": {
+            "name": format!("{name}-{suffix}"), "namespace": ns, "generateName": format!("{name}-"),
+            "labels": {"kubernetes.io/service-name": name, "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io"},
+            "ownerReferences": owner_ref("Service", "v1", svc),
+        },
+        "addressType": "IPv4",
+        "endpoints": endpoints,
+        "ports": ports,
+    })
+}
+
+fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> std::io::Result<()> {
     let pods = list(state, pods_r);
     let mut status_updates = Vec::new();
     for rs in list(state, rs_r) {
@@ -204,11 +371,17 @@ fn replicasets(state: &State, rs_r: &Res, pods_r: &Res) -> std::io::Result<()> {
                     m["ownerReferences"] = owner_ref("ReplicaSet", "apps/v1", &rs);
                     let mut pod = json!({"kind": "Pod", "apiVersion": "v1", "metadata": m, "spec": template["spec"].clone()});
                     pod["metadata"]["uid"] = json!(new_uid());
-                    running(pod)
+                    let pod = running(pod);
+                    events.add(&rs, "ReplicaSet", "apps/v1", "SuccessfulCreate", format!("Created pod: {}", meta(&pod, "name")), "replicaset-controller", None);
+                    events.pod_started(&pod);
+                    pod
                 })
                 .collect();
             write(state, pods_r, new, vec![])?;
         } else if mine.len() > want {
+            for p in &mine[want..] {
+                events.add(&rs, "ReplicaSet", "apps/v1", "SuccessfulDelete", format!("Deleted pod: {}", meta(p, "name")), "replicaset-controller", None);
+            }
             let extra = mine[want..].iter().map(|p| pods_r.key(ns, meta(p, "name"))).collect();
             write(state, pods_r, vec![], extra)?;
         }
@@ -252,7 +425,7 @@ fn strip_zero(mut v: Value) -> Value {
     v
 }
 
-fn deployments(state: &State, deploy_r: &Res, rs_r: &Res) -> std::io::Result<()> {
+fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -> std::io::Result<()> {
     let all_rs = list(state, rs_r);
     for d in list(state, deploy_r) {
         let ns = meta(&d, "namespace").to_string();
@@ -274,6 +447,7 @@ fn deployments(state: &State, deploy_r: &Res, rs_r: &Res) -> std::io::Result<()>
                 tmpl["metadata"]["labels"] = labels.clone();
                 let mut selector = d["spec"]["selector"].clone();
                 selector["matchLabels"]["pod-template-hash"] = json!(hash);
+                events.add(&d, "Deployment", "apps/v1", "ScalingReplicaSet", format!("Scaled up replica set {}-{hash} to {want}", meta(&d, "name")), "deployment-controller", None);
                 writes.push(json!({
                     "kind": "ReplicaSet", "apiVersion": "apps/v1",
                     "metadata": {"name": format!("{}-{hash}", meta(&d, "name")), "namespace": ns, "labels": labels, "generation": 1,
@@ -288,6 +462,11 @@ fn deployments(state: &State, deploy_r: &Res, rs_r: &Res) -> std::io::Result<()>
                 // ReplicaSet the newest revision again.
                 new_rev = if revision(rs) == max_rev { max_rev } else { max_rev + 1 };
                 if rs["spec"]["replicas"].as_i64() != Some(want) || revision(rs) != new_rev {
+                    let have = rs["spec"]["replicas"].as_i64().unwrap_or(0);
+                    if have != want {
+                        let dir = if want > have { "up" } else { "down" };
+                        events.add(&d, "Deployment", "apps/v1", "ScalingReplicaSet", format!("Scaled {dir} replica set {} to {want}", meta(rs, "name")), "deployment-controller", None);
+                    }
                     let mut n = (*rs).clone();
                     n["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!(new_rev.to_string());
                     n["spec"]["replicas"] = json!(want);
@@ -299,6 +478,7 @@ fn deployments(state: &State, deploy_r: &Res, rs_r: &Res) -> std::io::Result<()>
         }
         for rs in owned.iter().filter(|r| r["metadata"]["labels"]["pod-template-hash"] != hash.as_str()) {
             if rs["spec"]["replicas"].as_i64() != Some(0) {
+                events.add(&d, "Deployment", "apps/v1", "ScalingReplicaSet", format!("Scaled down replica set {} to 0", meta(rs, "name")), "deployment-controller", None);
                 let mut n = (*rs).clone();
                 n["spec"]["replicas"] = json!(0);
                 n["metadata"]["generation"] = json!(n["metadata"]["generation"].as_i64().unwrap_or(1) + 1);

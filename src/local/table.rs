@@ -64,6 +64,19 @@ fn columns(res: &Res) -> Vec<Col> {
             ("Images", "string", "", "Images referenced by each container in the template.", 1),
             ("Selector", "string", "", "Selector is a label query over pods that should match the replica count. Label keys and values that must match in order to be controlled by this replica set. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors", 1),
         ],
+        "endpoints" => vec![name, ("Endpoints", "string", "", "Endpoints of the service", 0), age],
+        "events" => vec![
+            ("Last Seen", "string", "", "", 0),
+            ("Type", "string", "", "Type of this event (Normal, Warning), new types could be added in the future", 0),
+            ("Reason", "string", "", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", 0),
+            ("Object", "string", "", "The object that this event is about.", 0),
+            ("Subobject", "string", "", "", 1),
+            ("Source", "string", "", "The component reporting this event. Should be a short machine understandable string.", 1),
+            ("Message", "string", "", "A human-readable description of the status of this operation.", 0),
+            ("First Seen", "string", "", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", 1),
+            ("Count", "string", "", "The number of times this event has occurred.", 1),
+            ("Name", "string", "", NAME_DESC, 1),
+        ],
         "nodes" => vec![
             name,
             ("Status", "string", "", "The status of the node", 0),
@@ -195,7 +208,32 @@ fn node_cells(o: &Value, age: String) -> Vec<Value> {
     ]
 }
 
+fn event_cells(o: &Value) -> Vec<Value> {
+    let last = o["lastTimestamp"].as_str().or(o["eventTime"].as_str());
+    let first = o["firstTimestamp"].as_str().or(o["eventTime"].as_str());
+    let io = &o["involvedObject"];
+    let source = match o["source"]["host"].as_str() {
+        Some(h) if !h.is_empty() => format!("{}, {h}", s(&o["source"]["component"])),
+        _ => s(&o["source"]["component"]),
+    };
+    vec![
+        json!(age_of(last)),
+        json!(s(&o["type"])),
+        json!(s(&o["reason"])),
+        json!(format!("{}/{}", s(&io["kind"]).to_lowercase(), s(&io["name"]))),
+        json!(s(&io["fieldPath"])),
+        json!(source),
+        json!(s(&o["message"]).trim().to_string()),
+        json!(age_of(first)),
+        json!(o["count"].as_i64().unwrap_or(1)),
+        json!(o["metadata"]["name"]),
+    ]
+}
+
 fn cells(res: &Res, o: &Value) -> Vec<Value> {
+    if res.name == "events" {
+        return event_cells(o);
+    }
     let name = json!(o["metadata"]["name"]);
     let ts = o["metadata"]["creationTimestamp"].as_str();
     let age = age_of(ts);
@@ -208,6 +246,24 @@ fn cells(res: &Res, o: &Value) -> Vec<Value> {
         "services" => service_cells(o, age),
         "deployments" => deployment_cells(o, age),
         "nodes" => node_cells(o, age),
+        "endpoints" => {
+            let mut all = Vec::new();
+            for ss in o["subsets"].as_array().into_iter().flatten() {
+                for a in ss["addresses"].as_array().into_iter().flatten() {
+                    for p in ss["ports"].as_array().into_iter().flatten() {
+                        all.push(format!("{}:{}", s(&a["ip"]), p["port"]));
+                    }
+                }
+            }
+            let text = if all.is_empty() {
+                "<none>".to_string()
+            } else if all.len() > 3 {
+                format!("{} + {} more...", all[..3].join(","), all.len() - 3)
+            } else {
+                all.join(",")
+            };
+            vec![json!(text), json!(age)]
+        }
         "replicasets" => {
             let mut c = vec![json!(o["spec"]["replicas"].as_i64().unwrap_or(1)), json!(o["status"]["replicas"].as_i64().unwrap_or(0)), json!(o["status"]["readyReplicas"].as_i64().unwrap_or(0)), json!(age)];
             c.extend(deployment_cells(o, String::new()).into_iter().skip(4));
