@@ -13,6 +13,7 @@ pub mod resources;
 pub mod server;
 pub mod store;
 pub mod table;
+mod table_more;
 
 use std::path::PathBuf;
 

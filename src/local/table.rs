@@ -89,7 +89,7 @@ fn columns(res: &Res) -> Vec<Col> {
             ("Kernel-Version", "string", "", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
             ("Container-Runtime", "string", "", "ContainerRuntime Version reported by the node through runtime remote API (e.g. docker://1.5.0).", 1),
         ],
-        _ => vec![name, age],
+        _ => super::table_more::columns(res, name, age).unwrap_or_else(|| vec![name, age]),
     }
 }
 
@@ -269,7 +269,7 @@ fn cells(res: &Res, o: &Value) -> Vec<Value> {
             c.extend(deployment_cells(o, String::new()).into_iter().skip(4));
             c
         }
-        _ => vec![json!(age)],
+        _ => super::table_more::cells(res, o, age.clone()).unwrap_or_else(|| vec![json!(age)]),
     };
     std::iter::once(name).chain(rest).collect()
 }

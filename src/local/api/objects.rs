@@ -276,11 +276,14 @@ fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str, edit: imp
                 updated = new;
                 return Ok(vec![]);
             }
-            new["metadata"]["resourceVersion"] = json!(rv.to_string());
-            updated = new.clone();
             if dry {
+                // Nothing is stored, so the revision stays the current one.
+                new["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"].clone();
+                updated = new;
                 return Ok(vec![]);
             }
+            new["metadata"]["resourceVersion"] = json!(rv.to_string());
+            updated = new.clone();
             Ok(vec![Op { key: key.clone(), object: Some(new) }])
         })??;
     Ok(updated)
