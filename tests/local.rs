@@ -427,3 +427,49 @@ fn services_events_logs_and_paging() {
     assert_eq!(ok(l.kubectl(&["get", "cm", "-o", "name", "--chunk-size=2"])), all);
     assert_eq!(all.lines().count(), 8);
 }
+
+const CRD: &str = r#"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema:
+      openAPIV3Schema:
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    - {name: Color, type: string, jsonPath: .spec.color}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+"#;
+
+#[test]
+fn custom_resources_are_served_with_their_columns() {
+    let l = Local::new();
+    l.up();
+    ok(l.cmd(["apply", "-f", "-"]).stdin(CRD).kubectl());
+    ok(l.kubectl(&["wait", "--for=condition=established", "crd/widgets.example.com", "--timeout=10s"]));
+    let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3, color: blue}\n";
+    assert_eq!(ok(l.cmd(["apply", "-f", "-"]).stdin(widget).kubectl()), "widget.example.com/w1 created\n");
+    assert_eq!(ok(l.cmd(["apply", "-f", "-"]).stdin(widget).kubectl()), "widget.example.com/w1 unchanged\n");
+    let table = ok(l.kubectl(&["get", "wd"]));
+    assert!(table.starts_with("NAME   SIZE   COLOR   AGE\nw1     3      blue    "), "{table}");
+    l.cmd(["get", "widgets"]).assert_same(&[Norm::Age]);
+    ok(l.kubectl(&["patch", "wd", "w1", "--type=merge", "-p", r#"{"spec":{"size":5}}"#]));
+    assert_eq!(ok(l.kubectl(&["get", "wd", "w1", "-o", "jsonpath={.spec.size} {.metadata.generation}"])), "5 2");
+    // The custom resources survive a restart, and go with their definition.
+    ok(l.kctl(&["local", "down"]));
+    l.up();
+    assert_eq!(ok(l.kubectl(&["get", "wd", "-o", "name"])), "widget.example.com/w1\n");
+    ok(l.kubectl(&["delete", "crd", "widgets.example.com"]));
+    let api = ok(l.kubectl(&["api-resources", "--api-group=example.com", "-o", "name"]));
+    assert_eq!(api, "");
+}

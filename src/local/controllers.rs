@@ -528,9 +528,13 @@ fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -
 /// Background deletion of dependents whose owners are gone.
 fn garbage_collect(state: &State) -> std::io::Result<()> {
     let mut uids = HashSet::new();
-    let mut dependents: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut all = Vec::new();
-    for r in resources::RESOURCES {
+    let mut seen = HashSet::new();
+    for r in resources::all() {
+        // Versions of a custom resource share their storage.
+        if !seen.insert(r.prefix()) {
+            continue;
+        }
         for (key, o) in state.store.list(&r.prefix()).0 {
             uids.insert(meta(&o, "uid").to_string());
             if o["metadata"]["ownerReferences"].is_array() {
@@ -538,14 +542,14 @@ fn garbage_collect(state: &State) -> std::io::Result<()> {
             }
         }
     }
+    let mut dependents: BTreeMap<String, (&'static Res, Vec<String>)> = BTreeMap::new();
     for (r, key, o) in all {
         let refs = o["metadata"]["ownerReferences"].as_array().unwrap();
         if !refs.is_empty() && refs.iter().all(|x| !uids.contains(x["uid"].as_str().unwrap_or(""))) {
-            dependents.entry(r.name).or_default().push(key);
+            dependents.entry(r.prefix()).or_insert((r, Vec::new())).1.push(key);
         }
     }
-    for (name, keys) in dependents {
-        let r = resources::RESOURCES.iter().find(|r| r.name == name).unwrap();
+    for (_, (r, keys)) in dependents {
         write(state, r, vec![], keys)?;
     }
     Ok(())

@@ -6,7 +6,7 @@ use hyper::Response;
 use serde_json::{json, Value};
 
 use super::api::{json_response, ApiError, Body, Req};
-use super::resources::{Res, GROUPS, RESOURCES};
+use super::resources::{self, Res};
 
 const VERBS: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
@@ -25,7 +25,7 @@ fn sub_kind(res: &Res, sub: &str) -> (&'static str, &'static str, &'static str, 
 fn resource_list(group: &str, version: &str) -> Value {
     let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
     let mut out = Vec::new();
-    for r in RESOURCES.iter().filter(|r| r.group == group && r.version == version) {
+    for r in resources::all().into_iter().filter(|r| r.group == group && r.version == version) {
         let mut e = json!({"name": r.name, "singularName": r.singular, "namespaced": r.namespaced, "kind": r.kind, "verbs": VERBS});
         if !r.short.is_empty() {
             e["shortNames"] = json!(r.short);
@@ -47,15 +47,24 @@ fn resource_list(group: &str, version: &str) -> Value {
     json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": out})
 }
 
-fn group_entry(group: &str) -> Value {
-    let gv = format!("{group}/v1");
-    json!({"name": group, "versions": [{"groupVersion": gv, "version": "v1"}], "preferredVersion": {"groupVersion": gv, "version": "v1"}})
+fn group_entry(group: &str, versions: &[&str]) -> Value {
+    let vs: Vec<Value> = versions.iter().map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v})).collect();
+    json!({"name": group, "versions": vs, "preferredVersion": vs[0]})
 }
 
-fn aggregated_group(group: &str) -> Value {
-    let resources: Vec<Value> = RESOURCES
-        .iter()
-        .filter(|r| r.group == group)
+fn aggregated_group(group: &str, versions: &[&str]) -> Value {
+    let versions: Vec<Value> = versions.iter().map(|v| aggregated_version(group, v)).collect();
+    let mut meta = json!({"creationTimestamp": null});
+    if !group.is_empty() {
+        meta["name"] = json!(group);
+    }
+    json!({"metadata": meta, "versions": versions})
+}
+
+fn aggregated_version(group: &str, version: &str) -> Value {
+    let resources: Vec<Value> = resources::all()
+        .into_iter()
+        .filter(|r| r.group == group && r.version == version)
         .map(|r| {
             let mut e = json!({
                 "resource": r.name,
@@ -83,11 +92,7 @@ fn aggregated_group(group: &str) -> Value {
             e
         })
         .collect();
-    let mut meta = json!({"creationTimestamp": null});
-    if !group.is_empty() {
-        meta["name"] = json!(group);
-    }
-    json!({"metadata": meta, "versions": [{"version": "v1", "resources": resources, "freshness": "Current"}]})
+    json!({"version": version, "resources": resources, "freshness": "Current"})
 }
 
 fn aggregated(items: Vec<Value>) -> Response<Body> {
@@ -114,27 +119,36 @@ pub fn serve(segs: &[&str], req: &Req) -> Option<Response<Body>> {
             }),
         ),
         ["healthz"] | ["readyz"] | ["livez"] => text("ok"),
-        ["api"] if wants_aggregated => aggregated(vec![aggregated_group("")]),
+        ["api"] if wants_aggregated => aggregated(vec![aggregated_group("", &["v1"])]),
         ["api"] => json_response(
             200,
             &json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
         ),
-        ["apis"] if wants_aggregated => aggregated(GROUPS.iter().map(|g| aggregated_group(g)).collect()),
-        ["apis"] => json_response(200, &json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": GROUPS.iter().map(|g| group_entry(g)).collect::<Vec<_>>()})),
+        ["apis"] if wants_aggregated => aggregated(resources::groups().iter().map(|(g, vs)| aggregated_group(g, vs)).collect()),
+        ["apis"] => json_response(
+            200,
+            &json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": resources::groups().iter().map(|(g, vs)| group_entry(g, vs)).collect::<Vec<_>>()}),
+        ),
         ["api", "v1"] => json_response(200, &resource_list("", "v1")),
-        ["apis", g] if GROUPS.contains(g) => {
-            let mut e = group_entry(g);
+        ["apis", g] if served(g, None) => {
+            let groups = resources::groups();
+            let vs = &groups.iter().find(|(x, _)| x == g).unwrap().1;
+            let mut e = group_entry(g, vs);
             e["kind"] = json!("APIGroup");
             e["apiVersion"] = json!("v1");
             json_response(200, &e)
         }
-        ["apis", g, "v1"] if GROUPS.contains(g) => json_response(200, &resource_list(g, "v1")),
+        ["apis", g, v] if served(g, Some(v)) => json_response(200, &resource_list(g, v)),
         ["openapi", "v3"] => json_response(200, &openapi_v3_index()),
         ["openapi", "v3", "api", "v1"] => json_response(200, &openapi_v3_gv("", "v1")),
-        ["openapi", "v3", "apis", g, "v1"] if GROUPS.contains(g) => json_response(200, &openapi_v3_gv(g, "v1")),
+        ["openapi", "v3", "apis", g, "v1"] if resources::GROUPS.contains(g) => json_response(200, &openapi_v3_gv(g, "v1")),
         ["openapi", ..] => json_response(404, &ApiError::new(404, "NotFound", "the server could not find the requested resource").status()),
         _ => return None,
     })
+}
+
+fn served(group: &str, version: Option<&str>) -> bool {
+    resources::groups().iter().any(|(g, vs)| *g == group && version.is_none_or(|v| vs.contains(&v)))
 }
 
 fn go_arch() -> &'static str {
@@ -149,7 +163,7 @@ fn go_arch() -> &'static str {
 fn openapi_v3_index() -> Value {
     let mut paths = serde_json::Map::new();
     paths.insert("api/v1".into(), json!({"serverRelativeURL": "/openapi/v3/api/v1?hash=kctl-local-1"}));
-    for g in GROUPS {
+    for g in resources::GROUPS {
         paths.insert(format!("apis/{g}/v1"), json!({"serverRelativeURL": format!("/openapi/v3/apis/{g}/v1?hash=kctl-local-1")}));
     }
     json!({"paths": paths})
@@ -163,7 +177,7 @@ fn openapi_v3_gv(group: &str, version: &str) -> Value {
     let mut paths = serde_json::Map::new();
     let base = if group.is_empty() { format!("/api/{version}") } else { format!("/apis/{group}/{version}") };
     let param = |n: &str, inn: &str| json!({"name": n, "in": inn, "schema": {"type": "string", "uniqueItems": true}});
-    for r in RESOURCES.iter().filter(|r| r.group == group && r.version == version) {
+    for r in resources::RESOURCES.iter().filter(|r| r.group == group && r.version == version) {
         let path = if r.namespaced { format!("{base}/namespaces/{{namespace}}/{}/{{name}}", r.name) } else { format!("{base}/{}/{{name}}", r.name) };
         let gvk = json!({"group": r.group, "version": r.version, "kind": r.kind});
         let op = |verb: &str| {

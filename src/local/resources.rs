@@ -14,6 +14,14 @@ pub struct Res {
     pub subs: &'static [&'static str],
     /// Whether the apiserver maintains `metadata.generation` (spec changes bump it).
     pub generation: bool,
+    /// For custom resources: their `additionalPrinterColumns`.
+    pub custom: Option<&'static Custom>,
+}
+
+/// What a CustomResourceDefinition adds to a served resource.
+pub struct Custom {
+    /// (name, type, JSONPath, priority)
+    pub columns: Vec<(String, String, String, i64)>,
 }
 
 const ALL: &[&str] = &["all"];
@@ -21,7 +29,7 @@ const NONE: &[&str] = &[];
 
 macro_rules! r {
     ($g:expr, $v:expr, $n:expr, $s:expr, $k:expr, $ns:expr, $short:expr, $cat:expr, $subs:expr, $gen:expr) => {
-        Res { group: $g, version: $v, name: $n, singular: $s, kind: $k, namespaced: $ns, short: $short, categories: $cat, subs: $subs, generation: $gen }
+        Res { group: $g, version: $v, name: $n, singular: $s, kind: $k, namespaced: $ns, short: $short, categories: $cat, subs: $subs, generation: $gen, custom: None }
     };
 }
 
@@ -53,6 +61,7 @@ pub const RESOURCES: &[Res] = &[
     r!("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, NONE, NONE, NONE, false),
     r!("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, NONE, NONE, NONE, false),
     r!("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, NONE, NONE, NONE, false),
+    r!("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, &["crd", "crds"], &["api-extensions"], &["status"], true),
 ];
 
 /// The groups in discovery order (the apiserver's preferred order).
@@ -63,10 +72,92 @@ pub const GROUPS: &[&str] = &[
     "discovery.k8s.io",
     "storage.k8s.io",
     "rbac.authorization.k8s.io",
+    "apiextensions.k8s.io",
 ];
 
+/// Resources served for CustomResourceDefinitions, rebuilt after every CRD
+/// change. Entries are leaked: a handful per CRD revision, for the server's life.
+static DYNAMIC: std::sync::RwLock<Vec<&'static Res>> = std::sync::RwLock::new(Vec::new());
+
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+fn leak_list(v: &serde_json::Value) -> &'static [&'static str] {
+    let items: Vec<&'static str> = v.as_array().into_iter().flatten().filter_map(|x| x.as_str()).map(leak).collect();
+    Box::leak(items.into_boxed_slice())
+}
+
+/// Every served resource: the built-in ones, then the custom ones.
+pub fn all() -> Vec<&'static Res> {
+    RESOURCES.iter().chain(DYNAMIC.read().unwrap().iter().copied()).collect()
+}
+
+/// Groups and their versions, in discovery order (built-in first).
+pub fn groups() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut out: Vec<(&'static str, Vec<&'static str>)> = GROUPS.iter().map(|g| (*g, vec!["v1"])).collect();
+    for r in DYNAMIC.read().unwrap().iter() {
+        match out.iter_mut().find(|(g, _)| *g == r.group) {
+            Some((_, vs)) if !vs.contains(&r.version) => vs.push(r.version),
+            Some(_) => {}
+            None => out.push((r.group, vec![r.version])),
+        }
+    }
+    out
+}
+
 pub fn find(group: &str, version: &str, name: &str) -> Option<&'static Res> {
-    RESOURCES.iter().find(|r| r.group == group && r.version == version && r.name == name)
+    RESOURCES
+        .iter()
+        .find(|r| r.group == group && r.version == version && r.name == name)
+        .or_else(|| DYNAMIC.read().unwrap().iter().copied().find(|r| r.group == group && r.version == version && r.name == name))
+}
+
+/// Rebuild the custom resources from the stored CRDs.
+pub fn refresh_crds(store: &super::store::Store) {
+    let crd = find("apiextensions.k8s.io", "v1", "customresourcedefinitions").unwrap();
+    let mut out = Vec::new();
+    for (_, d) in store.list(&crd.prefix()).0 {
+        let spec = &d["spec"];
+        let names = &spec["names"];
+        for v in spec["versions"].as_array().into_iter().flatten().filter(|v| v["served"] != false) {
+            let columns = v["additionalPrinterColumns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    (
+                        c["name"].as_str().unwrap_or("").to_string(),
+                        c["type"].as_str().unwrap_or("string").to_string(),
+                        c["jsonPath"].as_str().unwrap_or("").to_string(),
+                        c["priority"].as_i64().unwrap_or(0),
+                    )
+                })
+                .collect();
+            let subs: &'static [&'static str] = if v["subresources"]["status"].is_object() {
+                if v["subresources"]["scale"].is_object() { &["status", "scale"] } else { &["status"] }
+            } else if v["subresources"]["scale"].is_object() {
+                &["scale"]
+            } else {
+                &[]
+            };
+            let res = Res {
+                group: leak(spec["group"].as_str().unwrap_or("")),
+                version: leak(v["name"].as_str().unwrap_or("")),
+                name: leak(names["plural"].as_str().unwrap_or("")),
+                singular: leak(names["singular"].as_str().unwrap_or("")),
+                kind: leak(names["kind"].as_str().unwrap_or("")),
+                namespaced: spec["scope"] != "Cluster",
+                short: leak_list(&names["shortNames"]),
+                categories: leak_list(&names["categories"]),
+                subs,
+                generation: true,
+                custom: Some(Box::leak(Box::new(Custom { columns }))),
+            };
+            out.push(&*Box::leak(Box::new(res)));
+        }
+    }
+    *DYNAMIC.write().unwrap() = out;
 }
 
 impl Res {

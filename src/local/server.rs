@@ -87,6 +87,7 @@ pub fn run(dir: &Path, port: u16) -> Result<(), String> {
     let tls = tokio_rustls::TlsAcceptor::from(Arc::new(tls_config(&pki)?));
     let store = Store::open(&dir.join("data")).map_err(|e| format!("opening the store: {e}"))?;
     bootstrap(&store).map_err(|e| e.to_string())?;
+    super::resources::refresh_crds(&store);
     let state = Arc::new(State { store });
     super::controllers::start(state.clone());
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;

@@ -15,6 +15,9 @@ const AGE_DESC: &str = "CreationTimestamp is a timestamp representing the server
 fn columns(res: &Res) -> Vec<Col> {
     let name: Col = ("Name", "string", "name", NAME_DESC, 0);
     let age: Col = ("Age", "string", "", AGE_DESC, 0);
+    if res.custom.is_some() {
+        return super::table_more::columns(res, name, age).unwrap_or_default();
+    }
     match res.name {
         "pods" => vec![
             name,
@@ -231,14 +234,15 @@ fn event_cells(o: &Value) -> Vec<Value> {
 }
 
 fn cells(res: &Res, o: &Value) -> Vec<Value> {
-    if res.name == "events" {
+    if res.name == "events" && res.custom.is_none() {
         return event_cells(o);
     }
     let name = json!(o["metadata"]["name"]);
     let ts = o["metadata"]["creationTimestamp"].as_str();
     let age = age_of(ts);
     let count = |v: &Value| v.as_object().map(|m| m.len()).unwrap_or(0);
-    let rest = match res.name {
+    let builtin = if res.custom.is_some() { "" } else { res.name };
+    let rest = match builtin {
         "pods" => pod_cells(o, age),
         "namespaces" => vec![json!(o["status"]["phase"].as_str().unwrap_or("")), json!(age)],
         "configmaps" => vec![json!(count(&o["data"]) + count(&o["binaryData"])), json!(age)],

@@ -14,7 +14,82 @@ const fn c(name: &'static str, p: u8) -> Col {
     (name, "string", "", "", p)
 }
 
+/// Columns of a custom resource: Name, its `additionalPrinterColumns`, else Age.
+fn custom_columns(custom: &super::resources::Custom, name: Col, age: Col) -> Vec<Col> {
+    if custom.columns.is_empty() {
+        return vec![name, age];
+    }
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+    // Leaked once per table request is wasteful; the strings are tiny and the
+    // column set is cached by the definition, so intern them instead.
+    static INTERN: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut intern = |s: &str| -> &'static str {
+        let mut v = INTERN.lock().unwrap();
+        if let Some(x) = v.iter().find(|x| **x == s) {
+            return x;
+        }
+        let x = leak(s);
+        v.push(x);
+        x
+    };
+    let mut out = vec![name];
+    for (n, t, _, p) in &custom.columns {
+        let ty = if t == "date" { "date" } else { intern(t) };
+        out.push((intern(n), ty, "", "", *p as u8));
+    }
+    out
+}
+
+/// A `jsonPath` of printer columns: `.a.b`, `.a[0].b`, `.a[*].b` (joined by commas).
+fn json_path(o: &Value, path: &str) -> Value {
+    let mut cur = vec![o.clone()];
+    for part in path.trim_start_matches('.').split('.').filter(|p| !p.is_empty()) {
+        let (field, index) = match part.split_once('[') {
+            Some((f, rest)) => (f, Some(rest.trim_end_matches(']'))),
+            None => (part, None),
+        };
+        let mut next = Vec::new();
+        for v in cur {
+            let v = if field.is_empty() { v } else { v.get(field).cloned().unwrap_or(Value::Null) };
+            match index {
+                Some("*") => next.extend(v.as_array().cloned().unwrap_or_default()),
+                Some(i) => next.push(i.parse::<usize>().ok().and_then(|i| v.get(i).cloned()).unwrap_or(Value::Null)),
+                None => next.push(v),
+            }
+        }
+        cur = next;
+    }
+    let vals: Vec<Value> = cur.into_iter().filter(|v| !v.is_null()).collect();
+    match vals.len() {
+        0 => Value::Null,
+        1 => vals.into_iter().next().unwrap(),
+        _ => json!(vals.iter().map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).collect::<Vec<_>>().join(",")),
+    }
+}
+
+fn custom_cells(custom: &super::resources::Custom, o: &Value, age: String) -> Vec<Value> {
+    if custom.columns.is_empty() {
+        return vec![json!(age)];
+    }
+    custom
+        .columns
+        .iter()
+        .map(|(_, t, path, _)| {
+            let v = json_path(o, path);
+            match (t.as_str(), &v) {
+                ("date", Value::String(ts)) => json!(age_of(Some(ts))),
+                (_, Value::Null) => Value::Null,
+                (_, Value::Object(_) | Value::Array(_)) => json!(v.to_string()),
+                _ => v,
+            }
+        })
+        .collect()
+}
+
 pub fn columns(res: &Res, name: Col, age: Col) -> Option<Vec<Col>> {
+    if let Some(custom) = res.custom {
+        return Some(custom_columns(custom, name, age));
+    }
     let tmpl = [c("Containers", 1), c("Images", 1)];
     Some(match res.name {
         "statefulsets" => vec![name, c("Ready", 0), age, tmpl[0], tmpl[1]],
@@ -64,7 +139,7 @@ pub fn columns(res: &Res, name: Col, age: Col) -> Option<Vec<Col>> {
         "endpointslices" => vec![name, c("AddressType", 0), c("Ports", 0), c("Endpoints", 0), age],
         "controllerrevisions" => vec![name, c("Controller", 0), ("Revision", "integer", "", "", 0), age],
         // Kinds without a printer get the default convertor's columns.
-        "roles" | "clusterroles" => vec![name, ("Created At", "date", "", "", 0)],
+        "roles" | "clusterroles" | "customresourcedefinitions" => vec![name, ("Created At", "date", "", "", 0)],
         _ => return None,
     })
 }
@@ -116,6 +191,9 @@ fn secs_between(a: &str, b: &str) -> Option<i64> {
 }
 
 pub fn cells(res: &Res, o: &Value, age: String) -> Option<Vec<Value>> {
+    if let Some(custom) = res.custom {
+        return Some(custom_cells(custom, o, age));
+    }
     let spec = &o["spec"];
     let st = &o["status"];
     let n = |v: &Value| v.as_i64().unwrap_or(0);
@@ -244,7 +322,7 @@ pub fn cells(res: &Res, o: &Value, age: String) -> Option<Vec<Value>> {
                 .unwrap_or_else(|| "<none>".into());
             vec![json!(controller), json!(n(&o["revision"])), json!(age)]
         }
-        "roles" | "clusterroles" => vec![json!(s(&o["metadata"]["creationTimestamp"]))],
+        "roles" | "clusterroles" | "customresourcedefinitions" => vec![json!(s(&o["metadata"]["creationTimestamp"]))],
         _ => return None,
     })
 }

@@ -171,7 +171,11 @@ pub async fn handle(state: Arc<State>, req: Req) -> Response<Body> {
             Err(e) => return error_response(&ApiError::bad_request(format!("the body of the request could not be decoded: {e}"))),
         }
     }
+    let crd_write = target.res.name == "customresourcedefinitions" && req.method != Method::GET;
     let result = dispatch(&state, &req, target, watch_path).await;
+    if crd_write {
+        resources::refresh_crds(&state.store);
+    }
     match result {
         Ok(resp) => resp,
         Err(e) => error_response(&e),

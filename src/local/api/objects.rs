@@ -370,8 +370,8 @@ fn success_status(res: &Res, obj: &Value) -> Value {
 
 /// Keys of everything in namespace `ns` (all namespaced resources).
 fn namespace_contents(objects: &std::collections::BTreeMap<String, Value>, ns: &str) -> Vec<String> {
-    resources::RESOURCES
-        .iter()
+    resources::all()
+        .into_iter()
         .filter(|r| r.namespaced)
         .flat_map(|r| {
             let prefix = format!("{}{ns}/", r.prefix());
@@ -405,6 +405,11 @@ pub fn delete(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<R
         let mut ops: Vec<Op> = Vec::new();
         if res.name == "namespaces" {
             ops.extend(namespace_contents(objects, name).into_iter().map(|k| Op { key: k, object: None }));
+        }
+        if res.name == "customresourcedefinitions" {
+            // The custom resources go with their definition.
+            let prefix = format!("{}/{}/", old["spec"]["group"].as_str().unwrap_or(""), old["spec"]["names"]["plural"].as_str().unwrap_or(""));
+            ops.extend(objects.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| Op { key: k.clone(), object: None }));
         }
         ops.push(Op { key: key.clone(), object: None });
         Ok(ops)

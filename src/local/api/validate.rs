@@ -38,7 +38,8 @@ pub fn validate(res: &Res, obj: &Value) -> Result<(), ApiError> {
             causes.push(Cause { reason: "FieldValueInvalid", field: "metadata.name".into(), message: format!("Invalid value: \"{name}\": {msg}") });
         }
     }
-    match res.name {
+    let builtin = if res.custom.is_some() { "" } else { res.name };
+    match builtin {
         "pods" => containers(&obj["spec"], "spec", &mut causes),
         "deployments" | "replicasets" | "statefulsets" | "daemonsets" => {
             if obj["spec"]["selector"].is_null() {
