@@ -200,7 +200,9 @@ fn reconcile(state: &State) -> std::io::Result<()> {
 struct Events(Vec<Value>);
 
 impl Events {
-    fn add(&mut self, obj: &Value, kind: &str, api_version: &str, reason: &str, message: String, component: &str, field_path: Option<String>) {
+    /// `kind` is the involved object's (kind, apiVersion).
+    fn add(&mut self, obj: &Value, kind: (&str, &str), reason: &str, message: String, component: &str, field_path: Option<String>) {
+        let (kind, api_version) = kind;
         let now = now_rfc3339();
         // Names sort by creation, as the real ones (a nanosecond timestamp) do.
         static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -226,13 +228,13 @@ impl Events {
 
     fn pod_started(&mut self, pod: &Value) {
         let (ns, name) = (meta(pod, "namespace"), meta(pod, "name"));
-        self.add(pod, "Pod", "v1", "Scheduled", format!("Successfully assigned {ns}/{name} to {NODE}"), "default-scheduler", None);
+        self.add(pod, ("Pod", "v1"), "Scheduled", format!("Successfully assigned {ns}/{name} to {NODE}"), "default-scheduler", None);
         for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
             let (cname, image) = (c["name"].as_str().unwrap_or(""), c["image"].as_str().unwrap_or(""));
             let path = Some(format!("spec.containers{{{cname}}}"));
-            self.add(pod, "Pod", "v1", "Pulled", format!("Container image \"{image}\" already present on machine"), "kubelet", path.clone());
-            self.add(pod, "Pod", "v1", "Created", format!("Created container {cname}"), "kubelet", path.clone());
-            self.add(pod, "Pod", "v1", "Started", format!("Started container {cname}"), "kubelet", path);
+            self.add(pod, ("Pod", "v1"), "Pulled", format!("Container image \"{image}\" already present on machine"), "kubelet", path.clone());
+            self.add(pod, ("Pod", "v1"), "Created", format!("Created container {cname}"), "kubelet", path.clone());
+            self.add(pod, ("Pod", "v1"), "Started", format!("Started container {cname}"), "kubelet", path);
         }
     }
 }
@@ -372,7 +374,7 @@ fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> 
                     let mut pod = json!({"kind": "Pod", "apiVersion": "v1", "metadata": m, "spec": template["spec"].clone()});
                     pod["metadata"]["uid"] = json!(new_uid());
                     let pod = running(pod);
-                    events.add(&rs, "ReplicaSet", "apps/v1", "SuccessfulCreate", format!("Created pod: {}", meta(&pod, "name")), "replicaset-controller", None);
+                    events.add(&rs, ("ReplicaSet", "apps/v1"), "SuccessfulCreate", format!("Created pod: {}", meta(&pod, "name")), "replicaset-controller", None);
                     events.pod_started(&pod);
                     pod
                 })
@@ -380,7 +382,7 @@ fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> 
             write(state, pods_r, new, vec![])?;
         } else if mine.len() > want {
             for p in &mine[want..] {
-                events.add(&rs, "ReplicaSet", "apps/v1", "SuccessfulDelete", format!("Deleted pod: {}", meta(p, "name")), "replicaset-controller", None);
+                events.add(&rs, ("ReplicaSet", "apps/v1"), "SuccessfulDelete", format!("Deleted pod: {}", meta(p, "name")), "replicaset-controller", None);
             }
             let extra = mine[want..].iter().map(|p| pods_r.key(ns, meta(p, "name"))).collect();
             write(state, pods_r, vec![], extra)?;
@@ -447,7 +449,7 @@ fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -
                 tmpl["metadata"]["labels"] = labels.clone();
                 let mut selector = d["spec"]["selector"].clone();
                 selector["matchLabels"]["pod-template-hash"] = json!(hash);
-                events.add(&d, "Deployment", "apps/v1", "ScalingReplicaSet", format!("Scaled up replica set {}-{hash} to {want}", meta(&d, "name")), "deployment-controller", None);
+                events.add(&d, ("Deployment", "apps/v1"), "ScalingReplicaSet", format!("Scaled up replica set {}-{hash} to {want}", meta(&d, "name")), "deployment-controller", None);
                 writes.push(json!({
                     "kind": "ReplicaSet", "apiVersion": "apps/v1",
                     "metadata": {"name": format!("{}-{hash}", meta(&d, "name")), "namespace": ns, "labels": labels, "generation": 1,
@@ -465,7 +467,7 @@ fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -
                     let have = rs["spec"]["replicas"].as_i64().unwrap_or(0);
                     if have != want {
                         let dir = if want > have { "up" } else { "down" };
-                        events.add(&d, "Deployment", "apps/v1", "ScalingReplicaSet", format!("Scaled {dir} replica set {} to {want}", meta(rs, "name")), "deployment-controller", None);
+                        events.add(&d, ("Deployment", "apps/v1"), "ScalingReplicaSet", format!("Scaled {dir} replica set {} to {want}", meta(rs, "name")), "deployment-controller", None);
                     }
                     let mut n = (*rs).clone();
                     n["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!(new_rev.to_string());
@@ -478,7 +480,7 @@ fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -
         }
         for rs in owned.iter().filter(|r| r["metadata"]["labels"]["pod-template-hash"] != hash.as_str()) {
             if rs["spec"]["replicas"].as_i64() != Some(0) {
-                events.add(&d, "Deployment", "apps/v1", "ScalingReplicaSet", format!("Scaled down replica set {} to 0", meta(rs, "name")), "deployment-controller", None);
+                events.add(&d, ("Deployment", "apps/v1"), "ScalingReplicaSet", format!("Scaled down replica set {} to 0", meta(rs, "name")), "deployment-controller", None);
                 let mut n = (*rs).clone();
                 n["spec"]["replicas"] = json!(0);
                 n["metadata"]["generation"] = json!(n["metadata"]["generation"].as_i64().unwrap_or(1) + 1);

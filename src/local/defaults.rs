@@ -66,10 +66,8 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
                 pod_spec(&mut spec["template"]["spec"]);
             }
         }
-        "replicasets" | "statefulsets" | "daemonsets" | "jobs" => {
-            if obj["spec"]["template"]["spec"].is_object() {
-                pod_spec(&mut obj["spec"]["template"]["spec"]);
-            }
+        "replicasets" | "statefulsets" | "daemonsets" | "jobs" if obj["spec"]["template"]["spec"].is_object() => {
+            pod_spec(&mut obj["spec"]["template"]["spec"]);
         }
         "services" => {
             let (ns, name) = (obj["metadata"]["namespace"].as_str().unwrap_or("").to_string(), obj["metadata"]["name"].as_str().unwrap_or("").to_string());

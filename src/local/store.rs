@@ -78,6 +78,9 @@ struct Inner {
     floor: u64,
 }
 
+/// Past events to replay and the receiver of the following ones.
+pub type WatchStart = (Vec<Arc<Event>>, broadcast::Receiver<Arc<Event>>);
+
 pub struct Store {
     inner: Mutex<Inner>,
     events: broadcast::Sender<Arc<Event>>,
@@ -218,7 +221,7 @@ impl Store {
     /// Events after `rv` matching `prefix` and a receiver for what follows, taken
     /// under one lock so nothing falls in between; `Err(floor)` when `rv` is older
     /// than the history kept (the caller answers 410 Gone).
-    pub fn watch_from(&self, rv: u64, prefix: &str) -> Result<(Vec<Arc<Event>>, broadcast::Receiver<Arc<Event>>), u64> {
+    pub fn watch_from(&self, rv: u64, prefix: &str) -> Result<WatchStart, u64> {
         let inner = self.inner.lock().unwrap();
         if rv < inner.floor {
             return Err(inner.floor);

@@ -23,7 +23,7 @@ fn custom_columns(custom: &super::resources::Custom, name: Col, age: Col) -> Vec
     // Leaked once per table request is wasteful; the strings are tiny and the
     // column set is cached by the definition, so intern them instead.
     static INTERN: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
-    let mut intern = |s: &str| -> &'static str {
+    let intern = |s: &str| -> &'static str {
         let mut v = INTERN.lock().unwrap();
         if let Some(x) = v.iter().find(|x| **x == s) {
             return x;

@@ -233,7 +233,7 @@ async fn dispatch(state: &Arc<State>, req: &Req, t: Target, watch_path: bool) ->
         (&Method::PATCH, Some(name)) => objects::patch(state, req, &t, name),
         (&Method::DELETE, Some(name)) => objects::delete(state, req, &t, name),
         (&Method::DELETE, None) => objects::delete_collection(state, req, &t),
-        _ => Err(ApiError::new(405, "MethodNotAllowed", format!("the server does not allow this method on the requested resource"))),
+        _ => Err(ApiError::new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")),
     }
 }
 
