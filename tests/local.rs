@@ -473,3 +473,29 @@ fn custom_resources_are_served_with_their_columns() {
     let api = ok(l.kubectl(&["api-resources", "--api-group=example.com", "-o", "name"]));
     assert_eq!(api, "");
 }
+
+#[test]
+fn statefulsets_daemonsets_and_jobs() {
+    let l = Local::new();
+    l.up();
+    let manifest = std::fs::read_to_string(support::repo_root().join("testdata/local-workloads.yaml")).unwrap();
+    ok(l.cmd(["apply", "-f", "-"]).stdin(manifest).kubectl());
+    ok(l.kubectl(&["rollout", "status", "sts/db", "--timeout=20s"]));
+    ok(l.kubectl(&["rollout", "status", "ds/agent", "--timeout=20s"]));
+    ok(l.kubectl(&["wait", "--for=condition=complete", "job/once", "--timeout=20s"]));
+    let names = |sel: &str| ok(l.kubectl(&["get", "pods", "-l", sel, "-o", "jsonpath={range .items[*]}{.metadata.name} {.status.phase}{\"\\n\"}{end}"]));
+    assert_eq!(names("app=db"), "db-0 Running\ndb-1 Running\ndb-2 Running\n");
+    assert_eq!(names("app=agent").lines().count(), 1);
+    assert_eq!(names("job-name=once"), names("job-name=once").lines().map(|l| format!("{} Succeeded\n", l.split(' ').next().unwrap())).collect::<String>());
+    assert_eq!(names("job-name=once").lines().count(), 2);
+    let pvcs = ok(l.kubectl(&["get", "pvc", "-o", "name"]));
+    assert_eq!(pvcs, "persistentvolumeclaim/data-db-0\npersistentvolumeclaim/data-db-1\npersistentvolumeclaim/data-db-2\n");
+    let jobs = ok(l.kubectl(&["get", "job", "once"]));
+    assert!(jobs.starts_with("NAME   COMPLETIONS   DURATION   AGE\nonce   2/2           "), "{jobs}");
+    ok(l.kubectl(&["scale", "sts/db", "--replicas=1"]));
+    let start = Instant::now();
+    while names("app=db") != "db-0 Running\n" {
+        assert!(start.elapsed() < Duration::from_secs(10), "scale down: {}", names("app=db"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

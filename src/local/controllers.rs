@@ -21,11 +21,11 @@ use super::store::Op;
 
 pub const NODE: &str = "kctl-local";
 
-fn res(group: &str, name: &str) -> &'static Res {
+pub(super) fn res(group: &str, name: &str) -> &'static Res {
     resources::find(group, "v1", name).expect("built-in resource")
 }
 
-fn meta<'a>(o: &'a Value, f: &str) -> &'a str {
+pub(super) fn meta<'a>(o: &'a Value, f: &str) -> &'a str {
     o["metadata"][f].as_str().unwrap_or("")
 }
 
@@ -75,12 +75,12 @@ pub fn node_object(rv: u64) -> Value {
     })
 }
 
-fn fnv32a(data: &[u8]) -> u32 {
+pub(super) fn fnv32a(data: &[u8]) -> u32 {
     data.iter().fold(2166136261u32, |h, b| (h ^ *b as u32).wrapping_mul(16777619))
 }
 
 /// apimachinery's `SafeEncodeString` of a number (the pod-template-hash form).
-fn safe_encode(n: u32) -> String {
+pub(super) fn safe_encode(n: u32) -> String {
     const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     n.to_string().bytes().map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char).collect()
 }
@@ -91,7 +91,7 @@ fn pod_ip(uid: &str) -> String {
 }
 
 /// A pod as the scheduler and the kubelet leave it once it runs.
-fn running(mut pod: Value) -> Value {
+pub(super) fn running(mut pod: Value) -> Value {
     let now = now_rfc3339();
     pod["spec"]["nodeName"] = json!(NODE);
     let uid = meta(&pod, "uid").to_string();
@@ -120,25 +120,25 @@ fn running(mut pod: Value) -> Value {
     pod
 }
 
-fn is_ready(pod: &Value) -> bool {
+pub(super) fn is_ready(pod: &Value) -> bool {
     pod["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True")
 }
 
-fn owned_by<'a>(items: &'a [Value], uid: &str) -> Vec<&'a Value> {
+pub(super) fn owned_by<'a>(items: &'a [Value], uid: &str) -> Vec<&'a Value> {
     items.iter().filter(|o| o["metadata"]["ownerReferences"].as_array().into_iter().flatten().any(|r| r["uid"] == uid)).collect()
 }
 
-fn owner_ref(kind: &str, api_version: &str, o: &Value) -> Value {
+pub(super) fn owner_ref(kind: &str, api_version: &str, o: &Value) -> Value {
     json!([{"apiVersion": api_version, "kind": kind, "name": meta(o, "name"), "uid": meta(o, "uid"), "controller": true, "blockOwnerDeletion": true}])
 }
 
-fn list(state: &State, r: &Res) -> Vec<Value> {
+pub(super) fn list(state: &State, r: &Res) -> Vec<Value> {
     state.store.list(&r.prefix()).0.into_iter().map(|(_, v)| v).collect()
 }
 
 /// Write `objects` (new ones get uid/creationTimestamp) in one commit, skipping
 /// any whose stored version changed meanwhile (the next pass redoes it).
-fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<String>) -> std::io::Result<()> {
+pub(super) fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<String>) -> std::io::Result<()> {
     if objects.is_empty() && deletes.is_empty() {
         return Ok(());
     }
@@ -170,7 +170,7 @@ fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<String>) -> s
     Ok(())
 }
 
-fn suffix() -> String {
+pub(super) fn suffix() -> String {
     safe_encode(fnv32a(new_uid().as_bytes())).chars().take(5).collect()
 }
 
@@ -180,6 +180,9 @@ fn reconcile(state: &State) -> std::io::Result<()> {
     garbage_collect(state)?;
     deployments(state, deploy_r, rs_r, &mut events)?;
     replicasets(state, rs_r, pods_r, &mut events)?;
+    super::workloads::statefulsets(state, &mut events)?;
+    super::workloads::daemonsets(state, &mut events)?;
+    super::workloads::jobs(state, &mut events)?;
     // The scheduler and kubelet: pods nobody placed yet run on the node.
     let pending: Vec<Value> = list(state, pods_r)
         .into_iter()
@@ -197,11 +200,11 @@ fn reconcile(state: &State) -> std::io::Result<()> {
 
 /// Events for what the controllers did, as the real components word them.
 #[derive(Default)]
-struct Events(Vec<Value>);
+pub(super) struct Events(Vec<Value>);
 
 impl Events {
     /// `kind` is the involved object's (kind, apiVersion).
-    fn add(&mut self, obj: &Value, kind: (&str, &str), reason: &str, message: String, component: &str, field_path: Option<String>) {
+    pub(super) fn add(&mut self, obj: &Value, kind: (&str, &str), reason: &str, message: String, component: &str, field_path: Option<String>) {
         let (kind, api_version) = kind;
         let now = now_rfc3339();
         // Names sort by creation, as the real ones (a nanosecond timestamp) do.
@@ -226,7 +229,7 @@ impl Events {
         }));
     }
 
-    fn pod_started(&mut self, pod: &Value) {
+    pub(super) fn pod_started(&mut self, pod: &Value) {
         let (ns, name) = (meta(pod, "namespace"), meta(pod, "name"));
         self.add(pod, ("Pod", "v1"), "Scheduled", format!("Successfully assigned {ns}/{name} to {NODE}"), "default-scheduler", None);
         for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
@@ -405,7 +408,7 @@ fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> 
 
 /// A pod template as the real controller hashes it (a typed struct): no nulls,
 /// no empty collections, and without its own `pod-template-hash` label.
-fn canonical(v: &Value) -> Value {
+pub(super) fn canonical(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
@@ -420,7 +423,7 @@ fn canonical(v: &Value) -> Value {
 }
 
 /// The apiserver omits zero counts (`omitempty`).
-fn strip_zero(mut v: Value) -> Value {
+pub(super) fn strip_zero(mut v: Value) -> Value {
     if let Some(m) = v.as_object_mut() {
         m.retain(|k, x| k == "replicas" || !(x == &json!(0) || x.is_null()));
     }

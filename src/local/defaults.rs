@@ -66,8 +66,31 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
                 pod_spec(&mut spec["template"]["spec"]);
             }
         }
-        "replicasets" | "statefulsets" | "daemonsets" | "jobs" if obj["spec"]["template"]["spec"].is_object() => {
-            pod_spec(&mut obj["spec"]["template"]["spec"]);
+        "replicasets" | "statefulsets" | "daemonsets" | "jobs" => {
+            let spec = &mut obj["spec"];
+            match res.name {
+                "statefulsets" => {
+                    set_default(spec, "replicas", json!(1));
+                    set_default(spec, "podManagementPolicy", json!("OrderedReady"));
+                    set_default(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
+                    set_default(spec, "revisionHistoryLimit", json!(10));
+                }
+                "daemonsets" => {
+                    set_default(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}));
+                    set_default(spec, "revisionHistoryLimit", json!(10));
+                }
+                "jobs" => {
+                    set_default(spec, "parallelism", json!(1));
+                    set_default(spec, "completions", json!(1));
+                    set_default(spec, "backoffLimit", json!(6));
+                    set_default(spec, "completionMode", json!("NonIndexed"));
+                    set_default(spec, "suspend", json!(false));
+                }
+                _ => set_default(spec, "replicas", json!(1)),
+            }
+            if spec["template"]["spec"].is_object() {
+                pod_spec(&mut spec["template"]["spec"]);
+            }
         }
         "services" => {
             let (ns, name) = (obj["metadata"]["namespace"].as_str().unwrap_or("").to_string(), obj["metadata"]["name"].as_str().unwrap_or("").to_string());

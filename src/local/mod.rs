@@ -14,6 +14,7 @@ pub mod server;
 pub mod store;
 pub mod table;
 mod table_more;
+mod workloads;
 
 use std::path::PathBuf;
 

@@ -95,13 +95,13 @@ fn pod_log(req: &Req, pod: &Value) -> Result<Response<Body>, ApiError> {
         c => return Err(ApiError::bad_request(format!("container {c} is not valid for pod {name}"))),
     };
     let status = pod["status"]["containerStatuses"].as_array().into_iter().flatten().find(|s| s["name"] == container);
-    let Some(started) = status.and_then(|s| s["state"]["running"]["startedAt"].as_str()) else {
+    let Some(started) = status.and_then(|s| s["state"]["running"]["startedAt"].as_str().or(s["state"]["terminated"]["startedAt"].as_str())) else {
         return Err(ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating")));
     };
     let image = status.and_then(|s| s["image"].as_str()).unwrap_or("");
     let mut lines = vec![
         format!("kctl local: simulated container {container} of pod {name} started (image {image})"),
-        format!("kctl local: {container} is running"),
+        format!("kctl local: {container} is {}", if pod["status"]["phase"] == "Succeeded" { "done" } else { "running" }),
     ];
     if let Ok(n) = req.q("tailLines").parse::<usize>() {
         lines = lines.split_off(lines.len().saturating_sub(n));
