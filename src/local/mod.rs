@@ -1,6 +1,26 @@
 //! `kctl local`: a micro-cluster built into kctl. The server is this same binary
 //! re-executed detached (`kctl __local-server`), serving the Kubernetes REST API
 //! over TLS on 127.0.0.1 from an embedded, crash-safe store.
+//!
+//! - `lifecycle`, `certs`: up/down/status/reset, the PKI, the kubeconfig context.
+//! - `store`: the write-ahead-logged object store (why: see its header).
+//! - `server`, `api/`: TLS (client certificates), HTTP/1.1 and HTTP/2, JSON
+//!   (protobuf request bodies are decoded by `proto`); CRUD, list (selectors,
+//!   limit/continue), watch (from a resourceVersion, 410 once expired), PATCH
+//!   (JSON, merge, strategic), dryRun=All, Status errors, namespaces, `scale`,
+//!   `status` and `log` subresources.
+//! - `discovery`: /version, /api, /apis, group-version lists, aggregated
+//!   discovery, an OpenAPI v3 index and per-group-version paths (no schemas).
+//! - `table`, `table_more`: `as=Table` with the apiserver's columns.
+//! - `controllers`, `workloads`: one simulated node, Deployments, ReplicaSets,
+//!   StatefulSets, DaemonSets, Jobs, Endpoints/EndpointSlices, events,
+//!   garbage collection, a default ServiceAccount per namespace.
+//!
+//! Not yet: server-side apply (415 with a clear message), OpenAPI schemas (so
+//! `kubectl explain` and client-side schema validation have nothing to read),
+//! CronJob scheduling, PV provisioning, scheduling over several nodes, rolling
+//! update pacing (maxSurge/maxUnavailable), ControllerRevisions, crash loops,
+//! pod graceful deletion, admission (quotas, limits).
 
 pub mod api;
 pub mod certs;
