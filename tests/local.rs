@@ -490,6 +490,18 @@ fn statefulsets_daemonsets_and_jobs() {
     assert_eq!(names("job-name=once").lines().count(), 2);
     let pvcs = ok(l.kubectl(&["get", "pvc", "-o", "name"]));
     assert_eq!(pvcs, "persistentvolumeclaim/data-db-0\npersistentvolumeclaim/data-db-1\npersistentvolumeclaim/data-db-2\n");
+    // The default StorageClass provisions and binds a volume per claim.
+    let start = Instant::now();
+    loop {
+        let phases = ok(l.kubectl(&["get", "pvc", "-o", "jsonpath={.items[*].status.phase}"]));
+        if phases == "Bound Bound Bound" {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "claims: {phases}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(ok(l.kubectl(&["get", "pv", "-o", "name"])).lines().count(), 3);
+    assert!(ok(l.kubectl(&["get", "sc"])).contains("\nstandard (default)   kctl.local/simulated   Delete          Immediate           false                  "));
     let jobs = ok(l.kubectl(&["get", "job", "once"]));
     assert!(jobs.starts_with("NAME   COMPLETIONS   DURATION   AGE\nonce   2/2           "), "{jobs}");
     ok(l.kubectl(&["scale", "sts/db", "--replicas=1"]));

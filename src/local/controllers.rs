@@ -183,6 +183,7 @@ fn reconcile(state: &State) -> std::io::Result<()> {
     super::workloads::statefulsets(state, &mut events)?;
     super::workloads::daemonsets(state, &mut events)?;
     super::workloads::jobs(state, &mut events)?;
+    super::workloads::volumes(state, &mut events)?;
     // The scheduler and kubelet: pods nobody placed yet run on the node.
     let pending: Vec<Value> = list(state, pods_r)
         .into_iter()

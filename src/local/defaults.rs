@@ -140,6 +140,14 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
                 "storedVersions": obj["spec"]["versions"].as_array().into_iter().flatten().filter(|v| v["storage"] == true).map(|v| v["name"].clone()).collect::<Vec<_>>(),
             });
         }
+        "persistentvolumeclaims" if old.is_none() => {
+            // The DefaultStorageClass admission plugin.
+            if obj["spec"]["storageClassName"].is_null() {
+                obj["spec"]["storageClassName"] = json!(super::workloads::STORAGE_CLASS);
+            }
+            set_default(&mut obj["spec"], "volumeMode", json!("Filesystem"));
+            obj["status"] = json!({"phase": "Pending"});
+        }
         "namespaces" => {
             if obj["spec"]["finalizers"].is_null() {
                 obj["spec"]["finalizers"] = json!(["kubernetes"]);

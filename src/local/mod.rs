@@ -34,7 +34,7 @@ pub mod server;
 pub mod store;
 pub mod table;
 mod table_more;
-mod workloads;
+pub mod workloads;
 
 use std::path::PathBuf;
 

@@ -68,6 +68,11 @@ fn bootstrap(store: &Store) -> std::io::Result<()> {
                 });
                 ops.push(Op { key: sa.key(ns, "default"), object: Some(sa_obj) });
             }
+            let sc = super::resources::find("storage.k8s.io", "v1", "storageclasses").unwrap();
+            if !objects.contains_key(&sc.key("", super::workloads::STORAGE_CLASS)) && !objects.contains_key("core/nodes//kctl-local") {
+                // Only on a fresh store: a user may delete the default class.
+                ops.push(Op { key: sc.key("", super::workloads::STORAGE_CLASS), object: Some(super::workloads::storage_class(rv)) });
+            }
             let node = super::resources::find("", "v1", "nodes").unwrap();
             if !objects.contains_key(&node.key("", super::controllers::NODE)) {
                 ops.push(Op { key: node.key("", super::controllers::NODE), object: Some(super::controllers::node_object(rv)) });

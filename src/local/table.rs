@@ -237,7 +237,11 @@ fn cells(res: &Res, o: &Value) -> Vec<Value> {
     if res.name == "events" && res.custom.is_none() {
         return event_cells(o);
     }
-    let name = json!(o["metadata"]["name"]);
+    let mut name = json!(o["metadata"]["name"]);
+    let default_class = |k: &str| o["metadata"]["annotations"][k] == "true";
+    if res.name == "storageclasses" && (default_class("storageclass.kubernetes.io/is-default-class") || default_class("storageclass.beta.kubernetes.io/is-default-class")) {
+        name = json!(format!("{} (default)", o["metadata"]["name"].as_str().unwrap_or("")));
+    }
     let ts = o["metadata"]["creationTimestamp"].as_str();
     let age = age_of(ts);
     let count = |v: &Value| v.as_object().map(|m| m.len()).unwrap_or(0);

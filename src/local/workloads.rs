@@ -54,6 +54,12 @@ pub fn statefulsets(state: &State, events: &mut Events) -> std::io::Result<()> {
                     pvc["metadata"]["name"] = json!(claim);
                     pvc["metadata"]["namespace"] = json!(ns);
                     pvc["metadata"]["labels"] = sts["spec"]["selector"]["matchLabels"].clone();
+                    if pvc["spec"]["storageClassName"].is_null() {
+                        pvc["spec"]["storageClassName"] = json!(STORAGE_CLASS);
+                    }
+                    if pvc["spec"]["volumeMode"].is_null() {
+                        pvc["spec"]["volumeMode"] = json!("Filesystem");
+                    }
                     events.add(&sts, ("StatefulSet", "apps/v1"), "SuccessfulCreate", format!("create Claim {claim} Pod {pod_name} in StatefulSet {name} success"), "statefulset-controller", None);
                     claims.push(pvc);
                 }
@@ -211,4 +217,62 @@ pub fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
         }
     }
     write(state, job_r, updates, vec![])
+}
+
+pub const STORAGE_CLASS: &str = "standard";
+
+/// The default StorageClass every cluster starts with.
+pub fn storage_class(rv: u64) -> Value {
+    json!({
+        "kind": "StorageClass", "apiVersion": "storage.k8s.io/v1",
+        "metadata": {"name": STORAGE_CLASS, "uid": new_uid(), "resourceVersion": rv.to_string(), "creationTimestamp": now_rfc3339(),
+                     "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+        "provisioner": "kctl.local/simulated", "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate",
+    })
+}
+
+/// The provisioner of the default class: each pending claim gets a volume of
+/// the size it asks for, bound at once; a released volume is deleted.
+pub fn volumes(state: &State, events: &mut Events) -> std::io::Result<()> {
+    let (pvc_r, pv_r) = (res("", "persistentvolumeclaims"), res("", "persistentvolumes"));
+    let pvs = list(state, pv_r);
+    let mut new_pvs = Vec::new();
+    let mut bound = Vec::new();
+    let claims = list(state, pvc_r);
+    for pvc in &claims {
+        if pvc["status"]["phase"] == "Bound" || pvc["spec"]["storageClassName"] != STORAGE_CLASS {
+            continue;
+        }
+        let pv_name = format!("pvc-{}", meta(pvc, "uid"));
+        let size = pvc["spec"]["resources"]["requests"]["storage"].clone();
+        let modes = pvc["spec"]["accessModes"].clone();
+        if !pvs.iter().any(|p| meta(p, "name") == pv_name) {
+            new_pvs.push(json!({
+                "kind": "PersistentVolume", "apiVersion": "v1",
+                "metadata": {"name": pv_name, "annotations": {"pv.kubernetes.io/provisioned-by": "kctl.local/simulated"}},
+                "spec": {
+                    "capacity": {"storage": size}, "accessModes": modes, "persistentVolumeReclaimPolicy": "Delete",
+                    "storageClassName": STORAGE_CLASS, "volumeMode": pvc["spec"]["volumeMode"].as_str().unwrap_or("Filesystem"),
+                    "hostPath": {"path": format!("/kctl-local/volumes/{pv_name}"), "type": ""},
+                    "claimRef": {"kind": "PersistentVolumeClaim", "namespace": meta(pvc, "namespace"), "name": meta(pvc, "name"), "uid": meta(pvc, "uid"), "apiVersion": "v1"},
+                },
+                "status": {"phase": "Bound"},
+            }));
+        }
+        events.add(pvc, ("PersistentVolumeClaim", "v1"), "ProvisioningSucceeded", format!("Successfully provisioned volume {pv_name}"), "kctl.local/simulated", None);
+        let mut n = pvc.clone();
+        n["spec"]["volumeName"] = json!(pv_name);
+        n["metadata"]["annotations"]["pv.kubernetes.io/bind-completed"] = json!("yes");
+        n["status"] = json!({"phase": "Bound", "accessModes": modes, "capacity": {"storage": size}});
+        bound.push(n);
+    }
+    write(state, pv_r, new_pvs, vec![])?;
+    write(state, pvc_r, bound, vec![])?;
+    let released: Vec<String> = pvs
+        .iter()
+        .filter(|p| p["spec"]["persistentVolumeReclaimPolicy"] == "Delete" && p["metadata"]["annotations"]["pv.kubernetes.io/provisioned-by"] == "kctl.local/simulated")
+        .filter(|p| !claims.iter().any(|c| meta(c, "uid") == p["spec"]["claimRef"]["uid"].as_str().unwrap_or("")))
+        .map(|p| pv_r.key("", meta(p, "name")))
+        .collect();
+    write(state, pv_r, vec![], released)
 }
