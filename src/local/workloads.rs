@@ -34,7 +34,7 @@ fn status_changed(obj: &Value, status: Value, out: &mut Vec<Value>) {
     }
 }
 
-pub fn statefulsets(state: &State, events: &mut Events) -> std::io::Result<()> {
+pub(super) fn statefulsets(state: &State, events: &mut Events) -> std::io::Result<()> {
     let (sts_r, pods_r, pvc_r) = (res("apps", "statefulsets"), res("", "pods"), res("", "persistentvolumeclaims"));
     let pods = list(state, pods_r);
     let pvcs = list(state, pvc_r);
@@ -108,7 +108,7 @@ fn node_matches(spec: &Value) -> bool {
         .all(|(k, v)| node_labels.iter().any(|(nk, nv)| nk == k && v == nv))
 }
 
-pub fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<()> {
+pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<()> {
     let (ds_r, pods_r) = (res("apps", "daemonsets"), res("", "pods"));
     let pods = list(state, pods_r);
     let mut statuses = Vec::new();
@@ -168,7 +168,7 @@ fn succeeded(pod: Value) -> Value {
     pod
 }
 
-pub fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
+pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
     let (job_r, pods_r) = (res("batch", "jobs"), res("", "pods"));
     let pods = list(state, pods_r);
     let mut updates = Vec::new();
@@ -233,7 +233,7 @@ pub fn storage_class(rv: u64) -> Value {
 
 /// The provisioner of the default class: each pending claim gets a volume of
 /// the size it asks for, bound at once; a released volume is deleted.
-pub fn volumes(state: &State, events: &mut Events) -> std::io::Result<()> {
+pub(super) fn volumes(state: &State, events: &mut Events) -> std::io::Result<()> {
     let (pvc_r, pv_r) = (res("", "persistentvolumeclaims"), res("", "persistentvolumes"));
     let pvs = list(state, pv_r);
     let mut new_pvs = Vec::new();
