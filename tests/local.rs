@@ -511,3 +511,30 @@ fn statefulsets_daemonsets_and_jobs() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn cronjobs_create_jobs_when_due() {
+    let l = Local::new();
+    l.up();
+    ok(l.kubectl(&["create", "cronjob", "tick", "--image=busybox", "--schedule=* * * * *"]));
+    // Pretend the last run was three minutes ago, so a run is due now.
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() - 180;
+    let out = Command::new("date").args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%SZ"]).output().unwrap();
+    let ts = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let patch = format!(r#"{{"status":{{"lastScheduleTime":"{ts}"}}}}"#);
+    ok(l.kubectl(&["patch", "cronjob", "tick", "--subresource=status", "--type=merge", "-p", &patch]));
+    let start = Instant::now();
+    loop {
+        let jobs = ok(l.kubectl(&["get", "jobs", "-o", "jsonpath={range .items[*]}{.metadata.ownerReferences[0].name} {.status.succeeded}{\"\\n\"}{end}"]));
+        if jobs == "tick 1\n" {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "jobs: {jobs:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let name = ok(l.kubectl(&["get", "jobs", "-o", "jsonpath={.items[0].metadata.name}"]));
+    let minutes: u64 = name.strip_prefix("tick-").unwrap().parse().unwrap();
+    assert!(minutes * 60 > secs && minutes * 60 <= secs + 240, "{name}");
+    let last = ok(l.kubectl(&["get", "cronjob", "tick", "-o", "jsonpath={.status.lastScheduleTime}"]));
+    assert!(last.ends_with(":00Z") && last != ts, "{last}");
+}

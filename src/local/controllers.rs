@@ -182,6 +182,7 @@ fn reconcile(state: &State) -> std::io::Result<()> {
     replicasets(state, rs_r, pods_r, &mut events)?;
     super::workloads::statefulsets(state, &mut events)?;
     super::workloads::daemonsets(state, &mut events)?;
+    super::cron::cronjobs(state, &mut events)?;
     super::workloads::jobs(state, &mut events)?;
     super::workloads::volumes(state, &mut events)?;
     // The scheduler and kubelet: pods nobody placed yet run on the node.

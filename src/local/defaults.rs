@@ -140,6 +140,16 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
                 "storedVersions": obj["spec"]["versions"].as_array().into_iter().flatten().filter(|v| v["storage"] == true).map(|v| v["name"].clone()).collect::<Vec<_>>(),
             });
         }
+        "cronjobs" => {
+            let spec = &mut obj["spec"];
+            set_default(spec, "concurrencyPolicy", json!("Allow"));
+            set_default(spec, "suspend", json!(false));
+            set_default(spec, "successfulJobsHistoryLimit", json!(3));
+            set_default(spec, "failedJobsHistoryLimit", json!(1));
+            if spec["jobTemplate"]["spec"]["template"]["spec"].is_object() {
+                pod_spec(&mut spec["jobTemplate"]["spec"]["template"]["spec"]);
+            }
+        }
         "persistentvolumeclaims" if old.is_none() => {
             // The DefaultStorageClass admission plugin.
             if obj["spec"]["storageClassName"].is_null() {

@@ -25,6 +25,7 @@
 pub mod api;
 pub mod certs;
 mod controllers;
+mod cron;
 mod defaults;
 pub mod discovery;
 pub mod lifecycle;
