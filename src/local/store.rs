@@ -33,8 +33,9 @@ use tokio::sync::broadcast;
 
 /// Log records between snapshots.
 const SNAPSHOT_EVERY: u64 = 20_000;
-/// Watch events kept for watches resuming from a resourceVersion.
-const HISTORY: usize = 10_000;
+/// Watch events kept for watches resuming from a resourceVersion (the
+/// broadcast channel keeps as many, sharing them; memory scales with it).
+const HISTORY: usize = 4096;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventType {
