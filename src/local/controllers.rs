@@ -100,7 +100,7 @@ pub(super) fn running(mut pod: Value) -> Value {
         .into_iter()
         .flatten()
         .map(|c| {
-            let image = c["image"].as_str().unwrap_or("");
+            let image = full_image(c["image"].as_str().unwrap_or(""));
             json!({
                 "name": c["name"], "image": image, "imageID": format!("kctl://{image}"),
                 "containerID": format!("kctl://{}", &new_uid().replace('-', "")),
@@ -118,6 +118,22 @@ pub(super) fn running(mut pod: Value) -> Value {
         "startTime": now, "containerStatuses": statuses, "qosClass": "BestEffort",
     });
     pod
+}
+
+/// The image reference as the container runtime reports it.
+fn full_image(image: &str) -> String {
+    let first = image.split('/').next().unwrap_or("");
+    let has_registry = image.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let mut out = match (has_registry, image.contains('/')) {
+        (true, _) => image.to_string(),
+        (false, true) => format!("docker.io/{image}"),
+        (false, false) => format!("docker.io/library/{image}"),
+    };
+    let last = out.rsplit('/').next().unwrap_or("");
+    if !last.contains(':') && !out.contains('@') {
+        out.push_str(":latest");
+    }
+    out
 }
 
 pub(super) fn is_ready(pod: &Value) -> bool {
@@ -378,6 +394,7 @@ fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> 
                     m["ownerReferences"] = owner_ref("ReplicaSet", "apps/v1", &rs);
                     let mut pod = json!({"kind": "Pod", "apiVersion": "v1", "metadata": m, "spec": template["spec"].clone()});
                     pod["metadata"]["uid"] = json!(new_uid());
+                    super::defaults::apply(res("", "pods"), &mut pod, None);
                     let pod = running(pod);
                     events.add(&rs, ("ReplicaSet", "apps/v1"), "SuccessfulCreate", format!("Created pod: {}", meta(&pod, "name")), "replicaset-controller", None);
                     events.pod_started(&pod);

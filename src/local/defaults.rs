@@ -49,6 +49,24 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
         "pods" => {
             if obj["spec"].is_object() {
                 pod_spec(&mut obj["spec"]);
+                let spec = &mut obj["spec"];
+                // The pod-only defaults and what admission adds (ServiceAccount,
+                // Priority, DefaultTolerationSeconds); no token volume is mounted.
+                set_default(spec, "enableServiceLinks", json!(true));
+                set_default(spec, "priority", json!(0));
+                set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+                let sa = spec["serviceAccountName"].as_str().or(spec["serviceAccount"].as_str()).unwrap_or("default").to_string();
+                spec["serviceAccountName"] = json!(sa);
+                spec["serviceAccount"] = json!(sa);
+                if old.is_none() {
+                    let mut tolerations = spec["tolerations"].as_array().cloned().unwrap_or_default();
+                    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+                        if !tolerations.iter().any(|t| t["key"] == key) {
+                            tolerations.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}));
+                        }
+                    }
+                    spec["tolerations"] = json!(tolerations);
+                }
             }
             if old.is_none() {
                 obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});

@@ -23,7 +23,9 @@ fn pod_from(owner: &Value, kind: &str, api_version: &str, name: &str, labels: &[
     m["namespace"] = json!(meta(owner, "namespace"));
     m["ownerReferences"] = owner_ref(kind, api_version, owner);
     m["uid"] = json!(new_uid());
-    json!({"kind": "Pod", "apiVersion": "v1", "metadata": m, "spec": template["spec"].clone()})
+    let mut pod = json!({"kind": "Pod", "apiVersion": "v1", "metadata": m, "spec": template["spec"].clone()});
+    super::defaults::apply(res("", "pods"), &mut pod, None);
+    pod
 }
 
 fn status_changed(obj: &Value, status: Value, out: &mut Vec<Value>) {
