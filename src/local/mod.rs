@@ -12,15 +12,18 @@
 //! - `discovery`: /version, /api, /apis, group-version lists, aggregated
 //!   discovery, an OpenAPI v3 index and per-group-version paths (no schemas).
 //! - `table`, `table_more`: `as=Table` with the apiserver's columns.
-//! - `controllers`, `workloads`: one simulated node, Deployments, ReplicaSets,
-//!   StatefulSets, DaemonSets, Jobs, Endpoints/EndpointSlices, events,
-//!   garbage collection, a default ServiceAccount per namespace.
+//! - `controllers`, `workloads`, `cron`: one simulated node, Deployments,
+//!   ReplicaSets, StatefulSets (with PVCs), DaemonSets, Jobs, CronJobs (UTC),
+//!   a default StorageClass whose provisioner binds claims, Endpoints and
+//!   EndpointSlices, events, garbage collection (background), a default
+//!   ServiceAccount per namespace.
 //!
 //! Not yet: server-side apply (415 with a clear message), OpenAPI schemas (so
-//! `kubectl explain` and client-side schema validation have nothing to read),
-//! CronJob scheduling, PV provisioning, scheduling over several nodes, rolling
-//! update pacing (maxSurge/maxUnavailable), ControllerRevisions, crash loops,
-//! pod graceful deletion, admission (quotas, limits).
+//! `kubectl explain` and field validation have nothing to read; unknown fields
+//! are kept, not rejected), several nodes and a real scheduler, rolling update
+//! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
+//! history), crash loops, graceful pod deletion and foreground/orphan
+//! propagation, service-account tokens, NodePorts, admission (quotas, limits).
 
 pub mod api;
 pub mod certs;
