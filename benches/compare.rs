@@ -100,7 +100,34 @@ fn main() {
         let kc = kubeconfig.get_or_insert_with(start_cluster).clone();
         bench_apply(&kctl, Path::new(&reference), &kc, &home);
     }
+    if filter.is_empty() || filter.iter().any(|f| f.contains("local")) {
+        bench_local_up(&kctl, &home);
+    }
     let _ = std::fs::remove_dir_all(&home);
+}
+
+/// `kctl local up` until ready (target < 1 s), on fresh state (certificates
+/// generated) and on existing state; kctl only, so the kubectl columns are empty.
+fn bench_local_up(kctl: &Path, home: &Path) {
+    let (mut fresh, mut again) = (Vec::new(), Vec::new());
+    for i in 0..5 {
+        let dir = std::env::temp_dir().join(format!("kctl-bench-local-{}-{i}", std::process::id()));
+        let env: Vec<(String, String)> = vec![
+            ("HOME".into(), home.display().to_string()),
+            ("KCTL_LOCAL_DIR".into(), dir.join("state").display().to_string()),
+            ("KUBECONFIG".into(), dir.join("kubeconfig").display().to_string()),
+        ];
+        for samples in [&mut fresh, &mut again] {
+            samples.push(run_once(kctl, &["local", "up"], &env));
+            run_once(kctl, &["local", "down"], &env);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    for (name, a) in [("local up (fresh state)", &fresh), ("local up (existing state)", &again)] {
+        let t = median(a.iter().map(|x| x.wall.as_secs_f64() * 1e3));
+        let m = median(a.iter().map(|x| x.max_rss_kib as f64));
+        println!("{:<34} {:>11.2} {:>11} {:>7}   {:>10.0} {:>11} {:>7}", name, t, "-", "-", m, "-", "-");
+    }
 }
 
 /// `apply -f DIR` of 300 mixed manifests into an empty namespace, then again

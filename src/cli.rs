@@ -201,6 +201,8 @@ pub enum Command {
     ViewSecret(commands::view_secret::Args),
     /// Output shell completion code for the specified shell (bash, zsh, fish, or powershell)
     Completion(commands::completion::Args),
+    /// Run a built-in local cluster (up, down, status, reset)
+    Local(commands::local::Args),
     /// Anything else is looked up as a plugin (kctl-NAME, then kubectl-NAME on PATH).
     #[command(external_subcommand)]
     External(Vec<String>),

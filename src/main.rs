@@ -10,6 +10,7 @@ mod examples;
 mod discovery;
 mod error;
 mod kubeconfig;
+mod local;
 mod manifest;
 mod openapi;
 mod output;
@@ -36,6 +37,7 @@ fn main() {
             let rest: Vec<String> = args[2..].iter().map(|a| a.to_string_lossy().into_owned()).collect();
             std::process::exit(complete::run(&rest, name == "__complete"));
         }
+        Some("__local-server") => std::process::exit(commands::local::serve(&args[2..])),
         Some("__generate") => {
             let dir = args.get(2).map(std::path::PathBuf::from).unwrap_or_else(|| ".".into());
             if let Err(e) = docs::generate(&dir) {

@@ -15,6 +15,7 @@ pub mod events;
 pub mod failures;
 pub mod get;
 pub mod label;
+pub mod local;
 pub mod logs;
 pub mod manifests;
 pub mod patch;
@@ -78,6 +79,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Ns(args) => ns::run(args, settings),
         Command::ViewSecret(args) => view_secret::run(args, settings),
         Command::Completion(args) => completion::run(args, settings),
+        Command::Local(args) => local::run(args, settings),
         Command::External(argv) => plugin::run_external(argv, settings),
     }
 }

@@ -1,0 +1,275 @@
+//! list (label/field selectors, limit/continue) and watch (from a resourceVersion,
+//! 410 Gone once it is older than the history kept).
+
+use std::sync::Arc;
+
+use base64::Engine;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::{Bytes, Frame};
+use hyper::Response;
+use serde_json::{json, Value};
+
+use super::super::store::EventType;
+use super::objects::with_type;
+use super::{json_response, ApiError, Body, Req, State, Target};
+
+enum Req1 {
+    Eq(String, String),
+    Ne(String, String),
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    NotExists(String),
+}
+
+/// A label selector in the apiserver's string form.
+fn parse_labels(s: &str) -> Result<Vec<Req1>, ApiError> {
+    let mut out = Vec::new();
+    // Split on commas outside parentheses.
+    let mut parts = Vec::new();
+    let (mut depth, mut cur) = (0, String::new());
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let set = |rest: &str| -> Vec<String> { rest.trim().trim_start_matches('(').trim_end_matches(')').split(',').map(|v| v.trim().to_string()).collect() };
+        let r = if let Some(k) = p.strip_prefix('!') {
+            Req1::NotExists(k.trim().into())
+        } else if let Some((k, v)) = p.split_once("!=") {
+            Req1::Ne(k.trim().into(), v.trim().into())
+        } else if let Some((k, v)) = p.split_once("==") {
+            Req1::Eq(k.trim().into(), v.trim().into())
+        } else if let Some((k, v)) = p.split_once('=') {
+            Req1::Eq(k.trim().into(), v.trim().into())
+        } else if let Some((k, v)) = p.split_once(" notin ") {
+            Req1::NotIn(k.trim().into(), set(v))
+        } else if let Some((k, v)) = p.split_once(" in ") {
+            Req1::In(k.trim().into(), set(v))
+        } else if p.contains(' ') || p.contains('(') {
+            return Err(ApiError::bad_request(format!("unable to parse requirement: found '{p}', expected: !, =, ==, in, notin")));
+        } else {
+            Req1::Exists(p.into())
+        };
+        out.push(r);
+    }
+    Ok(out)
+}
+
+fn matches(reqs: &[Req1], get: impl Fn(&str) -> Option<String>) -> bool {
+    reqs.iter().all(|r| match r {
+        Req1::Eq(k, v) => get(k).as_deref() == Some(v.as_str()),
+        Req1::Ne(k, v) => get(k).as_deref() != Some(v.as_str()),
+        Req1::In(k, vs) => get(k).is_some_and(|x| vs.contains(&x)),
+        Req1::NotIn(k, vs) => get(k).is_none_or(|x| !vs.contains(&x)),
+        Req1::Exists(k) => get(k).is_some(),
+        Req1::NotExists(k) => get(k).is_none(),
+    })
+}
+
+fn field_value(obj: &Value, path: &str) -> Option<String> {
+    let mut v = obj;
+    for p in path.split('.') {
+        v = v.get(p)?;
+    }
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+pub struct Filter {
+    labels: Vec<Req1>,
+    fields: Vec<Req1>,
+}
+
+impl Filter {
+    pub fn from(req: &Req) -> Result<Filter, ApiError> {
+        let fields = parse_labels(req.q("fieldSelector"))?;
+        for f in &fields {
+            if matches!(f, Req1::In(..) | Req1::NotIn(..) | Req1::Exists(_) | Req1::NotExists(_)) {
+                return Err(ApiError::bad_request(format!("invalid selector: '{}'; can't understand '{}'", req.q("fieldSelector"), req.q("fieldSelector"))));
+            }
+        }
+        Ok(Filter { labels: parse_labels(req.q("labelSelector"))?, fields })
+    }
+
+    pub fn accepts(&self, obj: &Value) -> bool {
+        let labels = &obj["metadata"]["labels"];
+        matches(&self.labels, |k| labels.get(k).and_then(|v| v.as_str()).map(String::from))
+            && matches(&self.fields, |k| field_value(obj, k).or_else(|| (k == "metadata.namespace").then(String::new)))
+    }
+}
+
+fn prefix(t: &Target) -> String {
+    if t.namespace.is_empty() {
+        t.res.prefix()
+    } else {
+        format!("{}{}/", t.res.prefix(), t.namespace)
+    }
+}
+
+/// The selected objects (all pages) and the list revision.
+pub fn select(state: &Arc<State>, req: &Req, t: &Target) -> Result<(Vec<Value>, u64), ApiError> {
+    let filter = Filter::from(req)?;
+    let (items, rv) = state.store.list(&prefix(t));
+    Ok((items.into_iter().map(|(_, v)| v).filter(|v| filter.accepts(v)).collect(), rv))
+}
+
+pub fn list(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
+    let filter = Filter::from(req)?;
+    let (items, rv) = state.store.list(&prefix(t));
+    let after = match req.q("continue") {
+        "" => None,
+        c => {
+            let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).ok().and_then(|b| String::from_utf8(b).ok());
+            Some(raw.ok_or_else(|| ApiError::bad_request("continue key is not valid: illegal base64 data"))?)
+        }
+    };
+    let limit: usize = req.q("limit").parse().unwrap_or(0);
+    let mut out = Vec::new();
+    let mut next = None;
+    let mut remaining = 0usize;
+    for (k, v) in items {
+        if after.as_ref().is_some_and(|a| k.as_str() <= a.as_str()) || !filter.accepts(&v) {
+            continue;
+        }
+        if limit > 0 && out.len() == limit {
+            remaining += 1;
+            continue;
+        }
+        if limit > 0 && out.len() + 1 == limit {
+            next = Some(k.clone());
+        }
+        out.push(v);
+    }
+    let mut meta = json!({"resourceVersion": rv.to_string()});
+    if remaining > 0 {
+        if let Some(k) = next {
+            meta["continue"] = json!(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k));
+            meta["remainingItemCount"] = json!(remaining);
+        }
+    }
+    if req.wants_table() {
+        let mut table = super::super::table::table(t.res, &out, req.q("includeObject"), "", true);
+        table["metadata"] = meta;
+        return Ok(json_response(200, &table));
+    }
+    // Items are encoded without kind/apiVersion, as the apiserver's lists are.
+    for item in out.iter_mut() {
+        if let Some(m) = item.as_object_mut() {
+            m.remove("kind");
+            m.remove("apiVersion");
+        }
+    }
+    let list = json!({"kind": format!("{}List", t.res.kind), "apiVersion": t.res.api_version(), "metadata": meta, "items": out});
+    Ok(json_response(200, &list))
+}
+
+fn event_line(req: &Req, t: &Target, kind: &str, obj: &Value, first: &mut bool) -> Bytes {
+    let object = if req.wants_table() {
+        let t = super::super::table::table(t.res, std::slice::from_ref(obj), req.q("includeObject"), "", *first);
+        *first = false;
+        t
+    } else {
+        with_type(t.res, obj.clone())
+    };
+    let mut line = serde_json::to_vec(&json!({"type": kind, "object": object})).expect("json");
+    line.push(b'\n');
+    Bytes::from(line)
+}
+
+pub fn watch(state: Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
+    let filter = Filter::from(req)?;
+    let prefix = prefix(t);
+    let rv_param = req.q("resourceVersion");
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(256);
+    let mut first = true;
+    let mut initial = Vec::new();
+    let mut receiver = if rv_param.is_empty() || rv_param == "0" {
+        let (items, rx) = state.store.watch_current(&prefix);
+        for (_, obj) in items.iter().filter(|(_, o)| filter.accepts(o)) {
+            initial.push(event_line(req, t, "ADDED", obj, &mut first));
+        }
+        rx
+    } else {
+        let rv: u64 = rv_param.parse().map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv_param}")))?;
+        match state.store.watch_from(rv, &prefix) {
+            Ok((past, rx)) => {
+                for ev in past.iter().filter(|e| filter.accepts(&e.object)) {
+                    initial.push(event_line(req, t, ev.kind.as_str(), &ev.object, &mut first));
+                }
+                rx
+            }
+            Err(floor) => {
+                // The apiserver answers 200 and sends one ERROR event with the 410.
+                let status = ApiError::new(410, "Expired", format!("too old resource version: {rv} ({floor})")).status();
+                let mut line = serde_json::to_vec(&json!({"type": "ERROR", "object": status})).expect("json");
+                line.push(b'\n');
+                initial.push(Bytes::from(line));
+                drop(tx);
+                return Ok(stream_response(initial, None));
+            }
+        }
+    };
+    let timeout = req.q("timeoutSeconds").parse::<u64>().ok().filter(|s| *s > 0).unwrap_or(1800);
+    let (wants_table, include) = (req.wants_table(), req.q("includeObject").to_string());
+    let res = t.res;
+    let ns_prefix = prefix.clone();
+    tokio::spawn(async move {
+        let deadline = tokio::time::sleep(std::time::Duration::from_secs(timeout));
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                _ = &mut deadline => break,
+                _ = tx.closed() => break,
+                ev = receiver.recv() => {
+                    let Ok(ev) = ev else { break };
+                    if !ev.key.starts_with(&ns_prefix) || !filter.accepts(&ev.object) {
+                        continue;
+                    }
+                    let kind = match ev.kind { EventType::Added => "ADDED", EventType::Modified => "MODIFIED", EventType::Deleted => "DELETED" };
+                    let object = if wants_table {
+                        let t = super::super::table::table(res, std::slice::from_ref(&ev.object), &include, "", first);
+                        first = false;
+                        t
+                    } else {
+                        with_type(res, ev.object.clone())
+                    };
+                    let mut line = serde_json::to_vec(&json!({"type": kind, "object": object})).expect("json");
+                    line.push(b'\n');
+                    if tx.send(Bytes::from(line)).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    Ok(stream_response(initial, Some(rx)))
+}
+
+fn stream_response(initial: Vec<Bytes>, rx: Option<tokio::sync::mpsc::Receiver<Bytes>>) -> Response<Body> {
+    let head = futures_util::stream::iter(initial.into_iter().map(|b| Ok::<_, std::convert::Infallible>(Frame::data(b))));
+    let tail = futures_util::stream::unfold(rx, |rx| async move {
+        let mut rx = rx?;
+        let b = rx.recv().await?;
+        Some((Ok(Frame::data(b)), Some(rx)))
+    });
+    use futures_util::StreamExt;
+    let body = StreamBody::new(head.chain(tail));
+    Response::builder()
+        .status(200)
+        .header("Content-Type", "application/json")
+        .body(BodyExt::boxed(body))
+        .unwrap()
+}

@@ -1,0 +1,580 @@
+//! The minimal controllers that make `kctl local` behave like a cluster rather
+//! than a store: one simulated node whose "kubelet" runs every pod at once,
+//! ReplicaSets that keep their pod count, Deployments that own a ReplicaSet per
+//! pod template (`pod-template-hash`, revisions; old ReplicaSets are scaled to
+//! zero at once: no surge/unavailability pacing yet), and garbage collection of
+//! dependents whose owner is gone (background propagation).
+//!
+//! They run on their own thread: each pass reads the store, and writes only
+//! what changed (each write is its own durable commit, so a pass that writes
+//! wakes the next pass, which then finds nothing to do).
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::api::{new_uid, now_rfc3339, State};
+use super::resources::{self, Res};
+use super::store::Op;
+
+pub const NODE: &str = "kctl-local";
+
+pub(super) fn res(group: &str, name: &str) -> &'static Res {
+    resources::find(group, "v1", name).expect("built-in resource")
+}
+
+pub(super) fn meta<'a>(o: &'a Value, f: &str) -> &'a str {
+    o["metadata"][f].as_str().unwrap_or("")
+}
+
+pub fn start(state: Arc<State>) {
+    let mut rx = state.store.subscribe();
+    std::thread::spawn(move || loop {
+        if let Err(e) = reconcile(&state) {
+            eprintln!("kctl local: controllers: {e}");
+        }
+        // Wait for a change (or resync every second), then take every queued
+        // event at once so a burst of writes costs one pass.
+        thread_local! {
+            static RT: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        }
+        let closed = RT.with(|rt| rt.block_on(async {
+            tokio::select! {
+                r = rx.recv() => matches!(r, Err(tokio::sync::broadcast::error::RecvError::Closed)),
+                _ = tokio::time::sleep(Duration::from_secs(1)) => false,
+            }
+        }));
+        if closed {
+            return;
+        }
+        while rx.try_recv().is_ok() {}
+    });
+}
+
+/// The node every pod runs on.
+pub fn node_object(rv: u64) -> Value {
+    json!({
+        "kind": "Node", "apiVersion": "v1",
+        "metadata": {
+            "name": NODE, "uid": new_uid(), "resourceVersion": rv.to_string(), "creationTimestamp": now_rfc3339(),
+            "labels": {"kubernetes.io/hostname": NODE, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+                       "node-role.kubernetes.io/control-plane": ""},
+        },
+        "spec": {},
+        "status": {
+            "capacity": {"cpu": "8", "memory": "16Gi", "pods": "5000"},
+            "allocatable": {"cpu": "8", "memory": "16Gi", "pods": "5000"},
+            "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kctl local simulated kubelet is posting ready status",
+                            "lastHeartbeatTime": now_rfc3339(), "lastTransitionTime": now_rfc3339()}],
+            "addresses": [{"type": "InternalIP", "address": "10.0.0.10"}, {"type": "Hostname", "address": NODE}],
+            "nodeInfo": {"kubeletVersion": "v1.32.0", "kubeProxyVersion": "v1.32.0", "osImage": "kctl local", "kernelVersion": std::env::consts::OS,
+                         "containerRuntimeVersion": "kctl://simulated", "operatingSystem": "linux", "architecture": "amd64"},
+        },
+    })
+}
+
+pub(super) fn fnv32a(data: &[u8]) -> u32 {
+    data.iter().fold(2166136261u32, |h, b| (h ^ *b as u32).wrapping_mul(16777619))
+}
+
+/// apimachinery's `SafeEncodeString` of a number (the pod-template-hash form).
+pub(super) fn safe_encode(n: u32) -> String {
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    n.to_string().bytes().map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char).collect()
+}
+
+fn pod_ip(uid: &str) -> String {
+    let h = fnv32a(uid.as_bytes());
+    format!("10.244.{}.{}", (h >> 8) & 0xff, 1 + (h & 0xff) % 254)
+}
+
+/// A pod as the scheduler and the kubelet leave it once it runs.
+pub(super) fn running(mut pod: Value) -> Value {
+    let now = now_rfc3339();
+    pod["spec"]["nodeName"] = json!(NODE);
+    let uid = meta(&pod, "uid").to_string();
+    let statuses: Vec<Value> = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let image = full_image(c["image"].as_str().unwrap_or(""));
+            json!({
+                "name": c["name"], "image": image, "imageID": format!("kctl://{image}"),
+                "containerID": format!("kctl://{}", &new_uid().replace('-', "")),
+                "ready": true, "started": true, "restartCount": 0,
+                "state": {"running": {"startedAt": now}}, "lastState": {},
+            })
+        })
+        .collect();
+    let cond = |t: &str| json!({"type": t, "status": "True", "lastProbeTime": null, "lastTransitionTime": now});
+    pod["status"] = json!({
+        "phase": "Running",
+        "conditions": [cond("Initialized"), cond("Ready"), cond("ContainersReady"), cond("PodScheduled")],
+        "hostIP": "10.0.0.10", "hostIPs": [{"ip": "10.0.0.10"}],
+        "podIP": pod_ip(&uid), "podIPs": [{"ip": pod_ip(&uid)}],
+        "startTime": now, "containerStatuses": statuses, "qosClass": "BestEffort",
+    });
+    pod
+}
+
+/// The image reference as the container runtime reports it.
+fn full_image(image: &str) -> String {
+    let first = image.split('/').next().unwrap_or("");
+    let has_registry = image.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let mut out = match (has_registry, image.contains('/')) {
+        (true, _) => image.to_string(),
+        (false, true) => format!("docker.io/{image}"),
+        (false, false) => format!("docker.io/library/{image}"),
+    };
+    let last = out.rsplit('/').next().unwrap_or("");
+    if !last.contains(':') && !out.contains('@') {
+        out.push_str(":latest");
+    }
+    out
+}
+
+pub(super) fn is_ready(pod: &Value) -> bool {
+    pod["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True")
+}
+
+pub(super) fn owned_by<'a>(items: &'a [Value], uid: &str) -> Vec<&'a Value> {
+    items.iter().filter(|o| o["metadata"]["ownerReferences"].as_array().into_iter().flatten().any(|r| r["uid"] == uid)).collect()
+}
+
+pub(super) fn owner_ref(kind: &str, api_version: &str, o: &Value) -> Value {
+    json!([{"apiVersion": api_version, "kind": kind, "name": meta(o, "name"), "uid": meta(o, "uid"), "controller": true, "blockOwnerDeletion": true}])
+}
+
+pub(super) fn list(state: &State, r: &Res) -> Vec<Value> {
+    state.store.list(&r.prefix()).0.into_iter().map(|(_, v)| v).collect()
+}
+
+/// Write `objects` (new ones get uid/creationTimestamp) in one commit, skipping
+/// any whose stored version changed meanwhile (the next pass redoes it).
+pub(super) fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<String>) -> std::io::Result<()> {
+    if objects.is_empty() && deletes.is_empty() {
+        return Ok(());
+    }
+    state
+        .store
+        .commit::<()>(|current, rv| {
+            let mut ops = Vec::new();
+            for mut o in objects {
+                let key = r.key(meta(&o, "namespace"), meta(&o, "name"));
+                let prev_rv = meta(&o, "resourceVersion").to_string();
+                match current.get(&key) {
+                    Some(cur) if meta(cur, "resourceVersion") != prev_rv => continue,
+                    None if !prev_rv.is_empty() => continue,
+                    None => {
+                        if meta(&o, "uid").is_empty() {
+                            o["metadata"]["uid"] = json!(new_uid());
+                        }
+                        o["metadata"]["creationTimestamp"] = json!(now_rfc3339());
+                    }
+                    _ => {}
+                }
+                o["metadata"]["resourceVersion"] = json!(rv.to_string());
+                ops.push(Op { key, object: Some(o) });
+            }
+            ops.extend(deletes.into_iter().filter(|k| current.contains_key(k)).map(|key| Op { key, object: None }));
+            Ok(ops)
+        })?
+        .ok();
+    Ok(())
+}
+
+pub(super) fn suffix() -> String {
+    safe_encode(fnv32a(new_uid().as_bytes())).chars().take(5).collect()
+}
+
+fn reconcile(state: &State) -> std::io::Result<()> {
+    let (pods_r, rs_r, deploy_r) = (res("", "pods"), res("apps", "replicasets"), res("apps", "deployments"));
+    let mut events = Events::default();
+    garbage_collect(state)?;
+    deployments(state, deploy_r, rs_r, &mut events)?;
+    replicasets(state, rs_r, pods_r, &mut events)?;
+    super::workloads::statefulsets(state, &mut events)?;
+    super::workloads::daemonsets(state, &mut events)?;
+    super::cron::cronjobs(state, &mut events)?;
+    super::workloads::jobs(state, &mut events)?;
+    super::workloads::volumes(state, &mut events)?;
+    // The scheduler and kubelet: pods nobody placed yet run on the node.
+    let pending: Vec<Value> = list(state, pods_r)
+        .into_iter()
+        .filter(|p| p["spec"]["nodeName"].is_null() && p["metadata"]["deletionTimestamp"].is_null())
+        .map(|p| {
+            let p = running(p);
+            events.pod_started(&p);
+            p
+        })
+        .collect();
+    write(state, pods_r, pending, vec![])?;
+    endpoints(state)?;
+    write(state, res("", "events"), events.0, vec![])
+}
+
+/// Events for what the controllers did, as the real components word them.
+#[derive(Default)]
+pub(super) struct Events(Vec<Value>);
+
+impl Events {
+    /// `kind` is the involved object's (kind, apiVersion).
+    pub(super) fn add(&mut self, obj: &Value, kind: (&str, &str), reason: &str, message: String, component: &str, field_path: Option<String>) {
+        let (kind, api_version) = kind;
+        let now = now_rfc3339();
+        // Names sort by creation, as the real ones (a nanosecond timestamp) do.
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("{}.{:x}", meta(obj, "name"), nanos.max(seq));
+        let mut involved = json!({"kind": kind, "namespace": meta(obj, "namespace"), "name": meta(obj, "name"), "uid": meta(obj, "uid"), "apiVersion": api_version});
+        if let Some(f) = field_path {
+            involved["fieldPath"] = json!(f);
+        }
+        let mut source = json!({"component": component});
+        if component == "kubelet" {
+            source["host"] = json!(NODE);
+        }
+        self.0.push(json!({
+            "kind": "Event", "apiVersion": "v1",
+            "metadata": {"name": name, "namespace": meta(obj, "namespace")},
+            "involvedObject": involved, "reason": reason, "message": message, "source": source,
+            "firstTimestamp": now, "lastTimestamp": now, "count": 1, "type": "Normal",
+            "eventTime": null, "reportingComponent": "", "reportingInstance": "",
+        }));
+    }
+
+    pub(super) fn pod_started(&mut self, pod: &Value) {
+        let (ns, name) = (meta(pod, "namespace"), meta(pod, "name"));
+        self.add(pod, ("Pod", "v1"), "Scheduled", format!("Successfully assigned {ns}/{name} to {NODE}"), "default-scheduler", None);
+        for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
+            let (cname, image) = (c["name"].as_str().unwrap_or(""), c["image"].as_str().unwrap_or(""));
+            let path = Some(format!("spec.containers{{{cname}}}"));
+            self.add(pod, ("Pod", "v1"), "Pulled", format!("Container image \"{image}\" already present on machine"), "kubelet", path.clone());
+            self.add(pod, ("Pod", "v1"), "Created", format!("Created container {cname}"), "kubelet", path.clone());
+            self.add(pod, ("Pod", "v1"), "Started", format!("Started container {cname}"), "kubelet", path);
+        }
+    }
+}
+
+/// Endpoints of Services with a selector: the ready pods they select.
+fn endpoints(state: &State) -> std::io::Result<()> {
+    let (svc_r, ep_r, pods_r) = (res("", "services"), res("", "endpoints"), res("", "pods"));
+    let pods = list(state, pods_r);
+    let services = list(state, svc_r);
+    let mut writes = Vec::new();
+    let mut deletes = Vec::new();
+    let mut slices = Vec::new();
+    let existing = list(state, ep_r);
+    for svc in &services {
+        let Some(selector) = svc["spec"]["selector"].as_object().filter(|s| !s.is_empty()) else { continue };
+        let ns = meta(svc, "namespace");
+        let selected: Vec<&Value> = pods
+            .iter()
+            .filter(|p| meta(p, "namespace") == ns && is_ready(p) && selector.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v)))
+            .collect();
+        let mut addresses: Vec<Value> = selected
+            .iter()
+            .map(|p| json!({"ip": p["status"]["podIP"], "nodeName": NODE, "targetRef": {"kind": "Pod", "namespace": ns, "name": meta(p, "name"), "uid": meta(p, "uid")}}))
+            .collect();
+        addresses.sort_by(|a, b| a["ip"].as_str().cmp(&b["ip"].as_str()));
+        let ports: Vec<Value> = svc["spec"]["ports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                let target = match &p["targetPort"] {
+                    Value::String(name) => selected
+                        .first()
+                        .and_then(|pod| {
+                            pod["spec"]["containers"].as_array().into_iter().flatten().flat_map(|c| c["ports"].as_array().into_iter().flatten()).find(|cp| cp["name"] == name.as_str()).map(|cp| cp["containerPort"].clone())
+                        })
+                        .unwrap_or(Value::Null),
+                    Value::Null => p["port"].clone(),
+                    v => v.clone(),
+                };
+                let mut e = json!({"port": target, "protocol": p["protocol"]});
+                if let Some(n) = p["name"].as_str() {
+                    e["name"] = json!(n);
+                }
+                e
+            })
+            .collect();
+        let subsets = if addresses.is_empty() { Value::Null } else { json!([{"addresses": addresses, "ports": ports}]) };
+        let name = meta(svc, "name");
+        slices.push(endpoint_slice(svc, &addresses, &ports));
+        let cur = existing.iter().find(|e| meta(e, "namespace") == ns && meta(e, "name") == name);
+        if cur.is_some_and(|c| c["subsets"] == subsets) {
+            continue;
+        }
+        let mut ep = cur.cloned().unwrap_or_else(|| {
+            json!({"kind": "Endpoints", "apiVersion": "v1", "metadata": {"name": name, "namespace": ns, "labels": svc["metadata"]["labels"].clone()}})
+        });
+        ep["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"] = json!(now_rfc3339());
+        if subsets.is_null() {
+            ep.as_object_mut().unwrap().remove("subsets");
+        } else {
+            ep["subsets"] = subsets;
+        }
+        if ep["metadata"]["labels"].is_null() {
+            ep["metadata"].as_object_mut().unwrap().remove("labels");
+        }
+        writes.push(ep);
+    }
+    for ep in &existing {
+        let managed = !ep["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"].is_null();
+        let has_svc = services.iter().any(|s| meta(s, "namespace") == meta(ep, "namespace") && meta(s, "name") == meta(ep, "name"));
+        if managed && !has_svc {
+            deletes.push(ep_r.key(meta(ep, "namespace"), meta(ep, "name")));
+        }
+    }
+    write(state, ep_r, writes, deletes)?;
+    // kubectl 1.32's `describe service` reads EndpointSlices.
+    let slice_r = res("discovery.k8s.io", "endpointslices");
+    let current = list(state, slice_r);
+    let changed: Vec<Value> = slices
+        .into_iter()
+        .filter_map(|mut sl| {
+            match current.iter().find(|c| meta(c, "namespace") == meta(&sl, "namespace") && meta(c, "name") == meta(&sl, "name")) {
+                Some(c) if c["endpoints"] == sl["endpoints"] && c["ports"] == sl["ports"] => None,
+                Some(c) => {
+                    sl["metadata"] = c["metadata"].clone();
+                    Some(sl)
+                }
+                None => Some(sl),
+            }
+        })
+        .collect();
+    write(state, slice_r, changed, vec![])
+}
+
+fn endpoint_slice(svc: &Value, addresses: &[Value], ports: &[Value]) -> Value {
+    let (ns, name) = (meta(svc, "namespace"), meta(svc, "name"));
+    let suffix: String = safe_encode(fnv32a(format!("{ns}/{name}").as_bytes())).chars().take(5).collect();
+    let endpoints: Vec<Value> = addresses
+        .iter()
+        .map(|a| json!({"addresses": [a["ip"]], "conditions": {"ready": true, "serving": true, "terminating": false}, "nodeName": NODE, "targetRef": a["targetRef"]}))
+        .collect();
+    let ports: Vec<Value> = ports.iter().map(|p| json!({"name": p["name"].as_str().unwrap_or(""), "port": p["port"], "protocol": p["protocol"]})).collect();
+    json!({
+        "kind": "EndpointSlice", "apiVersion": "discovery.k8s.io/v1",
+        "metadata": {
+            "name": format!("{name}-{suffix}"), "namespace": ns, "generateName": format!("{name}-"),
+            "labels": {"kubernetes.io/service-name": name, "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io"},
+            "ownerReferences": owner_ref("Service", "v1", svc),
+        },
+        "addressType": "IPv4",
+        "endpoints": endpoints,
+        "ports": ports,
+    })
+}
+
+fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> std::io::Result<()> {
+    let pods = list(state, pods_r);
+    let mut status_updates = Vec::new();
+    for rs in list(state, rs_r) {
+        let want = rs["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
+        let mut mine = owned_by(&pods, meta(&rs, "uid"));
+        mine.sort_by(|a, b| meta(a, "creationTimestamp").cmp(meta(b, "creationTimestamp")).then(meta(a, "name").cmp(meta(b, "name"))));
+        let ns = meta(&rs, "namespace");
+        if mine.len() < want {
+            let template = &rs["spec"]["template"];
+            let new: Vec<Value> = (mine.len()..want)
+                .map(|_| {
+                    let mut m = template["metadata"].clone();
+                    if !m.is_object() {
+                        m = json!({});
+                    }
+                    m["name"] = json!(format!("{}-{}", meta(&rs, "name"), suffix()));
+                    m["generateName"] = json!(format!("{}-", meta(&rs, "name")));
+                    m["namespace"] = json!(ns);
+                    m["ownerReferences"] = owner_ref("ReplicaSet", "apps/v1", &rs);
+                    let mut pod = json!({"kind": "Pod", "apiVersion": "v1", "metadata": m, "spec": template["spec"].clone()});
+                    pod["metadata"]["uid"] = json!(new_uid());
+                    super::defaults::apply(res("", "pods"), &mut pod, None);
+                    let pod = running(pod);
+                    events.add(&rs, ("ReplicaSet", "apps/v1"), "SuccessfulCreate", format!("Created pod: {}", meta(&pod, "name")), "replicaset-controller", None);
+                    events.pod_started(&pod);
+                    pod
+                })
+                .collect();
+            write(state, pods_r, new, vec![])?;
+        } else if mine.len() > want {
+            for p in &mine[want..] {
+                events.add(&rs, ("ReplicaSet", "apps/v1"), "SuccessfulDelete", format!("Deleted pod: {}", meta(p, "name")), "replicaset-controller", None);
+            }
+            let extra = mine[want..].iter().map(|p| pods_r.key(ns, meta(p, "name"))).collect();
+            write(state, pods_r, vec![], extra)?;
+        }
+        let ready = mine.iter().filter(|p| is_ready(p)).count();
+        let count = mine.len();
+        let status = json!({
+            "replicas": count, "fullyLabeledReplicas": count, "readyReplicas": ready, "availableReplicas": ready,
+            "observedGeneration": rs["metadata"]["generation"],
+        });
+        let status = strip_zero(status);
+        if rs["status"] != status {
+            let mut n = rs.clone();
+            n["status"] = status;
+            status_updates.push(n);
+        }
+    }
+    write(state, rs_r, status_updates, vec![])
+}
+
+/// A pod template as the real controller hashes it (a typed struct): no nulls,
+/// no empty collections, and without its own `pod-template-hash` label.
+pub(super) fn canonical(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| k.as_str() != "pod-template-hash")
+                .map(|(k, x)| (k.clone(), canonical(x)))
+                .filter(|(_, x)| !(x.is_null() || x.as_object().is_some_and(|o| o.is_empty()) || x.as_array().is_some_and(|a| a.is_empty())))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The apiserver omits zero counts (`omitempty`).
+pub(super) fn strip_zero(mut v: Value) -> Value {
+    if let Some(m) = v.as_object_mut() {
+        m.retain(|k, x| k == "replicas" || !(x == &json!(0) || x.is_null()));
+    }
+    v
+}
+
+fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -> std::io::Result<()> {
+    let all_rs = list(state, rs_r);
+    for d in list(state, deploy_r) {
+        let ns = meta(&d, "namespace").to_string();
+        let template = &d["spec"]["template"];
+        let hash = safe_encode(fnv32a(serde_json::to_string(&canonical(template)).unwrap_or_default().as_bytes()));
+        let want = d["spec"]["replicas"].as_i64().unwrap_or(1);
+        let owned = owned_by(&all_rs, meta(&d, "uid"));
+        let revision = |rs: &Value| rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str().and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+        let max_rev = owned.iter().map(|r| revision(r)).max().unwrap_or(0);
+        let current = owned.iter().find(|r| r["metadata"]["labels"]["pod-template-hash"] == hash.as_str());
+        let mut writes = Vec::new();
+        let new_rev;
+        match current {
+            None => {
+                new_rev = max_rev + 1;
+                let mut labels = template["metadata"]["labels"].clone();
+                labels["pod-template-hash"] = json!(hash);
+                let mut tmpl = template.clone();
+                tmpl["metadata"]["labels"] = labels.clone();
+                let mut selector = d["spec"]["selector"].clone();
+                selector["matchLabels"]["pod-template-hash"] = json!(hash);
+                events.add(&d, ("Deployment", "apps/v1"), "ScalingReplicaSet", format!("Scaled up replica set {}-{hash} to {want}", meta(&d, "name")), "deployment-controller", None);
+                writes.push(json!({
+                    "kind": "ReplicaSet", "apiVersion": "apps/v1",
+                    "metadata": {"name": format!("{}-{hash}", meta(&d, "name")), "namespace": ns, "labels": labels, "generation": 1,
+                                 "annotations": {"deployment.kubernetes.io/desired-replicas": want.to_string(), "deployment.kubernetes.io/max-replicas": want.to_string(),
+                                                 "deployment.kubernetes.io/revision": new_rev.to_string()},
+                                 "ownerReferences": owner_ref("Deployment", "apps/v1", &d)},
+                    "spec": {"replicas": want, "selector": selector, "template": tmpl},
+                }));
+            }
+            Some(rs) => {
+                // Going back to an older template (rollout undo) makes its
+                // ReplicaSet the newest revision again.
+                new_rev = if revision(rs) == max_rev { max_rev } else { max_rev + 1 };
+                if rs["spec"]["replicas"].as_i64() != Some(want) || revision(rs) != new_rev {
+                    let have = rs["spec"]["replicas"].as_i64().unwrap_or(0);
+                    if have != want {
+                        let dir = if want > have { "up" } else { "down" };
+                        events.add(&d, ("Deployment", "apps/v1"), "ScalingReplicaSet", format!("Scaled {dir} replica set {} to {want}", meta(rs, "name")), "deployment-controller", None);
+                    }
+                    let mut n = (*rs).clone();
+                    n["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!(new_rev.to_string());
+                    n["spec"]["replicas"] = json!(want);
+                    n["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = json!(want.to_string());
+                    n["metadata"]["generation"] = json!(n["metadata"]["generation"].as_i64().unwrap_or(1) + 1);
+                    writes.push(n);
+                }
+            }
+        }
+        for rs in owned.iter().filter(|r| r["metadata"]["labels"]["pod-template-hash"] != hash.as_str()) {
+            if rs["spec"]["replicas"].as_i64() != Some(0) {
+                events.add(&d, ("Deployment", "apps/v1"), "ScalingReplicaSet", format!("Scaled down replica set {} to 0", meta(rs, "name")), "deployment-controller", None);
+                let mut n = (*rs).clone();
+                n["spec"]["replicas"] = json!(0);
+                n["metadata"]["generation"] = json!(n["metadata"]["generation"].as_i64().unwrap_or(1) + 1);
+                writes.push(n);
+            }
+        }
+        write(state, rs_r, writes, vec![])?;
+
+        let st = |r: &Value, f: &str| r["status"][f].as_i64().unwrap_or(0);
+        let total: i64 = owned.iter().map(|r| st(r, "replicas")).sum();
+        let ready: i64 = owned.iter().map(|r| st(r, "readyReplicas")).sum();
+        let updated = current.map(|r| st(r, "replicas")).unwrap_or(0);
+        let now = now_rfc3339();
+        let old_cond = |t: &str| d["status"]["conditions"].as_array().into_iter().flatten().find(|c| c["type"] == t).cloned();
+        let cond = |t: &str, ok: bool, reason: &str, msg: String| {
+            let status = if ok { "True" } else { "False" };
+            match old_cond(t) {
+                Some(c) if c["status"] == status && c["reason"] == reason => c,
+                _ => json!({"type": t, "status": status, "lastUpdateTime": now, "lastTransitionTime": now, "reason": reason, "message": msg}),
+            }
+        };
+        let name = meta(&d, "name");
+        let complete = updated == want && total == want && ready == want;
+        let conditions = json!([
+            cond("Available", ready >= want, if ready >= want { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" },
+                 if ready >= want { "Deployment has minimum availability.".into() } else { "Deployment does not have minimum availability.".into() }),
+            cond("Progressing", true, if complete { "NewReplicaSetAvailable" } else { "ReplicaSetUpdated" },
+                 if complete { format!("ReplicaSet \"{name}-{hash}\" has successfully progressed.") } else { format!("ReplicaSet \"{name}-{hash}\" is progressing.") }),
+        ]);
+        let mut status = json!({
+            "observedGeneration": d["metadata"]["generation"], "replicas": total, "updatedReplicas": updated,
+            "readyReplicas": ready, "availableReplicas": ready, "unavailableReplicas": (want - ready).max(0),
+        });
+        status = strip_zero(status);
+        status["conditions"] = conditions;
+        let rev = new_rev.to_string();
+        if d["status"] != status || d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] != rev.as_str() {
+            let mut n = d.clone();
+            n["status"] = status;
+            n["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!(rev);
+            write(state, deploy_r, vec![n], vec![])?;
+        }
+    }
+    Ok(())
+}
+
+/// Background deletion of dependents whose owners are gone.
+fn garbage_collect(state: &State) -> std::io::Result<()> {
+    let mut uids = HashSet::new();
+    let mut all = Vec::new();
+    let mut seen = HashSet::new();
+    for r in resources::all() {
+        // Versions of a custom resource share their storage.
+        if !seen.insert(r.prefix()) {
+            continue;
+        }
+        for (key, o) in state.store.list(&r.prefix()).0 {
+            uids.insert(meta(&o, "uid").to_string());
+            if o["metadata"]["ownerReferences"].is_array() {
+                all.push((r, key, o));
+            }
+        }
+    }
+    let mut dependents: BTreeMap<String, (&'static Res, Vec<String>)> = BTreeMap::new();
+    for (r, key, o) in all {
+        let refs = o["metadata"]["ownerReferences"].as_array().unwrap();
+        if !refs.is_empty() && refs.iter().all(|x| !uids.contains(x["uid"].as_str().unwrap_or(""))) {
+            dependents.entry(r.prefix()).or_insert((r, Vec::new())).1.push(key);
+        }
+    }
+    for (_, (r, keys)) in dependents {
+        write(state, r, vec![], keys)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! StatefulSets (ordered pods `name-0..n-1`, PVCs from `volumeClaimTemplates`),
+//! DaemonSets (one pod on the simulated node) and Jobs (pods that complete at
+//! once). Updates replace out-of-date pods in one step; no ControllerRevisions
+//! are recorded yet, so `rollout history/undo` work for Deployments only.
+
+use serde_json::{json, Value};
+
+use super::api::{new_uid, now_rfc3339, State};
+use super::controllers::{canonical, fnv32a, is_ready, list, meta, owned_by, owner_ref, res, running, safe_encode, strip_zero, suffix, write, Events, NODE};
+
+fn template_hash(template: &Value) -> String {
+    safe_encode(fnv32a(serde_json::to_string(&canonical(template)).unwrap_or_default().as_bytes()))
+}
+
+/// A pod of `owner` from its template, with extra labels.
+fn pod_from(owner: &Value, kind: &str, api_version: &str, name: &str, labels: &[(&str, String)]) -> Value {
+    let template = &owner["spec"]["template"];
+    let mut m = if template["metadata"].is_object() { template["metadata"].clone() } else { json!({}) };
+    for (k, v) in labels {
+        m["labels"][*k] = json!(v);
+    }
+    m["name"] = json!(name);
+    m["namespace"] = json!(meta(owner, "namespace"));
+    m["ownerReferences"] = owner_ref(kind, api_version, owner);
+    m["uid"] = json!(new_uid());
+    let mut pod = json!({"kind": "Pod", "apiVersion": "v1", "metadata": m, "spec": template["spec"].clone()});
+    super::defaults::apply(res("", "pods"), &mut pod, None);
+    pod
+}
+
+fn status_changed(obj: &Value, status: Value, out: &mut Vec<Value>) {
+    if obj["status"] != status {
+        let mut n = obj.clone();
+        n["status"] = status;
+        out.push(n);
+    }
+}
+
+pub(super) fn statefulsets(state: &State, events: &mut Events) -> std::io::Result<()> {
+    let (sts_r, pods_r, pvc_r) = (res("apps", "statefulsets"), res("", "pods"), res("", "persistentvolumeclaims"));
+    let pods = list(state, pods_r);
+    let pvcs = list(state, pvc_r);
+    let mut statuses = Vec::new();
+    for sts in list(state, sts_r) {
+        let (ns, name) = (meta(&sts, "namespace"), meta(&sts, "name"));
+        let want = sts["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
+        let revision = format!("{name}-{}", template_hash(&sts["spec"]["template"]));
+        let mine = owned_by(&pods, meta(&sts, "uid"));
+        let (mut create, mut delete, mut claims) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..want {
+            let pod_name = format!("{name}-{i}");
+            for t in sts["spec"]["volumeClaimTemplates"].as_array().into_iter().flatten() {
+                let claim = format!("{}-{pod_name}", meta(t, "name"));
+                if !pvcs.iter().any(|p| meta(p, "namespace") == ns && meta(p, "name") == claim) {
+                    let mut pvc = json!({"kind": "PersistentVolumeClaim", "apiVersion": "v1", "metadata": t["metadata"].clone(), "spec": t["spec"].clone(), "status": {"phase": "Pending"}});
+                    pvc["metadata"]["name"] = json!(claim);
+                    pvc["metadata"]["namespace"] = json!(ns);
+                    pvc["metadata"]["labels"] = sts["spec"]["selector"]["matchLabels"].clone();
+                    if pvc["spec"]["storageClassName"].is_null() {
+                        pvc["spec"]["storageClassName"] = json!(STORAGE_CLASS);
+                    }
+                    if pvc["spec"]["volumeMode"].is_null() {
+                        pvc["spec"]["volumeMode"] = json!("Filesystem");
+                    }
+                    events.add(&sts, ("StatefulSet", "apps/v1"), "SuccessfulCreate", format!("create Claim {claim} Pod {pod_name} in StatefulSet {name} success"), "statefulset-controller", None);
+                    claims.push(pvc);
+                }
+            }
+            match mine.iter().find(|p| meta(p, "name") == pod_name) {
+                Some(p) if p["metadata"]["labels"]["controller-revision-hash"] == revision.as_str() => {}
+                Some(_) => delete.push(pods_r.key(ns, &pod_name)),
+                None => {
+                    let labels = [("controller-revision-hash", revision.clone()), ("statefulset.kubernetes.io/pod-name", pod_name.clone())];
+                    events.add(&sts, ("StatefulSet", "apps/v1"), "SuccessfulCreate", format!("create Pod {pod_name} in StatefulSet {name} successful"), "statefulset-controller", None);
+                    let pod = running(pod_from(&sts, "StatefulSet", "apps/v1", &pod_name, &labels));
+                    events.pod_started(&pod);
+                    create.push(pod);
+                }
+            }
+        }
+        for p in &mine {
+            let idx = meta(p, "name").rsplit('-').next().and_then(|i| i.parse::<usize>().ok());
+            if idx.is_none_or(|i| i >= want) {
+                events.add(&sts, ("StatefulSet", "apps/v1"), "SuccessfulDelete", format!("delete Pod {} in StatefulSet {name} successful", meta(p, "name")), "statefulset-controller", None);
+                delete.push(pods_r.key(ns, meta(p, "name")));
+            }
+        }
+        write(state, pvc_r, claims, vec![])?;
+        write(state, pods_r, create, delete)?;
+        let current = mine.iter().filter(|p| p["metadata"]["labels"]["controller-revision-hash"] == revision.as_str()).count();
+        let ready = mine.iter().filter(|p| is_ready(p)).count();
+        let mut status = strip_zero(json!({
+            "observedGeneration": sts["metadata"]["generation"], "replicas": mine.len(), "readyReplicas": ready,
+            "currentReplicas": current, "updatedReplicas": current, "availableReplicas": ready,
+        }));
+        status["currentRevision"] = json!(revision);
+        status["updateRevision"] = json!(revision);
+        status["collisionCount"] = json!(0);
+        status_changed(&sts, status, &mut statuses);
+    }
+    write(state, sts_r, statuses, vec![])
+}
+
+fn node_matches(spec: &Value) -> bool {
+    let node_labels = [("kubernetes.io/hostname", NODE), ("kubernetes.io/os", "linux"), ("kubernetes.io/arch", "amd64"), ("node-role.kubernetes.io/control-plane", "")];
+    spec["template"]["spec"]["nodeSelector"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .all(|(k, v)| node_labels.iter().any(|(nk, nv)| nk == k && v == nv))
+}
+
+pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<()> {
+    let (ds_r, pods_r) = (res("apps", "daemonsets"), res("", "pods"));
+    let pods = list(state, pods_r);
+    let mut statuses = Vec::new();
+    for ds in list(state, ds_r) {
+        let (ns, name) = (meta(&ds, "namespace"), meta(&ds, "name"));
+        let desired = usize::from(node_matches(&ds["spec"]));
+        let hash = template_hash(&ds["spec"]["template"]);
+        let mine = owned_by(&pods, meta(&ds, "uid"));
+        let (mut create, mut delete) = (Vec::new(), Vec::new());
+        let up_to_date: Vec<&&Value> = mine.iter().filter(|p| p["metadata"]["labels"]["controller-revision-hash"] == hash.as_str()).collect();
+        for p in &mine {
+            if desired == 0 || p["metadata"]["labels"]["controller-revision-hash"] != hash.as_str() {
+                events.add(&ds, ("DaemonSet", "apps/v1"), "SuccessfulDelete", format!("Deleted pod: {}", meta(p, "name")), "daemonset-controller", None);
+                delete.push(pods_r.key(ns, meta(p, "name")));
+            }
+        }
+        if desired == 1 && up_to_date.is_empty() {
+            let generation = ds["metadata"]["generation"].as_i64().unwrap_or(1).to_string();
+            let pod_name = format!("{name}-{}", suffix());
+            let labels = [("controller-revision-hash", hash.clone()), ("pod-template-generation", generation)];
+            events.add(&ds, ("DaemonSet", "apps/v1"), "SuccessfulCreate", format!("Created pod: {pod_name}"), "daemonset-controller", None);
+            let pod = running(pod_from(&ds, "DaemonSet", "apps/v1", &pod_name, &labels));
+            events.pod_started(&pod);
+            create.push(pod);
+        }
+        write(state, pods_r, create, delete)?;
+        let ready = up_to_date.iter().filter(|p| is_ready(p)).count().min(desired);
+        let current = mine.len().min(desired.max(mine.len()));
+        let mut status = json!({
+            "currentNumberScheduled": current, "numberMisscheduled": 0, "desiredNumberScheduled": desired, "numberReady": ready,
+            "observedGeneration": ds["metadata"]["generation"], "updatedNumberScheduled": up_to_date.len().min(desired), "numberAvailable": ready,
+        });
+        if desired > ready {
+            status["numberUnavailable"] = json!(desired - ready);
+        }
+        status_changed(&ds, status, &mut statuses);
+    }
+    write(state, ds_r, statuses, vec![])
+}
+
+/// A pod whose containers ran to completion.
+fn succeeded(pod: Value) -> Value {
+    let mut pod = running(pod);
+    let now = now_rfc3339();
+    for c in pod["status"]["containerStatuses"].as_array_mut().into_iter().flatten() {
+        c["ready"] = json!(false);
+        c["started"] = json!(false);
+        c["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": now, "finishedAt": now, "containerID": c["containerID"]}});
+    }
+    pod["status"]["phase"] = json!("Succeeded");
+    for cond in pod["status"]["conditions"].as_array_mut().into_iter().flatten() {
+        if cond["type"] == "Ready" || cond["type"] == "ContainersReady" {
+            cond["status"] = json!("False");
+            cond["reason"] = json!("PodCompleted");
+        }
+    }
+    pod
+}
+
+pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
+    let (job_r, pods_r) = (res("batch", "jobs"), res("", "pods"));
+    let pods = list(state, pods_r);
+    let mut updates = Vec::new();
+    for job in list(state, job_r) {
+        let (uid, name) = (meta(&job, "uid").to_string(), meta(&job, "name").to_string());
+        let mut job2 = job.clone();
+        // The selector and labels the apiserver gives every Job.
+        if job["spec"]["selector"].is_null() {
+            job2["spec"]["selector"] = json!({"matchLabels": {"controller-uid": uid}});
+            job2["spec"]["template"]["metadata"]["labels"]["controller-uid"] = json!(uid);
+            job2["spec"]["template"]["metadata"]["labels"]["job-name"] = json!(name);
+        }
+        if job["status"]["completionTime"].is_string() {
+            if job2 != job {
+                updates.push(job2);
+            }
+            continue;
+        }
+        let want = job["spec"]["completions"].as_i64().unwrap_or(1).max(0) as usize;
+        let mine = owned_by(&pods, &uid);
+        let done = mine.iter().filter(|p| p["status"]["phase"] == "Succeeded").count();
+        let mut create = Vec::new();
+        for _ in mine.len()..want {
+            let pod_name = format!("{name}-{}", suffix());
+            let labels = [("controller-uid", uid.clone()), ("job-name", name.clone())];
+            events.add(&job, ("Job", "batch/v1"), "SuccessfulCreate", format!("Created pod: {pod_name}"), "job-controller", None);
+            let pod = succeeded(pod_from(&job2, "Job", "batch/v1", &pod_name, &labels));
+            events.pod_started(&pod);
+            create.push(pod);
+        }
+        write(state, pods_r, create, vec![])?;
+        let now = now_rfc3339();
+        let start = job["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| now.clone());
+        let mut status = json!({"startTime": start});
+        if done > 0 {
+            status["succeeded"] = json!(done);
+        }
+        if done >= want {
+            status["completionTime"] = json!(now);
+            status["conditions"] = json!([{"type": "Complete", "status": "True", "lastProbeTime": now, "lastTransitionTime": now}]);
+            events.add(&job, ("Job", "batch/v1"), "Completed", "Job completed".into(), "job-controller", None);
+        }
+        job2["status"] = status;
+        if job2 != job {
+            updates.push(job2);
+        }
+    }
+    write(state, job_r, updates, vec![])
+}
+
+pub const STORAGE_CLASS: &str = "standard";
+
+/// The default StorageClass every cluster starts with.
+pub fn storage_class(rv: u64) -> Value {
+    json!({
+        "kind": "StorageClass", "apiVersion": "storage.k8s.io/v1",
+        "metadata": {"name": STORAGE_CLASS, "uid": new_uid(), "resourceVersion": rv.to_string(), "creationTimestamp": now_rfc3339(),
+                     "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+        "provisioner": "kctl.local/simulated", "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate",
+    })
+}
+
+/// The provisioner of the default class: each pending claim gets a volume of
+/// the size it asks for, bound at once; a released volume is deleted.
+pub(super) fn volumes(state: &State, events: &mut Events) -> std::io::Result<()> {
+    let (pvc_r, pv_r) = (res("", "persistentvolumeclaims"), res("", "persistentvolumes"));
+    let pvs = list(state, pv_r);
+    let mut new_pvs = Vec::new();
+    let mut bound = Vec::new();
+    let claims = list(state, pvc_r);
+    for pvc in &claims {
+        if pvc["status"]["phase"] == "Bound" || pvc["spec"]["storageClassName"] != STORAGE_CLASS {
+            continue;
+        }
+        let pv_name = format!("pvc-{}", meta(pvc, "uid"));
+        let size = pvc["spec"]["resources"]["requests"]["storage"].clone();
+        let modes = pvc["spec"]["accessModes"].clone();
+        if !pvs.iter().any(|p| meta(p, "name") == pv_name) {
+            new_pvs.push(json!({
+                "kind": "PersistentVolume", "apiVersion": "v1",
+                "metadata": {"name": pv_name, "annotations": {"pv.kubernetes.io/provisioned-by": "kctl.local/simulated"}},
+                "spec": {
+                    "capacity": {"storage": size}, "accessModes": modes, "persistentVolumeReclaimPolicy": "Delete",
+                    "storageClassName": STORAGE_CLASS, "volumeMode": pvc["spec"]["volumeMode"].as_str().unwrap_or("Filesystem"),
+                    "hostPath": {"path": format!("/kctl-local/volumes/{pv_name}"), "type": ""},
+                    "claimRef": {"kind": "PersistentVolumeClaim", "namespace": meta(pvc, "namespace"), "name": meta(pvc, "name"), "uid": meta(pvc, "uid"), "apiVersion": "v1"},
+                },
+                "status": {"phase": "Bound"},
+            }));
+        }
+        events.add(pvc, ("PersistentVolumeClaim", "v1"), "ProvisioningSucceeded", format!("Successfully provisioned volume {pv_name}"), "kctl.local/simulated", None);
+        let mut n = pvc.clone();
+        n["spec"]["volumeName"] = json!(pv_name);
+        n["metadata"]["annotations"]["pv.kubernetes.io/bind-completed"] = json!("yes");
+        n["status"] = json!({"phase": "Bound", "accessModes": modes, "capacity": {"storage": size}});
+        bound.push(n);
+    }
+    write(state, pv_r, new_pvs, vec![])?;
+    write(state, pvc_r, bound, vec![])?;
+    let released: Vec<String> = pvs
+        .iter()
+        .filter(|p| p["spec"]["persistentVolumeReclaimPolicy"] == "Delete" && p["metadata"]["annotations"]["pv.kubernetes.io/provisioned-by"] == "kctl.local/simulated")
+        .filter(|p| !claims.iter().any(|c| meta(c, "uid") == p["spec"]["claimRef"]["uid"].as_str().unwrap_or("")))
+        .map(|p| pv_r.key("", meta(p, "name")))
+        .collect();
+    write(state, pv_r, vec![], released)
+}
