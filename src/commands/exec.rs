@@ -58,16 +58,15 @@ fn from_manifest(filenames: &[String]) -> Result<(String, Option<String>), CliEr
     use crate::manifest::{read_all, Item, ReadOptions};
     let opts = ReadOptions { filenames: filenames.to_vec(), validate: true, ..Default::default() };
     let items = read_all(&opts, &mut std::io::stdin()).map_err(|errs| CliError::msg(errs.first().map(|e| e.message.clone()).unwrap_or_default()))?;
-    for item in items {
-        match item {
-            Item::Object(doc) => {
-                let kind = doc.object["kind"].as_str().unwrap_or("").to_ascii_lowercase();
-                let name = doc.object["metadata"]["name"].as_str().unwrap_or("");
-                let ns = doc.object["metadata"]["namespace"].as_str().map(String::from);
-                return Ok((format!("{kind}/{name}"), ns));
-            }
-            Item::Error(e) => return Err(CliError::msg(e.message)),
+    match items.into_iter().next() {
+        Some(Item::Object(doc)) => {
+            let kind = doc.object["kind"].as_str().unwrap_or("").to_ascii_lowercase();
+            let name = doc.object["metadata"]["name"].as_str().unwrap_or("");
+            let ns = doc.object["metadata"]["namespace"].as_str().map(String::from);
+            return Ok((format!("{kind}/{name}"), ns));
         }
+        Some(Item::Error(e)) => return Err(CliError::msg(e.message)),
+        None => {}
     }
     Err(CliError::msg("no objects passed to exec"))
 }

@@ -54,7 +54,10 @@ impl WatchState {
             return true;
         }
         match ev.kind.as_str() {
-            "DELETED" => self.seen.remove(&uid).is_some() || true,
+            "DELETED" => {
+                self.seen.remove(&uid);
+                true
+            }
             _ => {
                 let repeat = self.seen.get(&uid) == Some(&rv);
                 self.seen.insert(uid, rv);
