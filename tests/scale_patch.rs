@@ -95,7 +95,12 @@ fn scale_flags_match_kubectl() {
     let norm = |o: &Output| {
         let klog = regex::Regex::new(r"(?m)^([IEWF])\d{4} [\d:.]+\s+\d+ ").unwrap();
         let rv = regex::Regex::new(r"was \d+").unwrap();
+        // When kubectl's last poll would end past the deadline, its client-side
+        // rate limiter reports the timeout instead: the same event, other words,
+        // depending on timing.
+        let limiter = "error: client rate limiter Wait returned an error: rate: Wait(n=1) would exceed context deadline\n";
         let err = klog.replace_all(&o.stderr, "$1<KLOG> ").replace("See 'kctl ", "See 'kubectl ");
+        let err = if err.starts_with("error: timed out waiting for ") || err == limiter { "error: <TIMEOUT>\n".to_string() } else { err };
         rv.replace_all(&err, "was <RV>").into_owned()
     };
     for args in steps {
