@@ -4,6 +4,7 @@
 //! kubectl writes it through a PrefixWriter straight into a buffer, not a
 //! tabwriter, so the tabs stay in the output as they are.
 
+use crate::printers::describe::quantity;
 use serde_json::{Map, Value};
 
 /// Annotations kubectl's describe leaves out.
@@ -254,7 +255,7 @@ fn describe_env(w: &mut W, c: &Value) {
         } else if from["resourceFieldRef"].is_object() {
             let r = &from["resourceFieldRef"];
             let resource = s(&r["resource"]);
-            let mut value = resource_value(c, r).unwrap_or_default();
+            let mut value = quantity::container_resource_value(r, c);
             if value == "0" && (resource == "limits.cpu" || resource == "limits.memory") {
                 value = "node allocatable".into();
             }
@@ -269,51 +270,6 @@ fn describe_env(w: &mut W, c: &Value) {
     }
 }
 
-/// kubectl's ExtractContainerResourceValue: the ceiling of the quantity over the divisor.
-fn resource_value(c: &Value, r: &Value) -> Option<String> {
-    let resource = s(&r["resource"]);
-    let (kind, name) = resource.split_once('.')?;
-    let field = match kind {
-        "limits" => "limits",
-        "requests" => "requests",
-        _ => return None,
-    };
-    let divisor = r["divisor"].as_str().and_then(quantity).filter(|d| *d != 0.0).unwrap_or(1.0);
-    let q = c["resources"][field][name].as_str().and_then(quantity).unwrap_or(0.0);
-    let v = if name == "cpu" {
-        // Millicores on both sides, as Go's MilliValue does.
-        ((q * 1000.0).ceil() / (divisor * 1000.0).ceil()).ceil()
-    } else {
-        (q.ceil() / divisor.ceil()).ceil()
-    };
-    Some(format!("{}", v as i64))
-}
-
-/// A Kubernetes quantity as a number of base units.
-fn quantity(text: &str) -> Option<f64> {
-    let split = text.find(|ch: char| !(ch.is_ascii_digit() || ch == '.' || ch == '+' || ch == '-')).unwrap_or(text.len());
-    let (num, suffix) = text.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let mult = match suffix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        "Ki" => 1024.0,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        e if e.starts_with(['e', 'E']) => 10f64.powi(e[1..].parse().ok()?),
-        _ => return None,
-    };
-    Some(n * mult)
-}
 
 fn describe_mounts(w: &mut W, c: &Value) {
     let mut mounts: Vec<&Value> = arr(&c["volumeMounts"]).iter().collect();
@@ -358,7 +314,7 @@ fn describe_volumes(w: &mut W, volumes: &[Value]) {
         if let Some(h) = src.get("hostPath") {
             w.write(2, &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n", s(&h["path"]), h["type"].as_str().unwrap_or("<none>")));
         } else if let Some(e) = src.get("emptyDir") {
-            let size = e["sizeLimit"].as_str().filter(|q| quantity(q).is_some_and(|n| n > 0.0)).unwrap_or("<unset>");
+            let size = e["sizeLimit"].as_str().filter(|q| quantity::parse(q).is_some_and(|n| n > 0.0)).unwrap_or("<unset>");
             w.write(2, &format!("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{size}\n", s(&e["medium"])));
         } else if let Some(x) = src.get("secret") {
             w.write(2, &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n", s(&x["secretName"]), x["optional"].as_bool().unwrap_or(false)));
@@ -487,11 +443,11 @@ mod tests {
 
     #[test]
     fn quantities_and_resource_refs() {
-        assert_eq!(quantity("500m"), Some(0.5));
-        assert_eq!(quantity("256Mi"), Some(268435456.0));
+        assert_eq!(quantity::parse("500m"), Some(0.5));
+        assert_eq!(quantity::parse("256Mi"), Some(268435456.0));
         let c = json!({"resources": {"limits": {"cpu": "500m", "memory": "1Gi"}}});
-        assert_eq!(resource_value(&c, &json!({"resource": "limits.cpu"})).as_deref(), Some("1"));
-        assert_eq!(resource_value(&c, &json!({"resource": "limits.memory", "divisor": "1Mi"})).as_deref(), Some("1024"));
-        assert_eq!(resource_value(&c, &json!({"resource": "requests.cpu"})).as_deref(), Some("0"));
+        assert_eq!(quantity::container_resource_value(&json!({"resource": "limits.cpu"}), &c), "1");
+        assert_eq!(quantity::container_resource_value(&json!({"resource": "limits.memory", "divisor": "1Mi"}), &c), "1024");
+        assert_eq!(quantity::container_resource_value(&json!({"resource": "requests.cpu"}), &c), "0");
     }
 }
