@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{cluster, twin, Norm, Output};
+use support::{cluster, twin, Norm};
 
 /// Run `args` with kctl in namespace `a` and with kubectl in namespace `b`.
 

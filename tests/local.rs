@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,55 +13,8 @@ use std::time::{Duration, Instant};
 
 use support::{Invocation, Norm, Output};
 
-struct Local {
-    _tmp: tempfile::TempDir,
-    state: PathBuf,
-    kubeconfig: PathBuf,
-}
+use support::local::Local;
 
-impl Local {
-    fn new() -> Local {
-        let tmp = tempfile::tempdir().unwrap();
-        let state = tmp.path().join("state");
-        let kubeconfig = tmp.path().join("kubeconfig");
-        Local { _tmp: tmp, state, kubeconfig }
-    }
-
-    fn cmd<I, S>(&self, args: I) -> Invocation
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        Invocation::new(args)
-            .env("KCTL_LOCAL_DIR", self.state.display().to_string())
-            .kubeconfig(&self.kubeconfig)
-    }
-
-    fn kctl(&self, args: &[&str]) -> Output {
-        self.cmd(args).kctl()
-    }
-
-    fn kubectl(&self, args: &[&str]) -> Output {
-        self.cmd(args).kubectl()
-    }
-
-    fn up(&self) -> Output {
-        let out = self.kctl(&["local", "up"]);
-        assert_eq!(out.code, 0, "local up: {out:?}");
-        out
-    }
-
-    fn server_pid(&self) -> i32 {
-        let info: serde_json::Value = serde_json::from_slice(&std::fs::read(self.state.join("server.json")).unwrap()).unwrap();
-        info["pid"].as_i64().unwrap() as i32
-    }
-}
-
-impl Drop for Local {
-    fn drop(&mut self) {
-        let _ = self.kctl(&["local", "down"]);
-    }
-}
 
 fn ok(out: Output) -> String {
     assert_eq!(out.code, 0, "{out:?}");

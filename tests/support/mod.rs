@@ -345,3 +345,4 @@ pub fn twin(a: &str, b: &str, args: &[&str]) -> (Output, Output) {
     let norm = |o: Output, ns: &str| Output { stdout: o.stdout.replace(ns, "<NS>"), stderr: o.stderr.replace(ns, "<NS>"), code: o.code };
     (norm(with(a).kctl(), a), norm(with(b).kubectl(), b))
 }
+pub mod local;
