@@ -16,6 +16,7 @@ mod openapi;
 mod output;
 mod patch;
 mod printers;
+mod quantity;
 mod settings;
 mod textdiff;
 mod validation;

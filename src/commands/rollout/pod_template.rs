@@ -4,7 +4,7 @@
 //! kubectl writes it through a PrefixWriter straight into a buffer, not a
 //! tabwriter, so the tabs stay in the output as they are.
 
-use crate::printers::describe::quantity;
+use crate::quantity;
 use serde_json::{Map, Value};
 
 /// Annotations kubectl's describe leaves out.
@@ -314,7 +314,7 @@ fn describe_volumes(w: &mut W, volumes: &[Value]) {
         if let Some(h) = src.get("hostPath") {
             w.write(2, &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n", s(&h["path"]), h["type"].as_str().unwrap_or("<none>")));
         } else if let Some(e) = src.get("emptyDir") {
-            let size = e["sizeLimit"].as_str().filter(|q| quantity::parse(q).is_some_and(|n| n > 0.0)).unwrap_or("<unset>");
+            let size = e["sizeLimit"].as_str().filter(|q| quantity::is_positive(q)).unwrap_or("<unset>");
             w.write(2, &format!("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{size}\n", s(&e["medium"])));
         } else if let Some(x) = src.get("secret") {
             w.write(2, &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n", s(&x["secretName"]), x["optional"].as_bool().unwrap_or(false)));
@@ -439,15 +439,5 @@ mod tests {
             describe(&t),
             "Pod Template:\n  Labels:\tapp=web\n\tpod-template-hash=abc\n  Containers:\n   c:\n    Image:\tnginx\n    Port:\t<none>\n    Host Port:\t<none>\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n"
         );
-    }
-
-    #[test]
-    fn quantities_and_resource_refs() {
-        assert_eq!(quantity::parse("500m"), Some(0.5));
-        assert_eq!(quantity::parse("256Mi"), Some(268435456.0));
-        let c = json!({"resources": {"limits": {"cpu": "500m", "memory": "1Gi"}}});
-        assert_eq!(quantity::container_resource_value(&json!({"resource": "limits.cpu"}), &c), "1");
-        assert_eq!(quantity::container_resource_value(&json!({"resource": "limits.memory", "divisor": "1Mi"}), &c), "1024");
-        assert_eq!(quantity::container_resource_value(&json!({"resource": "requests.cpu"}), &c), "0");
     }
 }

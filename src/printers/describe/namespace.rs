@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::common::{annotations_multiline, arr, labels_multiline, list_path, s};
-use super::resource_quantity::from_json;
+use crate::quantity::from_json;
 use super::related::time_or_zero;
 use super::writer::{Writer, LEVEL_0, LEVEL_1};
 use super::{DescribeContext, Fetched, Need};

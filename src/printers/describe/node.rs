@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::common::{annotations_multiline, arr, b, events, labels_multiline, s, since};
-use super::resource_quantity::{from_json, go_int64, Quantity};
+use crate::quantity::{from_json, go_int64, Quantity};
 use super::related::{go_error_text, time_or_zero};
 use super::writer::{Writer, LEVEL_0, LEVEL_1};
 use super::{DescribeContext, Fetched, Need};

@@ -131,14 +131,14 @@ fn qos_class(pod: &Value) -> String {
     for c in all {
         let (req, lim) = (&c["resources"]["requests"], &c["resources"]["limits"]);
         for r in ["cpu", "memory"] {
-            let rq = req[r].as_str().filter(|q| !super::quantity::is_zero(q));
-            let lm = lim[r].as_str().filter(|q| !super::quantity::is_zero(q));
+            let rq = req[r].as_str().filter(|q| crate::quantity::is_positive(q));
+            let lm = lim[r].as_str().filter(|q| crate::quantity::is_positive(q));
             if rq.is_some() || lm.is_some() {
                 any = true;
             }
             match (rq, lm) {
                 (_, None) => guaranteed = false,
-                (Some(a), Some(b)) if super::quantity::parse(a) != super::quantity::parse(b) => guaranteed = false,
+                (Some(a), Some(b)) if crate::quantity::Quantity::parse_or_zero(a).cmp(&crate::quantity::Quantity::parse_or_zero(b)).is_ne() => guaranteed = false,
                 _ => {}
             }
         }

@@ -268,7 +268,7 @@ fn env_vars(w: &mut Writer, c: &Value, pod: Option<&Value>) {
             dw!(w, LEVEL_3, "{name}:\t{value} ({}:{path})\n", f.get("apiVersion").map(s).unwrap_or(""));
         } else if from["resourceFieldRef"].is_object() {
             let resource = s(&from["resourceFieldRef"]["resource"]);
-            let mut value = super::quantity::container_resource_value(&from["resourceFieldRef"], c);
+            let mut value = crate::quantity::container_resource_value(&from["resourceFieldRef"], c);
             if value == "0" && (resource == "limits.cpu" || resource == "limits.memory") {
                 value = "node allocatable".to_string();
             }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::common::{annotations_multiline, arr, b, events, labels_multiline, s, since, sorted_map};
-use super::resource_quantity as quantity;
+use crate::quantity;
 use super::related::{access_modes, storage_class, string_list};
 use super::writer::{Writer, LEVEL_0, LEVEL_1, LEVEL_2};
 use super::DescribeContext;

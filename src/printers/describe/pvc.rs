@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::common::{annotations_multiline, arr, events, labels_multiline, list_path, s, since};
-use super::resource_quantity as quantity;
+use crate::quantity;
 use super::related::{access_modes, pods_multiline, storage_class, string_list, time_or_zero};
 use super::writer::{Writer, LEVEL_0, LEVEL_1};
 use super::{DescribeContext, Need};

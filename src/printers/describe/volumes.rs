@@ -28,7 +28,7 @@ fn volume_source(w: &mut Writer, vol: &Value) {
         dw!(w, LEVEL_2, "Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{ty}\n", s(&h["path"]));
     } else if let Some(e) = vol.get("emptyDir") {
         let size = match e["sizeLimit"].as_str() {
-            Some(q) if !super::quantity::is_zero(q) => q.to_string(),
+            Some(q) if crate::quantity::is_positive(q) => q.to_string(),
             _ => "<unset>".to_string(),
         };
         dw!(w, LEVEL_2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{size}\n", s(&e["medium"]));

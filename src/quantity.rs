@@ -1,6 +1,8 @@
-//! apimachinery's `resource.Quantity`, as far as `kubectl describe` uses it:
+//! apimachinery's `resource.Quantity`, as far as kctl uses it (describe, the
+//! downward-API values rollout and describe print, `kctl local`'s scheduler):
 //! parsing, adding, comparing, `Value`/`MilliValue`, and `String()`'s
-//! canonical form. Describers mostly print the server's strings, which are
+//! canonical form. (`--sort-by` keeps its own unbounded-precision parser in
+//! printers/sort, because it orders arbitrary strings that may overflow i128.) Describers mostly print the server's strings, which are
 //! already canonical; sums (a node's allocated resources, a pod's requests)
 //! need the arithmetic and Go's canonicalisation to print the same bytes.
 //!
@@ -187,6 +189,32 @@ impl Quantity {
     }
 }
 
+/// Neither absent, malformed nor zero or negative.
+pub fn is_positive(q: &str) -> bool {
+    Quantity::parse(q).is_some_and(|q| q.nanos > 0)
+}
+
+/// `resource.ExtractContainerResourceValue` for cpu, memory and
+/// ephemeral-storage limits/requests; "" for what kubectl cannot resolve.
+pub fn container_resource_value(field: &serde_json::Value, container: &serde_json::Value) -> String {
+    let resource = field["resource"].as_str().unwrap_or("");
+    let Some((kind, name)) = resource.split_once('.') else {
+        return String::new();
+    };
+    if !matches!(kind, "limits" | "requests") || !matches!(name, "cpu" | "memory" | "ephemeral-storage") {
+        return String::new();
+    }
+    let amount = from_json(&container["resources"][kind][name]);
+    let divisor = Quantity::parse(field["divisor"].as_str().unwrap_or("")).filter(|d| d.nanos > 0).unwrap_or(Quantity { nanos: NANO, format: Format::DecimalSI });
+    // Go divides the two as float64 and rounds up.
+    let value = if name == "cpu" {
+        (amount.milli_value() as f64 / divisor.milli_value() as f64).ceil()
+    } else {
+        (amount.value() as f64 / divisor.value() as f64).ceil()
+    };
+    format!("{}", value as i64)
+}
+
 fn div_ceil(n: i128, d: i128) -> i128 {
     let q = n / d;
     if n % d != 0 && (n > 0) == (d > 0) { q + 1 } else { q }
@@ -269,5 +297,16 @@ mod tests {
         assert_eq!(Quantity::parse("1n").unwrap().milli_value(), 1);
         assert!(Quantity::parse("abc").is_none());
         assert!(Quantity::parse("1Qi").is_none());
+    }
+
+    #[test]
+    fn resource_values() {
+        use serde_json::json;
+        let c = json!({"resources": {"limits": {"cpu": "500m", "memory": "64Mi"}}});
+        assert_eq!(container_resource_value(&json!({"resource": "limits.cpu"}), &c), "1");
+        assert_eq!(container_resource_value(&json!({"resource": "limits.cpu", "divisor": "1m"}), &c), "500");
+        assert_eq!(container_resource_value(&json!({"resource": "limits.memory", "divisor": "1Mi"}), &c), "64");
+        assert_eq!(container_resource_value(&json!({"resource": "requests.cpu"}), &c), "0");
+        assert!(!is_positive("0") && is_positive("1Gi") && !is_positive("x"));
     }
 }
