@@ -17,6 +17,7 @@ mod output;
 mod patch;
 mod printers;
 mod quantity;
+mod selector;
 mod settings;
 mod textdiff;
 mod validation;

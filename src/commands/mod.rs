@@ -21,7 +21,6 @@ pub mod manifests;
 pub mod patch;
 pub mod print_flags;
 pub mod scale;
-pub mod selector;
 pub mod set;
 pub mod plugin;
 pub mod plugin_list;

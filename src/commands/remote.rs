@@ -75,19 +75,13 @@ pub fn api_err(e: ClientError) -> CliError {
 fn label_selector(obj: &Value) -> Option<String> {
     let sel = &obj["spec"]["selector"];
     let plain = obj["kind"] == "Service" || obj["kind"] == "ReplicationController";
-    let map = if plain { sel.as_object()? } else { sel["matchLabels"].as_object()? };
-    let mut parts: Vec<String> = map.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect();
-    for e in sel["matchExpressions"].as_array().into_iter().flatten() {
-        let key = e["key"].as_str().unwrap_or("");
-        let vals: Vec<&str> = e["values"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-        parts.push(match e["operator"].as_str().unwrap_or("") {
-            "In" => format!("{key} in ({})", vals.join(",")),
-            "NotIn" => format!("{key} notin ({})", vals.join(",")),
-            "Exists" => key.to_string(),
-            _ => format!("!{key}"),
-        });
-    }
-    (!parts.is_empty()).then(|| parts.join(","))
+    let text = if plain {
+        crate::selector::label_selector_string(&serde_json::json!({"matchLabels": sel.as_object()?})).ok()?
+    } else {
+        sel.as_object()?;
+        crate::selector::label_selector_string(sel).ok()?
+    };
+    (!text.is_empty()).then_some(text)
 }
 
 /// The container to use: `-c`, else the default-container annotation, else
@@ -288,7 +282,7 @@ mod tests {
         let deploy = json!({"kind": "Deployment", "spec": {"selector": {"matchLabels": {"app": "a"}, "matchExpressions": [
             {"key": "tier", "operator": "In", "values": ["x", "y"]}, {"key": "gone", "operator": "DoesNotExist"}
         ]}}});
-        assert_eq!(label_selector(&deploy).unwrap(), "app=a,tier in (x,y),!gone");
+        assert_eq!(label_selector(&deploy).unwrap(), "app=a,!gone,tier in (x,y)");
         assert!(label_selector(&json!({"kind": "Deployment", "spec": {}})).is_none());
     }
 

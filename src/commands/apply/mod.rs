@@ -131,7 +131,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if prune && server_side {
         return Err(CliError::msg("--prune is in alpha and doesn't currently work on objects created by server-side apply"));
     }
-    let selector = crate::commands::selector::Selector::parse(&selector_text)
+    let selector = crate::selector::Selector::parse(&selector_text)
         .map_err(|e| CliError::msg(format!("the provided selector {selector_text:?} is not valid: {e}")))?;
     // Strict validation against an old server checks list items too; kctl
     // assumes such a server (the one it is tested against) before asking it.

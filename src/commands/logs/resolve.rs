@@ -113,7 +113,7 @@ pub fn selector_for(group: &str, version: &str, kind: &str, obj: &Value) -> Resu
             Ok(from_set(sel))
         }
         ("apps" | "extensions", "ReplicaSet" | "DaemonSet" | "Deployment") | ("apps", "StatefulSet") | ("batch", "Job") => {
-            label_selector(&obj["spec"]["selector"]).map_err(|e| cannot(format!("invalid label selector: {e}")))
+            crate::selector::label_selector_string(&obj["spec"]["selector"]).map_err(|e| cannot(format!("invalid label selector: {e}")))
         }
         _ => Err(cannot(format!("selector for {} not implemented", go_type(group, version, kind)))),
     }
@@ -130,28 +130,6 @@ fn from_set(set: &Value) -> String {
     pairs.join(",")
 }
 
-/// metav1.LabelSelectorAsSelector(...).String(): requirements sorted by key.
-fn label_selector(sel: &Value) -> Result<String, String> {
-    let mut reqs: Vec<(String, String)> = Vec::new();
-    for (k, v) in sel["matchLabels"].as_object().into_iter().flatten() {
-        reqs.push((k.clone(), format!("{k}={}", v.as_str().unwrap_or(""))));
-    }
-    for e in sel["matchExpressions"].as_array().into_iter().flatten() {
-        let key = e["key"].as_str().unwrap_or("").to_string();
-        let mut values: Vec<&str> = e["values"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-        values.sort();
-        let text = match e["operator"].as_str().unwrap_or("") {
-            "In" => format!("{key} in ({})", values.join(",")),
-            "NotIn" => format!("{key} notin ({})", values.join(",")),
-            "Exists" => key.clone(),
-            "DoesNotExist" => format!("!{key}"),
-            op => return Err(format!("{op:?} is not a valid label selector operator")),
-        };
-        reqs.push((key, text));
-    }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(reqs.into_iter().map(|r| r.1).collect::<Vec<_>>().join(","))
-}
 
 /// kubectl's GetPodList: the matching pods sorted best-for-logging first; when
 /// there are none yet, wait (up to `timeout`) for one to appear.
@@ -361,8 +339,6 @@ mod tests {
 
     #[test]
     fn selectors_print_like_labels_selector() {
-        let sel = json!({"matchLabels": {"z": "1", "a": "2"}, "matchExpressions": [{"key": "m", "operator": "In", "values": ["y", "x"]}, {"key": "b", "operator": "DoesNotExist"}]});
-        assert_eq!(label_selector(&sel).unwrap(), "a=2,!b,m in (x,y),z=1");
         assert_eq!(from_set(&json!({"b": "1", "a": "2"})), "a=2,b=1");
         let svc = json!({"metadata": {"name": "s"}, "spec": {}});
         assert_eq!(

@@ -18,25 +18,7 @@ pub struct Revision {
 
 /// A label selector object as the selector string kubectl sends.
 pub fn selector_string(sel: &Value) -> String {
-    let mut reqs: Vec<(String, String)> = Vec::new();
-    for (k, v) in sel["matchLabels"].as_object().into_iter().flatten() {
-        reqs.push((k.clone(), format!("{k}={}", v.as_str().unwrap_or(""))));
-    }
-    for e in sel["matchExpressions"].as_array().into_iter().flatten() {
-        let key = e["key"].as_str().unwrap_or("").to_string();
-        let mut values: Vec<&str> = e["values"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-        values.sort();
-        let text = match e["operator"].as_str().unwrap_or("") {
-            "In" => format!("{key} in ({})", values.join(",")),
-            "NotIn" => format!("{key} notin ({})", values.join(",")),
-            "Exists" => key.clone(),
-            "DoesNotExist" => format!("!{key}"),
-            _ => continue,
-        };
-        reqs.push((key, text));
-    }
-    reqs.sort();
-    reqs.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
+    crate::selector::label_selector_string(sel).unwrap_or_default()
 }
 
 fn controlled_by(obj: &Value, owner_uid: &str) -> bool {

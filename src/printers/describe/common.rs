@@ -218,31 +218,10 @@ pub fn tolerations_multiline(w: &mut Writer, initial_indent: &str, title: &str, 
     }
 }
 
-/// `metav1.LabelSelectorAsSelector(sel).String()`: requirements sorted by
-/// key, `k=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`; an empty or
-/// missing selector prints as "" (a missing one is `<none>` where kubectl
-/// says so, which callers decide).
+/// A LabelSelector as kubectl prints it; the apiserver has validated the
+/// operators of anything stored, so there is no error to show.
 pub fn selector_string(sel: &Value) -> String {
-    let mut reqs: Vec<(String, String)> = Vec::new();
-    for (k, val) in sorted_map(&sel["matchLabels"]) {
-        reqs.push((k.to_string(), format!("{k}={val}")));
-    }
-    for e in arr(&sel["matchExpressions"]) {
-        let key = s(&e["key"]);
-        let mut values: Vec<&str> = arr(&e["values"]).iter().map(s).collect();
-        values.sort();
-        values.dedup();
-        let text = match s(&e["operator"]) {
-            "In" => format!("{key} in ({})", values.join(",")),
-            "NotIn" => format!("{key} notin ({})", values.join(",")),
-            "Exists" => key.to_string(),
-            "DoesNotExist" => format!("!{key}"),
-            _ => continue,
-        };
-        reqs.push((key.to_string(), text));
-    }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
-    reqs.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
+    crate::selector::label_selector_string(sel).unwrap_or_default()
 }
 
 /// The `labelSelector` query text for a selector (the same string kubectl sends).

@@ -263,36 +263,8 @@ fn source(w: &mut Writer, spec: &Value) {
             ("VolumeHandle:", s(&v["volumeHandle"]).into()),
             ("ReadOnly:", b(&v["readOnly"]).into()),
         ]);
-        csi_attributes(w, &v["volumeAttributes"]);
+        super::volumes::csi_attributes(w, &v["volumeAttributes"]);
     } else {
         w.write(LEVEL_1, "<unknown>\n");
-    }
-}
-
-/// `printCSIPersistentVolumeAttributesMultiline`: at level 2, with
-/// continuation lines indented twice over (kubectl writes the level's
-/// prefix for both the initial indent and the tab).
-fn csi_attributes(w: &mut Writer, attrs: &Value) {
-    w.write(LEVEL_2, "VolumeAttributes:\t");
-    let pairs = sorted_map(attrs);
-    if pairs.is_empty() {
-        w.line("<none>");
-        return;
-    }
-    for (n, (k, v)) in pairs.iter().enumerate() {
-        if n != 0 {
-            w.write(LEVEL_2, "");
-            w.write(LEVEL_2, "\t");
-        }
-        let line = format!("{k}={v}");
-        if line.len() > 140 {
-            let mut end = 140;
-            while !line.is_char_boundary(end) {
-                end -= 1;
-            }
-            dw!(w, LEVEL_2, "{}...\n", &line[..end]);
-        } else {
-            dw!(w, LEVEL_2, "{line}\n");
-        }
     }
 }

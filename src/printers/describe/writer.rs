@@ -17,7 +17,9 @@ pub const LEVEL_3: usize = 3;
 pub const LEVEL_4: usize = 4;
 
 pub struct Writer {
-    tw: TabWriter,
+    /// None for a bare PrefixWriter over a buffer (`rollout history`'s pod
+    /// template), whose tabs stay as they are.
+    tw: Option<TabWriter>,
     out: String,
     /// Extra levels added by a nested writer (kubectl's NewNestedPrefixWriter).
     indent: usize,
@@ -31,14 +33,25 @@ impl Default for Writer {
 
 impl Writer {
     pub fn new() -> Self {
-        Writer { tw: TabWriter::with_settings(0, 8, 2, b' ', Flags::NONE), out: String::new(), indent: 0 }
+        Writer { tw: Some(TabWriter::with_settings(0, 8, 2, b' ', Flags::NONE)), out: String::new(), indent: 0 }
+    }
+
+    /// A PrefixWriter straight into a buffer, with no tabwriter.
+    pub fn untabbed() -> Self {
+        Writer { tw: None, out: String::new(), indent: 0 }
+    }
+
+    fn put(&mut self, text: &str) {
+        match &mut self.tw {
+            Some(tw) => tw.write_str(&escape_terminal(text)),
+            None => self.out.push_str(text),
+        }
     }
 
     /// `Write(level, format, ...)`: the text after `level` indentation steps.
     pub fn write(&mut self, level: usize, text: &str) {
         let prefix = "  ".repeat(level + self.indent);
-        let text = format!("{prefix}{text}");
-        self.tw.write_str(&escape_terminal(&text));
+        self.put(&format!("{prefix}{text}"));
     }
 
     /// `WriteLine(a...)`: the text and a newline, without indentation (but a
@@ -47,14 +60,16 @@ impl Writer {
         if self.indent > 0 {
             self.write(0, &format!("{text}\n"));
         } else {
-            self.tw.write_str(&escape_terminal(&format!("{text}\n")));
+            self.put(&format!("{text}\n"));
         }
     }
 
     /// `Flush()`: end every pending column block here.
     pub fn flush(&mut self) {
-        let text = self.tw.flush();
-        self.out.push_str(&text);
+        if let Some(tw) = &mut self.tw {
+            let text = tw.flush();
+            self.out.push_str(&text);
+        }
     }
 
     /// Runs `f` with every write indented `levels` more.

@@ -1,5 +1,7 @@
-//! Label selectors matched on the client, for objects read from files
-//! (`apply -l`, `set image --local -l`), where no server filters them.
+//! Label selectors: matched on the client, for objects read from files
+//! (`apply -l`, `set image --local -l`), where no server filters them; and a
+//! workload's `LabelSelector` object written as the selector string kubectl
+//! sends and prints.
 
 use serde_json::Value;
 
@@ -108,6 +110,33 @@ impl Selector {
     }
 }
 
+/// `metav1.LabelSelectorAsSelector(sel).String()`: requirements sorted by
+/// key (`k=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, values sorted and
+/// unique); "" for an empty or missing selector; Go's error for an unknown
+/// operator.
+pub fn label_selector_string(sel: &Value) -> Result<String, String> {
+    let mut reqs: Vec<(String, String)> = Vec::new();
+    for (k, v) in sel["matchLabels"].as_object().into_iter().flatten() {
+        reqs.push((k.clone(), format!("{k}={}", v.as_str().unwrap_or(""))));
+    }
+    for e in sel["matchExpressions"].as_array().into_iter().flatten() {
+        let key = e["key"].as_str().unwrap_or("").to_string();
+        let mut values: Vec<&str> = e["values"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        values.sort_unstable();
+        values.dedup();
+        let text = match e["operator"].as_str().unwrap_or("") {
+            "In" => format!("{key} in ({})", values.join(",")),
+            "NotIn" => format!("{key} notin ({})", values.join(",")),
+            "Exists" => key.clone(),
+            "DoesNotExist" => format!("!{key}"),
+            op => return Err(format!("{op:?} is not a valid label selector operator")),
+        };
+        reqs.push((key, text));
+    }
+    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(reqs.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(","))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +160,16 @@ mod tests {
         ] {
             assert_eq!(Selector::parse(sel).unwrap().matches(&obj), want, "{sel}");
         }
+    }
+
+    #[test]
+    fn label_selector_objects() {
+        use serde_json::json;
+        let sel = json!({"matchLabels": {"z": "1", "a": "2"}, "matchExpressions": [
+            {"key": "m", "operator": "In", "values": ["y", "x", "x"]}, {"key": "b", "operator": "DoesNotExist"},
+            {"key": "n", "operator": "NotIn", "values": ["q"]}, {"key": "e", "operator": "Exists"}]});
+        assert_eq!(label_selector_string(&sel).unwrap(), "a=2,!b,e,m in (x,y),n notin (q),z=1");
+        assert_eq!(label_selector_string(&json!(null)).unwrap(), "");
+        assert_eq!(label_selector_string(&json!({"matchExpressions": [{"key": "k", "operator": "Near"}]})).unwrap_err(), "\"Near\" is not a valid label selector operator");
     }
 }
