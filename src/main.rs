@@ -1,5 +1,6 @@
 //! kctl: parse, resolve settings, dispatch, map errors to exit codes.
 
+mod calendar;
 mod cli;
 mod client;
 mod color;

@@ -9,7 +9,7 @@ pub fn klog_line(severity: char, location: &str, msg: &str) -> String {
     let secs = now.as_secs() as i64;
     let days = secs.div_euclid(86400);
     let tod = secs.rem_euclid(86400);
-    let (_, m, d) = civil_from_days(days);
+    let (_, m, d) = crate::calendar::civil_from_days(days);
     format!(
         "{severity}{m:02}{d:02} {:02}:{:02}:{:02}.{:06} {:>7} {location}] {msg}\n",
         tod / 3600,
@@ -25,18 +25,6 @@ pub fn emit(severity: char, location: &str, msg: &str) {
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719468;
-    let era = if z >= 0 { z } else { z - 146096 } / 146097;
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
 
 /// A klog structured value: quoted, or for multi-line text klog's `<\n\t…\n >` block.
 pub fn kv_value(s: &str) -> String {

@@ -82,15 +82,8 @@ pub fn parse(spec: &str) -> Option<Schedule> {
 
 /// (month 1-12, day 1-31, weekday 0-6) of a day number since the epoch.
 fn civil(days: i64) -> (u32, u32, u32) {
-    let z = days + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (m as u32, d as u32, (days + 4).rem_euclid(7) as u32)
+    let (_, m, d) = crate::calendar::civil_from_days(days);
+    (m, d, crate::calendar::weekday(days))
 }
 
 impl Schedule {

@@ -179,7 +179,7 @@ pub fn parse_since_time(value: &str) -> Result<(i64, u32), String> {
     if day < 1 || day > days_in_month(year, month) {
         return Err(range("day"));
     }
-    let secs = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+    let secs = crate::calendar::days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
     Ok((secs, nanos))
 }
 
@@ -192,32 +192,12 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719468;
-    let era = if z >= 0 { z } else { z - 146096 } / 146097;
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
 
 /// UTC RFC 3339: whole seconds (metav1.Time) or with nine digits (the kubelet's
 /// log timestamps).
 pub fn format_rfc3339(secs: i64, nanos: Option<u32>) -> String {
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86400));
+    let (y, mo, d) = crate::calendar::civil_from_days(secs.div_euclid(86400));
     let tod = secs.rem_euclid(86400);
     let frac = nanos.map(|n| format!(".{n:09}")).unwrap_or_default();
     format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}{frac}Z", tod / 3600, (tod / 60) % 60, tod % 60)

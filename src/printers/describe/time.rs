@@ -25,7 +25,7 @@ pub fn go_string(ts: &str) -> String {
     let secs = unix_seconds(ts).unwrap_or(-62135596800);
     let (offset, abbr) = local_zone(secs);
     let local = secs + offset as i64;
-    let (y, m, d) = civil_from_days(local.div_euclid(86400));
+    let (y, m, d) = crate::calendar::civil_from_days(local.div_euclid(86400));
     let rem = local.rem_euclid(86400);
     let sign = if offset < 0 { '-' } else { '+' };
     let off = offset.abs();
@@ -45,7 +45,7 @@ pub fn format_rfc1123z(secs: i64, offset: i32) -> String {
     let local = secs + offset as i64;
     let days = local.div_euclid(86400);
     let rem = local.rem_euclid(86400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = crate::calendar::civil_from_days(days);
     let weekday = DAYS[days.rem_euclid(7) as usize];
     let sign = if offset < 0 { '-' } else { '+' };
     let off = offset.abs();
@@ -63,7 +63,7 @@ pub fn format_rfc1123z(secs: i64, offset: i32) -> String {
 /// Go's `Format(time.RFC3339)`: seconds, and `Z` when the offset is zero.
 pub fn format_rfc3339(secs: i64, offset: i32) -> String {
     let local = secs + offset as i64;
-    let (y, m, d) = civil_from_days(local.div_euclid(86400));
+    let (y, m, d) = crate::calendar::civil_from_days(local.div_euclid(86400));
     let rem = local.rem_euclid(86400);
     let zone = if offset == 0 {
         "Z".to_string()
@@ -75,18 +75,6 @@ pub fn format_rfc3339(secs: i64, offset: i32) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{zone}", rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719468;
-    let era = if z >= 0 { z } else { z - 146096 } / 146097;
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
 
 /// The local zone's UTC offset (seconds east) and abbreviation at `secs`.
 pub fn local_zone(secs: i64) -> (i32, String) {
