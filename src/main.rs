@@ -8,6 +8,7 @@ mod commands;
 mod complete;
 mod docs;
 mod examples;
+mod gostr;
 mod discovery;
 mod error;
 mod kubeconfig;

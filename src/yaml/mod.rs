@@ -46,10 +46,8 @@ pub fn yaml_to_json(text: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Go's `strconv.Quote` (what `%q` prints), for messages that quote names.
-pub fn go_quote(s: &str) -> String {
-    emit::go_quote(s)
-}
+pub use crate::gostr::quote as go_quote;
+
 
 #[cfg(test)]
 mod tests {

@@ -1,67 +1,14 @@
 //! The pieces of Go's `strconv` the template engine needs: quoting and
 //! unquoting, integer and float literal parsing, and float formatting.
 
-pub use crate::printers::jsonpath::gofmt::is_print;
+pub use crate::gostr::{is_print, quote, quote_rune, quote_with, sharp_u};
 
-fn push_escaped(out: &mut String, c: char, quote: char, ascii_only: bool) {
-    match c {
-        c if c == quote || c == '\\' => {
-            out.push('\\');
-            out.push(c);
-        }
-        c if if ascii_only { (' '..='~').contains(&c) } else { is_print(c) } => out.push(c),
-        '\u{7}' => out.push_str("\\a"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{b}' => out.push_str("\\v"),
-        c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-        c => out.push_str(&format!("\\U{:08x}", c as u32)),
-    }
-}
-
-/// `strconv.Quote` (or `QuoteToASCII` when `ascii_only`).
-pub fn quote_with(s: &str, ascii_only: bool) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        push_escaped(&mut out, c, '"', ascii_only);
-    }
-    out.push('"');
-    out
-}
-
-/// `strconv.Quote`.
-pub fn quote(s: &str) -> String {
-    quote_with(s, false)
-}
-
-/// `strconv.QuoteRune` (or `QuoteRuneToASCII`).
-pub fn quote_rune(c: char, ascii_only: bool) -> String {
-    let mut out = String::from("'");
-    push_escaped(&mut out, c, '\'', ascii_only);
-    out.push('\'');
-    out
-}
 
 /// `strconv.CanBackquote`.
 pub fn can_backquote(s: &str) -> bool {
     s.chars().all(|c| c != '`' && c != '\u{feff}' && (c == '\t' || !(c < ' ' || c == '\u{7f}')))
 }
 
-/// `%#U`: `U+0023 '#'`, or just `U+0009` when not printable.
-pub fn sharp_u(c: char) -> String {
-    let mut s = format!("U+{:04X}", c as u32);
-    if is_print(c) {
-        s.push_str(" '");
-        s.push(c);
-        s.push('\'');
-    }
-    s
-}
 
 /// `strconv.UnquoteChar`: one (possibly escaped) character from the start of
 /// `s` and the rest. `None` is Go's `ErrSyntax`.
