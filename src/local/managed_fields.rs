@@ -201,9 +201,21 @@ fn smd_update(kind: &Kind, old: &Value, new: &Value, managed: &mut Managed, work
     Ok(cmp)
 }
 
+/// Sets brought in line with the schema (merge.Updater's
+/// reconcileManagedFieldsWithSchemaChanges).
+fn reconcile(kind: &Kind, live: &Value, managed: &mut Managed) {
+    let s = smd::schema();
+    for e in managed.values_mut() {
+        if let Some(set) = s.reconcile(&e.set, live, kind.ty) {
+            e.set = set;
+        }
+    }
+}
+
 /// The Update chain below skip-non-applied: cap, manager info, merge with
 /// the manager's previous entry, strip, structured update.
 fn update_tracked(kind: &Kind, live: &Value, new: &Value, managed: &mut Managed, manager: &str) -> Result<(), ApplyError> {
+    reconcile(kind, live, managed);
     let id = ManagerId::new(manager, false, &kind.api_version);
     let current = ManagerId::new("current-operation", false, &kind.api_version);
     let former = managed.get(&id).map(|e| e.set.clone());
@@ -350,7 +362,7 @@ pub fn apply(kind: &Kind, live: Option<&Value>, config: &Value, manager: &str, f
     }
     if manager == "kubectl" && obj["metadata"]["annotations"].get(LAST_APPLIED).is_some() {
         let mut cfg = config.clone();
-        if let Some(a) = cfg["metadata"]["annotations"].as_object_mut() {
+        if let Some(a) = cfg.get_mut("metadata").and_then(|m| m.get_mut("annotations")).and_then(Value::as_object_mut) {
             a.remove(LAST_APPLIED);
         }
         obj["metadata"]["annotations"][LAST_APPLIED] = json!(format!("{}\n", crate::patch::to_go_json(&cfg)));
@@ -364,6 +376,7 @@ pub fn apply(kind: &Kind, live: Option<&Value>, config: &Value, manager: &str, f
 fn apply_tracked(kind: &Kind, live: &Value, config: &Value, managed: &Managed, manager: &str, force: bool) -> Result<(Option<Value>, Managed), ApplyError> {
     let s = smd::schema();
     let mut managed = managed.clone();
+    reconcile(kind, live, &mut managed);
     let id = ManagerId::new(manager, true, "");
     let merged = s.merge(live, config, kind.ty).map_err(|e| ApplyError::Internal(format!("failed to merge config: {e}")))?;
     let last = managed.get(&id).map(|e| e.set.clone());

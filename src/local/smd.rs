@@ -256,6 +256,33 @@ impl Set {
     }
 }
 
+impl Set {
+    fn node(&self, path: &[String]) -> Option<&Set> {
+        match path.split_first() {
+            None => Some(self),
+            Some((pe, rest)) => self.children.get(pe)?.node(rest),
+        }
+    }
+
+    /// The set without `path` and everything below it.
+    fn remove_subtree(&mut self, path: &[String]) {
+        match path {
+            [] => *self = Set::default(),
+            [pe] => {
+                self.children.remove(pe);
+            }
+            [pe, rest @ ..] => {
+                if let Some(c) = self.children.get_mut(pe) {
+                    c.remove_subtree(rest);
+                    if c.is_empty() {
+                        self.children.remove(pe);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A path in structured-merge-diff's notation: `.spec.containers[name="x"].image`.
 pub fn path_string(path: &[String]) -> String {
     let mut out = String::new();
@@ -301,6 +328,15 @@ impl Comparison {
     pub fn is_same(&self) -> bool {
         self.added.is_empty() && self.modified.is_empty() && self.removed.is_empty()
     }
+}
+
+struct Reconcile<'a> {
+    root: usize,
+    live: &'a Value,
+    live_set: Option<Set>,
+    remove: Vec<Vec<String>>,
+    add: Set,
+    changed: bool,
 }
 
 enum Kind<'a> {
@@ -506,6 +542,74 @@ impl Schema {
             }
         }
         Ok(result)
+    }
+
+    /// typed.ReconcileFieldSetWithSchema: a field owned whole (a member
+    /// without children) whose type is granular is expanded to what `live`
+    /// has below it; children under an atomic type collapse into the field.
+    /// `None` when nothing changes.
+    pub fn reconcile(&self, set: &Set, live: &Value, ty: usize) -> Option<Set> {
+        if ty == DEDUCED {
+            return None;
+        }
+        let mut r = Reconcile { root: ty, live, live_set: None, remove: Vec::new(), add: Set::default(), changed: false };
+        self.rec(ty, Some(set), &mut Vec::new(), false, &mut r);
+        if !r.changed {
+            return None;
+        }
+        let mut out = set.clone();
+        for p in &r.remove {
+            out.remove_subtree(p);
+        }
+        Some(out.union(&r.add))
+    }
+
+    fn rec(&self, ty: usize, node: Option<&Set>, path: &mut Vec<String>, is_atomic: bool, r: &mut Reconcile) {
+        let (atomic, fields, elem, is_list) = match &self.types[ty] {
+            Ty::Scalar => return,
+            Ty::Untyped => (true, None, Some(UNTYPED), false),
+            Ty::Deduced => (false, None, Some(DEDUCED), false),
+            Ty::Map { fields, elem, atomic, .. } => (*atomic, Some(fields), *elem, false),
+            Ty::List { elem, keys, set } => (keys.is_empty() && !*set, None, Some(*elem), true),
+        };
+        if !is_atomic && atomic {
+            if is_list || node.is_some_and(|n| !n.is_empty()) {
+                r.remove.push(path.clone());
+                r.add.insert(path);
+                r.changed = true;
+            }
+            return;
+        }
+        if is_atomic && !atomic {
+            let live_set = r.live_set.get_or_insert_with(|| self.to_field_set(r.live, r.root).unwrap_or_default());
+            if let Some(sub) = live_set.node(path).filter(|n| !n.children.is_empty()) {
+                let mut add = Set::default();
+                add.insert(path);
+                let mut target = &mut add;
+                for pe in path.iter() {
+                    target = target.children.get_mut(pe).expect("inserted");
+                }
+                target.children = sub.children.clone();
+                r.add = r.add.union(&add);
+                r.changed = true;
+            }
+        }
+        let Some(node) = node else { return };
+        for (pe, child) in &node.children {
+            let t = if is_list {
+                elem
+            } else {
+                match pe.strip_prefix("f:").and_then(|f| fields.and_then(|m| m.get(f))) {
+                    Some(t) => Some(*t),
+                    None => elem,
+                }
+            };
+            let Some(t) = t else { continue };
+            let has_children = !child.children.is_empty();
+            path.push(pe.clone());
+            self.rec(t, has_children.then_some(child), path, child.member && !has_children, r);
+            path.pop();
+        }
     }
 
     /// typed.RemoveItems: `v` without the paths in `set` (a map or list left
