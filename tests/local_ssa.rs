@@ -81,23 +81,30 @@ impl Twin {
         (parse(self.run(true, Kubectl, &args, None)), parse(self.run(false, Kubectl, &args, None)))
     }
 
-    /// managedFields of both, without the entries of the cluster's own
-    /// controllers (the local ones write status without an entry), and the
-    /// fields the appliers own.
+    /// managedFields of both, without their times (and so in manager order:
+    /// entries within the same second sort by name); without the controller's
+    /// entry unless `controllers` (its status fields depend on when one looks).
     fn same_managed_fields(&self, what: &[&str]) {
+        self.same_managed_fields_with(what, false)
+    }
+
+    fn same_managed_fields_with(&self, what: &[&str], controllers: bool) {
         let (real, local) = self.objects(what);
         let strip = |o: &Value| -> Vec<Value> {
-            o["metadata"]["managedFields"]
+            let o = if o["kind"] == "List" { &o["items"][0] } else { o };
+            let mut v: Vec<Value> = o["metadata"]["managedFields"]
                 .as_array()
                 .cloned()
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|e| e["manager"] != "kube-controller-manager")
+                .filter(|e| controllers || e["manager"] != "kube-controller-manager")
                 .map(|mut e| {
                     e.as_object_mut().unwrap().remove("time");
                     e
                 })
-                .collect()
+                .collect();
+            v.sort_by_key(|e| (e["operation"].to_string(), e["manager"].to_string()));
+            v
         };
         assert_eq!(strip(&local), strip(&real), "managedFields of {what:?}: kctl local (left), kube-apiserver (right)");
     }
@@ -155,6 +162,9 @@ fn kctl_server_side_apply_and_create_conflict() {
     assert_ne!(out.code, 0, "a conflict with kubectl-create is expected: {out:?}");
     t.same(Kctl, &["apply", "--server-side", "--force-conflicts", "-f", "-"], Some(&applied));
     t.same(Kctl, &yaml, None);
+    // Entries sort by time in seconds, then by manager: a new second for the
+    // new manager on both servers.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     t.same(Kctl, &["apply", "--server-side", "--field-manager=kctl-test", "-f", "-"], Some(&manifest("made", "{}", "{e: \"5\"}")));
     t.same(Kctl, &yaml, None);
     t.same(Kubectl, &yaml, None);
@@ -218,4 +228,13 @@ fn kubectl_server_side_apply_deployment() {
     t.same_managed_fields(&what);
     t.same(Kctl, &["apply", "--server-side", "--force-conflicts", "-f", "-"], Some(&v2));
     t.same_managed_fields(&what);
+}
+
+#[test]
+fn created_deployment_and_its_controller_entries() {
+    let t = Twin::new("ssa-created");
+    t.same(Kubectl, &["create", "deployment", "web", "--image=nginx", "--port=80"], None);
+    t.same(Kubectl, &["wait", "--for=condition=available", "deployment/web", "--timeout=60s"], None);
+    t.same_managed_fields_with(&["deployment", "web"], true);
+    t.same_managed_fields_with(&["replicaset", "-l", "app=web"], true);
 }

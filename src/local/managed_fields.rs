@@ -290,7 +290,10 @@ pub fn update(kind: &Kind, live: Option<&Value>, new: &mut Value, manager: &str,
             empty
         }
     };
-    let new_obj = without_managed(new);
+    let mut new_obj = without_managed(new);
+    let mut live_obj = live_obj;
+    smd::schema().fill_zero(&mut live_obj, kind.ty);
+    smd::schema().fill_zero(&mut new_obj, kind.ty);
     if managed.is_empty() && live.is_some() {
         // Untracked objects stay untracked (skipnonapplied.go).
         set_managed(new, &managed);

@@ -140,6 +140,37 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// `v` with what the Go value it stands for would also serialise: the
+    /// zero values of absent non-pointer structs and non-omitempty fields.
+    /// Compared this way, a status written for the first time is not "added".
+    pub fn fill_zero(&self, v: &mut Value, ty: usize) {
+        match &self.types[ty] {
+            Ty::Map { fields, elem, zero, .. } => {
+                let Some(m) = v.as_object_mut() else { return };
+                for (name, null) in zero {
+                    if !m.contains_key(name) {
+                        let t = fields[name];
+                        let is_struct = matches!(self.types[t], Ty::Map { .. });
+                        m.insert(name.clone(), if *null || !is_struct { Value::Null } else { self.zero(t) });
+                    }
+                }
+                for (k, child) in m.iter_mut() {
+                    if let Some(t) = fields.get(k).copied().or(*elem) {
+                        self.fill_zero(child, t);
+                    }
+                }
+            }
+            Ty::List { elem, .. } => {
+                for item in v.as_array_mut().into_iter().flatten() {
+                    self.fill_zero(item, *elem);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A set of field paths, as a tree keyed by the `fieldsV1` path elements
 /// (`f:name`, `k:{"name":"x"}`, `v:"a"`, `i:0`). `member` says whether the
 /// path leading to this node is itself in the set; empty nodes are pruned.

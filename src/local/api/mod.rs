@@ -243,4 +243,5 @@ pub fn objects_with_type(res: &Res, obj: &Value) -> Value {
     objects::with_type(res, obj.clone())
 }
 
+pub use apply::track_controller_write;
 pub use objects::{new_uid, now_rfc3339};
