@@ -238,3 +238,47 @@ fn created_deployment_and_its_controller_entries() {
     t.same_managed_fields_with(&["deployment", "web"], true);
     t.same_managed_fields_with(&["replicaset", "-l", "app=web"], true);
 }
+
+const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ssawidgets.ssa.kctl.test}
+spec:
+  group: ssa.kctl.test
+  scope: Namespaced
+  names: {plural: ssawidgets, singular: ssawidget, kind: SsaWidget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+";
+
+#[test]
+fn custom_resources_and_status_writes() {
+    let t = Twin::new("ssa-cr");
+    for real in [true, false] {
+        let out = t.run(real, Kubectl, &["apply", "-f", "-"], Some(CRD));
+        assert_eq!(out.code, 0, "{out:?}");
+        let out = t.run(real, Kubectl, &["wait", "--for=condition=established", "crd/ssawidgets.ssa.kctl.test", "--timeout=60s"], None);
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+    let what = ["ssawidgets.ssa.kctl.test", "w1"];
+    let v1 = "apiVersion: ssa.kctl.test/v1\nkind: SsaWidget\nmetadata: {name: w1}\nspec:\n  size: 3\n  tags: [a, b]\n  nested: {x: 1, w: {z: 2}}\n";
+    let v2 = "apiVersion: ssa.kctl.test/v1\nkind: SsaWidget\nmetadata: {name: w1}\nspec:\n  size: 4\n  tags: [c]\n  nested: {x: 5}\n";
+    t.same(Kubectl, &["apply", "--server-side", "-f", "-"], Some(v1));
+    t.same_managed_fields(&what);
+    // Three conflicts, listed as the apiserver lists them.
+    t.same(Kubectl, &["apply", "--server-side", "--field-manager=x", "-f", "-"], Some(v2));
+    t.same(Kubectl, &["apply", "--server-side", "--field-manager=x", "--force-conflicts", "-f", "-"], Some(v2));
+    t.same_managed_fields(&what);
+    t.same(Kubectl, &["get", what[0], what[1], "-o", "jsonpath={.spec}"], None);
+    // A status write is an Update entry of its own manager.
+    t.same(Kubectl, &["patch", what[0], what[1], "--subresource=status", "--type=merge", "-p", "{\"status\":{\"ready\":true,\"m\":{\"a\":1}}}"], None);
+    t.same_managed_fields(&what);
+    // The applier drops its fields: only the ones nobody else owns go.
+    t.same(Kubectl, &["apply", "--server-side", "-f", "-"], Some("apiVersion: ssa.kctl.test/v1\nkind: SsaWidget\nmetadata: {name: w1}\nspec: {}\n"));
+    t.same_managed_fields(&what);
+    t.same(Kubectl, &["get", what[0], what[1], "-o", "jsonpath={.spec}"], None);
+}

@@ -483,9 +483,15 @@ impl Schema {
 
     /// The merging walker shared by compare (`cmp`) and merge (`out`).
     fn walk(&self, l: Option<&Value>, r: Option<&Value>, ty: usize, path: &mut Vec<String>, cmp: &mut Option<&mut Comparison>, out: bool) -> Result<Option<Value>, String> {
-        let kind_l = self.kind_of(ty, l);
-        let kind = self.kind_of(ty, r.or(l));
-        let same_kind = std::mem::discriminant(&kind_l) == std::mem::discriminant(&kind);
+        // An absent or null side takes the other side's kind (deduceAtom).
+        fn present(v: Option<&Value>) -> Option<&Value> {
+            v.filter(|v| !v.is_null())
+        }
+        let kind = self.kind_of(ty, present(r).or(present(l)).or(r).or(l));
+        let same_kind = match (present(l), present(r)) {
+            (Some(_), Some(_)) => std::mem::discriminant(&self.kind_of(ty, l)) == std::mem::discriminant(&kind),
+            _ => true,
+        };
         let leaf = |cmp: &mut Option<&mut Comparison>, path: &[String]| {
             if let Some(c) = cmp {
                 match (l, r) {
