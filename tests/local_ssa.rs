@@ -282,3 +282,17 @@ fn custom_resources_and_status_writes() {
     t.same_managed_fields(&what);
     t.same(Kubectl, &["get", what[0], what[1], "-o", "jsonpath={.spec}"], None);
 }
+
+#[test]
+fn apply_configurations_the_apiserver_rejects() {
+    let t = Twin::new("ssa-errors");
+    // v1.20 has a default for a container port's protocol, not a service port's.
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: s1}\nspec:\n  selector: {app: s1}\n  ports: [{port: 80, targetPort: 8080, name: http}]\n";
+    let out = t.same(Kubectl, &["apply", "--server-side", "-f", "-"], Some(svc));
+    assert!(out.stderr.contains("omits key field \"protocol\""), "{out:?}");
+    t.same(Kubectl, &["apply", "--server-side", "-f", "-"], Some(&svc.replace("name: http}", "name: http, protocol: TCP}")));
+    t.same_managed_fields(&["service", "s1"]);
+    let dup = "apiVersion: v1\nkind: Pod\nmetadata: {name: dup}\nspec:\n  containers: [{name: a, image: x1}, {name: a, image: x2}]\n";
+    t.same(Kubectl, &["apply", "--server-side", "--validate=false", "-f", "-"], Some(dup));
+    t.same(Kctl, &["apply", "--server-side", "--validate=false", "-f", "-"], Some(dup));
+}

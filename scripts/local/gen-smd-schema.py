@@ -31,13 +31,18 @@ SERVED = [
 ]
 
 
+defaults = {}
+
+
 def go_zero_fields(src):
     """{openapi def name: [json names of the fields a zero value has: "name" for {}, "~name" for null]}."""
     out = {}
+    global defaults
     roots = [("staging/src/k8s.io/api", "io.k8s.api"),
              ("staging/src/k8s.io/apimachinery/pkg/apis/meta/v1", "io.k8s.apimachinery.pkg.apis.meta.v1"),
              ("staging/src/k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1",
               "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1")]
+    default_re = re.compile(r'^\s*// \+default=(.*)$')
     field_re = re.compile(r'^\s+(?:\w+\s+)?(\S+)\s+`json:"([^"]*)"')
     for rel, prefix in roots:
         base = os.path.join(src, rel)
@@ -47,7 +52,12 @@ def go_zero_fields(src):
             sub = os.path.relpath(dirpath, base)
             pkg = prefix if sub == "." else prefix + "." + sub.replace(os.sep, ".")
             cur = None
+            default = None
             for line in open(os.path.join(dirpath, "types.go")):
+                d = default_re.match(line)
+                if d:
+                    default = json.loads(d.group(1))
+                    continue
                 m = re.match(r"^type (\w+) struct \{", line)
                 if m:
                     cur = pkg + "." + m.group(1)
@@ -64,6 +74,10 @@ def go_zero_fields(src):
                 ty, tag = m.groups()
                 parts = tag.split(",")
                 name, omitempty = parts[0], "omitempty" in parts[1:]
+                if default is not None:
+                    # A default makes a list-map key optional (ContainerPort.protocol in v1.20).
+                    defaults.setdefault(cur, {})[name] = default
+                    default = None
                 if not name or "inline" in parts[1:]:
                     continue
                 # Named map types (ResourceList) are maps too.
@@ -144,6 +158,8 @@ def main():
             z = [f for f in zero[n] if f.lstrip("~") in node["m"] and node["m"][f.lstrip("~")] != "s"]
             if z:
                 node["z"] = z
+        if isinstance(node, dict) and "m" in node and n in defaults:
+            node["dflt"] = defaults[n]
         out_defs[n] = node
     json.dump({"gvk": gvk, "defs": out_defs}, sys.stdout, sort_keys=True, separators=(",", ":"))
     sys.stdout.write("\n")

@@ -378,12 +378,12 @@ pub fn apply(kind: &Kind, live: Option<&Value>, config: &Value, manager: &str, f
 /// pruned object (`None` if equal to `live`) and the new managed fields.
 fn apply_tracked(kind: &Kind, live: &Value, config: &Value, managed: &Managed, manager: &str, force: bool) -> Result<(Option<Value>, Managed), ApplyError> {
     let s = smd::schema();
+    let set = s.to_field_set(config, kind.ty).map_err(|e| ApplyError::Internal(format!("failed to create typed patch object: {e}")))?;
     let mut managed = managed.clone();
     reconcile(kind, live, &mut managed);
     let id = ManagerId::new(manager, true, "");
     let merged = s.merge(live, config, kind.ty).map_err(|e| ApplyError::Internal(format!("failed to merge config: {e}")))?;
     let last = managed.get(&id).map(|e| e.set.clone());
-    let set = s.to_field_set(config, kind.ty).map_err(|e| ApplyError::Internal(format!("failed to create typed patch object: errors:\n  {e}")))?;
     let time = managed.get(&id).and_then(|e| e.time.clone());
     managed.insert(id.clone(), Entry { set, api_version: kind.api_version.clone(), time });
     let new = match &last {

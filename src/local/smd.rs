@@ -28,7 +28,9 @@ enum Ty {
     /// Scalar, atomic list or granular map of deduced values, by the value.
     Deduced,
     /// A struct (named fields) and/or a map (`elem` for other keys).
-    Map { fields: HashMap<String, usize>, elem: Option<usize>, atomic: bool, zero: Vec<(String, bool)> },
+    /// `zero`: the fields a Go zero value has (`true`: as null); `defaults`:
+    /// the schema defaults of list-map keys.
+    Map { fields: HashMap<String, usize>, elem: Option<usize>, atomic: bool, zero: Vec<(String, bool)>, defaults: Map<String, Value> },
     /// `keys` for a map-list, `set` for a set of scalars, else atomic.
     List { elem: usize, keys: Vec<String>, set: bool },
 }
@@ -114,7 +116,8 @@ impl Schema {
                         None => (z.to_string(), false),
                     })
                     .collect();
-                Ty::Map { fields, elem, atomic: node.get("a").is_some(), zero }
+                let defaults = node["dflt"].as_object().cloned().unwrap_or_default();
+                Ty::Map { fields, elem, atomic: node.get("a").is_some(), zero, defaults }
             }
         }
     }
@@ -400,8 +403,8 @@ impl Schema {
         }
     }
 
-    /// The path element of a list item.
-    fn item_pe(i: usize, item: &Value, keys: &[String], set: bool, atomic: bool) -> Result<String, String> {
+    /// The path element of a list item (`elem`: the items' type, for key defaults).
+    fn item_pe(&self, elem: usize, i: usize, item: &Value, keys: &[String], set: bool, atomic: bool) -> Result<String, String> {
         if atomic {
             return Ok(format!("i:{i}"));
         }
@@ -424,9 +427,9 @@ impl Schema {
                 Some(v) => {
                     key.insert(k.clone(), v.clone());
                 }
-                // The apiserver's schema defaults the protocol of ports.
-                None if k == "protocol" => {
-                    key.insert(k.clone(), Value::String("TCP".into()));
+                None if matches!(&self.types[elem], Ty::Map { defaults, .. } if defaults.contains_key(k)) => {
+                    let Ty::Map { defaults, .. } = &self.types[elem] else { unreachable!() };
+                    key.insert(k.clone(), defaults[k].clone());
                 }
                 None => return Err(format!("associative list with keys has an element that omits key field {k:?} (and doesn't have default value)")),
             }
@@ -446,8 +449,12 @@ impl Schema {
             Kind::Scalar => set.insert(path),
             Kind::List { atomic: true, .. } | Kind::Map { atomic: true, .. } => set.insert(path),
             Kind::List { elem, keys, set: is_set, .. } => {
+                let mut seen = std::collections::HashSet::new();
                 for (i, item) in v.as_array().into_iter().flatten().enumerate() {
-                    let pe = Self::item_pe(i, item, keys, is_set, false).map_err(|e| format!("{}: element {i}: {e}", path_string(path)))?;
+                    let pe = self.item_pe(elem, i, item, keys, is_set, false).map_err(|e| format!("{}: element {i}: {e}", path_string(path)))?;
+                    if !seen.insert(pe.clone()) {
+                        return Err(format!("{}: duplicate entries for key {}", path_string(path), path_string(std::slice::from_ref(&pe))));
+                    }
                     path.push(pe);
                     self.fs_walk(item, elem, path, set)?;
                     set.insert(path);
@@ -521,7 +528,7 @@ impl Schema {
                 let mut rhs: Vec<(String, &Value)> = Vec::new();
                 let mut rindex: HashMap<String, usize> = HashMap::new();
                 for (i, item) in ra.into_iter().flatten().enumerate() {
-                    let pe = Self::item_pe(i, item, keys, set, false).map_err(|e| format!("{}: rhs: element {i}: {e}", path_string(path)))?;
+                    let pe = self.item_pe(elem, i, item, keys, set, false).map_err(|e| format!("{}: rhs: element {i}: {e}", path_string(path)))?;
                     if rindex.insert(pe.clone(), rhs.len()).is_some() {
                         return Err(format!("{}: rhs: duplicate entries for key {}", path_string(path), path_string(std::slice::from_ref(&pe))));
                     }
@@ -530,7 +537,7 @@ impl Schema {
                 let mut items = Vec::new();
                 let mut seen: HashMap<String, ()> = HashMap::new();
                 for (i, item) in la.into_iter().flatten().enumerate() {
-                    let pe = Self::item_pe(i, item, keys, set, false).map_err(|e| format!("{}: lhs: element {i}: {e}", path_string(path)))?;
+                    let pe = self.item_pe(elem, i, item, keys, set, false).map_err(|e| format!("{}: lhs: element {i}: {e}", path_string(path)))?;
                     if seen.insert(pe.clone(), ()).is_some() {
                         return Err(format!("{}: lhs: duplicate entries for key {}", path_string(path), path_string(std::slice::from_ref(&pe))));
                     }
@@ -660,7 +667,7 @@ impl Schema {
                 let a = v.as_array().filter(|a| !a.is_empty())?;
                 let mut items = Vec::new();
                 for (i, item) in a.iter().enumerate() {
-                    let Ok(pe) = Self::item_pe(i, item, keys, is_set, false) else {
+                    let Ok(pe) = self.item_pe(elem, i, item, keys, is_set, false) else {
                         items.push(item.clone());
                         continue;
                     };

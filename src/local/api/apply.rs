@@ -91,7 +91,8 @@ fn api_error(e: ApplyError) -> ApiError {
             err
         }
         ApplyError::BadRequest(m) => ApiError::bad_request(m),
-        ApplyError::Internal(m) => ApiError::new(500, "InternalError", format!("Internal error occurred: {m}")),
+        // A plain error: the apiserver's Status has no reason.
+        ApplyError::Internal(m) => ApiError::new(500, "", m),
     }
 }
 
