@@ -443,3 +443,96 @@ pub fn conflict_message(conflicts: &[Conflict]) -> String {
     }
     format!("Apply failed with {} conflicts: {}", conflicts.len(), lines.join("\n"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cm(data: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "n"}, "data": data})
+    }
+
+    fn managers(obj: &Value) -> Vec<(String, String, Value)> {
+        obj["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["manager"].as_str().unwrap().to_string(), e["operation"].as_str().unwrap().to_string(), e["fieldsV1"].clone()))
+            .collect()
+    }
+
+    fn applied(kind: &Kind, live: Option<&Value>, config: &Value, manager: &str, force: bool) -> Value {
+        match apply(kind, live, config, manager, force) {
+            Ok(Some(v)) => v,
+            Ok(None) => live.unwrap().clone(),
+            Err(_) => panic!("apply failed"),
+        }
+    }
+
+    #[test]
+    fn dropped_fields_go_unless_another_manager_owns_them() {
+        let kind = Kind::new("", "v1", "ConfigMap");
+        let one = applied(&kind, None, &cm(json!({"a": "1", "b": "2", "c": "3"})), "k", false);
+        // Another writer changes c: it owns c now.
+        let mut upd = one.clone();
+        upd["data"]["c"] = json!("30");
+        update(&kind, Some(&one), &mut upd, "editor", true);
+        let two = applied(&kind, Some(&upd), &cm(json!({"a": "1"})), "k", false);
+        assert_eq!(two["data"], json!({"a": "1", "c": "30"}));
+        assert_eq!(
+            managers(&two),
+            [
+                ("k".to_string(), "Apply".to_string(), json!({"f:data": {"f:a": {}}})),
+                ("editor".to_string(), "Update".to_string(), json!({"f:data": {"f:c": {}}})),
+            ]
+        );
+    }
+
+    #[test]
+    fn conflicts_name_every_manager_and_force_takes_over() {
+        let kind = Kind::new("", "v1", "ConfigMap");
+        let one = applied(&kind, None, &cm(json!({"a": "1"})), "first", false);
+        let mut upd = one.clone();
+        upd["data"]["b"] = json!("2");
+        update(&kind, Some(&one), &mut upd, "kubectl-edit", true);
+        let Err(ApplyError::Conflicts(c)) = apply(&kind, Some(&upd), &cm(json!({"a": "9", "b": "9"})), "second", false) else { panic!("no conflict") };
+        assert_eq!(
+            conflict_message(&c),
+            "Apply failed with 2 conflicts: conflicts with \"first\":\n- .data.a\nconflicts with \"kubectl-edit\" using v1:\n- .data.b"
+        );
+        let forced = applied(&kind, Some(&upd), &cm(json!({"a": "9", "b": "9"})), "second", true);
+        assert_eq!(managers(&forced).len(), 1, "{:?}", managers(&forced));
+        assert_eq!(forced["data"], json!({"a": "9", "b": "9"}));
+    }
+
+    #[test]
+    fn unchanged_apply_writes_nothing_and_updates_merge_per_manager() {
+        let kind = Kind::new("", "v1", "ConfigMap");
+        let config = cm(json!({"a": "1"}));
+        let one = applied(&kind, None, &config, "k", false);
+        assert!(apply(&kind, Some(&one), &config, "k", false).ok().flatten().is_none());
+        let mut two = one.clone();
+        two["data"]["b"] = json!("2");
+        update(&kind, Some(&one), &mut two, "u", true);
+        let mut three = two.clone();
+        three["data"]["c"] = json!("3");
+        update(&kind, Some(&two), &mut three, "u", true);
+        assert_eq!(managers(&three)[1], ("u".to_string(), "Update".to_string(), json!({"f:data": {"f:b": {}, "f:c": {}}})));
+    }
+
+    #[test]
+    fn more_than_ten_update_managers_fold_into_ancient_changes() {
+        let kind = Kind::new("", "v1", "ConfigMap");
+        let mut obj = cm(json!({}));
+        update(&kind, None, &mut obj, "m0", true);
+        for i in 1..=11 {
+            let mut next = obj.clone();
+            next["data"][format!("k{i}")] = json!("v");
+            update(&kind, Some(&obj), &mut next, &format!("m{i}"), true);
+            obj = next;
+        }
+        let names: Vec<String> = managers(&obj).into_iter().map(|m| m.0).collect();
+        assert_eq!(names.len(), 10, "{names:?}");
+        assert!(names.contains(&"ancient-changes".to_string()), "{names:?}");
+    }
+}
