@@ -141,6 +141,11 @@ fn kubectl_server_side_apply_configmap() {
     // Dry run changes nothing.
     t.same(Kubectl, &["apply", "--server-side", "--dry-run=server", "--field-manager=other", "-f", "-"], Some(&manifest("cfg", "{}", "{z: \"0\"}")));
     t.same(Kubectl, &yaml, None);
+    // Nor does a dry-run create.
+    let fresh = manifest("fresh", "{}", "{a: \"1\"}");
+    t.same(Kubectl, &["apply", "--server-side", "--dry-run=server", "-f", "-", "-o", "yaml"], Some(&fresh));
+    t.same(Kctl, &["apply", "--server-side", "--dry-run=server", "-f", "-", "-o", "yaml"], Some(&fresh));
+    t.same(Kubectl, &["get", "configmap", "fresh"], None);
 
     // Updates by other verbs are recorded as Update entries.
     t.same(Kubectl, &["label", "configmap", "cfg", "extra=yes"], None);

@@ -32,6 +32,7 @@ SERVED = [
 
 
 defaults = {}
+omitted = {}
 
 
 def go_zero_fields(src):
@@ -88,6 +89,9 @@ def go_zero_fields(src):
                     out[cur].append(name)
                 elif not omitempty:
                     out[cur].append("~" + name)
+                if omitempty and not ty.startswith("*"):
+                    # Dropped by a Go round trip when zero or empty.
+                    omitted.setdefault(cur, []).append(name)
     return out
 
 
@@ -158,6 +162,10 @@ def main():
             z = [f for f in zero[n] if f.lstrip("~") in node["m"] and node["m"][f.lstrip("~")] != "s"]
             if z:
                 node["z"] = z
+        if isinstance(node, dict) and "m" in node and n in omitted:
+            oe = [f for f in omitted[n] if f in node["m"]]
+            if oe:
+                node["oe"] = oe
         if isinstance(node, dict) and "m" in node and n in defaults:
             node["dflt"] = defaults[n]
         out_defs[n] = node

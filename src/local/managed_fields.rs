@@ -370,6 +370,7 @@ pub fn apply(kind: &Kind, live: Option<&Value>, config: &Value, manager: &str, f
         }
         obj["metadata"]["annotations"][LAST_APPLIED] = json!(format!("{}\n", crate::patch::to_go_json(&cfg)));
     }
+    smd::schema().drop_empty(&mut obj, kind.ty);
     set_managed(&mut obj, &managed);
     Ok(Some(obj))
 }

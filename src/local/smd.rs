@@ -29,8 +29,9 @@ enum Ty {
     Deduced,
     /// A struct (named fields) and/or a map (`elem` for other keys).
     /// `zero`: the fields a Go zero value has (`true`: as null); `defaults`:
-    /// the schema defaults of list-map keys.
-    Map { fields: HashMap<String, usize>, elem: Option<usize>, atomic: bool, zero: Vec<(String, bool)>, defaults: Map<String, Value> },
+    /// the schema defaults of list-map keys; `omit`: the omitempty
+    /// non-pointer fields (gone from JSON when zero or empty).
+    Map { fields: HashMap<String, usize>, elem: Option<usize>, atomic: bool, zero: Vec<(String, bool)>, defaults: Map<String, Value>, omit: Vec<String> },
     /// `keys` for a map-list, `set` for a set of scalars, else atomic.
     List { elem: usize, keys: Vec<String>, set: bool },
 }
@@ -117,7 +118,8 @@ impl Schema {
                     })
                     .collect();
                 let defaults = node["dflt"].as_object().cloned().unwrap_or_default();
-                Ty::Map { fields, elem, atomic: node.get("a").is_some(), zero, defaults }
+                let omit = node["oe"].as_array().into_iter().flatten().filter_map(|f| f.as_str().map(String::from)).collect();
+                Ty::Map { fields, elem, atomic: node.get("a").is_some(), zero, defaults, omit }
             }
         }
     }
@@ -167,6 +169,51 @@ impl Schema {
             Ty::List { elem, .. } => {
                 for item in v.as_array_mut().into_iter().flatten() {
                     self.fill_zero(item, *elem);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Schema {
+    /// `v` as it comes back from the Go types: nulls of optional fields and
+    /// the zero or empty values of omitempty ones are dropped (an applied
+    /// `labels: {}` or `hostNetwork: false` is not stored).
+    pub fn drop_empty(&self, v: &mut Value, ty: usize) {
+        match &self.types[ty] {
+            Ty::Map { fields, elem, zero, omit, .. } => {
+                let Some(m) = v.as_object_mut() else { return };
+                for (k, child) in m.iter_mut() {
+                    if let Some(t) = fields.get(k).copied().or(*elem) {
+                        self.drop_empty(child, t);
+                    }
+                }
+                if fields.is_empty() {
+                    return;
+                }
+                m.retain(|k, child| {
+                    let Some(&t) = fields.get(k) else { return true };
+                    if child.is_null() {
+                        return zero.iter().any(|(z, _)| z == k);
+                    }
+                    if !omit.contains(k) {
+                        return true;
+                    }
+                    match child {
+                        Value::String(s) => !s.is_empty(),
+                        Value::Bool(b) => *b,
+                        Value::Number(n) => n.as_f64() != Some(0.0),
+                        Value::Array(a) => !a.is_empty(),
+                        // A struct is never omitted; a map is when empty.
+                        Value::Object(o) => !o.is_empty() || matches!(&self.types[t], Ty::Map { fields, .. } if !fields.is_empty()),
+                        Value::Null => true,
+                    }
+                });
+            }
+            Ty::List { elem, .. } => {
+                for item in v.as_array_mut().into_iter().flatten() {
+                    self.drop_empty(item, *elem);
                 }
             }
             _ => {}
