@@ -176,6 +176,7 @@ pub(super) fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<St
                     }
                     _ => {}
                 }
+                super::api::track_controller_write(r, current.get(&key), &mut o);
                 o["metadata"]["resourceVersion"] = json!(rv.to_string());
                 ops.push(Op { key, object: Some(o) });
             }

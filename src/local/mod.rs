@@ -9,6 +9,8 @@
 //!   limit/continue), watch (from a resourceVersion, 410 once expired), PATCH
 //!   (JSON, merge, strategic), dryRun=All, Status errors, namespaces, `scale`,
 //!   `status` and `log` subresources.
+//! - `smd`, `managed_fields`, `api/apply`: server-side apply and managedFields
+//!   as kube-apiserver v1.20 keeps them (conflicts, force, pruning).
 //! - `discovery`: /version, /api, /apis, group-version lists, aggregated
 //!   discovery, an OpenAPI v3 index and per-group-version paths (no schemas).
 //! - `table`, `table_more`: `as=Table` with the apiserver's columns.
@@ -18,7 +20,8 @@
 //!   EndpointSlices, events, garbage collection (background), a default
 //!   ServiceAccount per namespace.
 //!
-//! Not yet: server-side apply (415 with a clear message), OpenAPI schemas (so
+//! Not yet: managedFields entries for pods, events and endpoints written by
+//! the local controllers (kubelet, scheduler), OpenAPI schemas (so
 //! `kubectl explain` and field validation have nothing to read; unknown fields
 //! are kept, not rejected), several nodes and a real scheduler, rolling update
 //! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
@@ -32,9 +35,11 @@ mod cron;
 mod defaults;
 pub mod discovery;
 pub mod lifecycle;
+mod managed_fields;
 mod proto;
 pub mod resources;
 pub mod server;
+mod smd;
 pub mod store;
 pub mod table;
 mod table_more;

@@ -144,6 +144,7 @@ async fn serve(state: Arc<State>, req: hyper::Request<hyper::body::Incoming>) ->
         accept: header("accept"),
         content_type: header("content-type"),
         body,
+        user_agent: header("user-agent"),
     };
     api::handle(state, req).await
 }

@@ -1,5 +1,6 @@
 //! The REST API: request routing, Status errors and the JSON responses.
 
+mod apply;
 mod list;
 mod objects;
 mod validate;
@@ -29,6 +30,7 @@ pub struct Req {
     pub accept: String,
     pub content_type: String,
     pub body: Bytes,
+    pub user_agent: String,
 }
 
 impl Req {
@@ -105,8 +107,10 @@ impl ApiError {
             "metadata": {},
             "status": "Failure",
             "message": self.message,
-            "reason": self.reason,
         });
+        if !self.reason.is_empty() {
+            s["reason"] = json!(self.reason);
+        }
         if let Some(d) = &self.details {
             s["details"] = d.clone();
         }
@@ -224,7 +228,7 @@ async fn dispatch(state: &Arc<State>, req: &Req, t: Target, watch_path: bool) ->
             // but the old path form is still served.
             let mut q = req.query.clone();
             q.insert("fieldSelector".into(), format!("metadata.name={name}"));
-            let r2 = Req { method: Method::GET, path: req.path.clone(), query: q, accept: req.accept.clone(), content_type: String::new(), body: Bytes::new() };
+            let r2 = Req { method: Method::GET, path: req.path.clone(), query: q, accept: req.accept.clone(), content_type: String::new(), body: Bytes::new(), user_agent: req.user_agent.clone() };
             list::watch(state.clone(), &r2, &Target { name: None, ..t })
         }
         (&Method::GET, Some(name)) => objects::get(state, req, &t, name),
@@ -241,4 +245,5 @@ pub fn objects_with_type(res: &Res, obj: &Value) -> Value {
     objects::with_type(res, obj.clone())
 }
 
+pub use apply::track_controller_write;
 pub use objects::{new_uid, now_rfc3339};

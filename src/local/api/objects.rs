@@ -65,7 +65,7 @@ fn meta_str<'a>(obj: &'a Value, field: &str) -> &'a str {
     obj["metadata"][field].as_str().unwrap_or("")
 }
 
-fn respond(req: &Req, res: &Res, code: u16, obj: &Value) -> Result<Response<Body>, ApiError> {
+pub(super) fn respond(req: &Req, res: &Res, code: u16, obj: &Value) -> Result<Response<Body>, ApiError> {
     if req.wants_table() {
         let table = super::super::table::table(res, std::slice::from_ref(obj), req.q("includeObject"), "", true);
         return Ok(json_response(code, &table));
@@ -144,8 +144,13 @@ fn namespace_companions(ns: &str, rv: u64) -> Vec<Op> {
 }
 
 pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
+    create_value(state, req, t, parse_body(req)?, true)
+}
+
+/// Creates `body`; `track`: record managedFields (server-side apply has).
+pub(super) fn create_value(state: &Arc<State>, req: &Req, t: &Target, body: Value, track: bool) -> Result<Response<Body>, ApiError> {
     let res = t.res;
-    let mut obj = with_type(res, parse_body(req)?);
+    let mut obj = with_type(res, body);
     let body_ns = meta_str(&obj, "namespace").to_string();
     if res.namespaced {
         if !body_ns.is_empty() && body_ns != t.namespace {
@@ -169,6 +174,9 @@ pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body
     }
     super::super::defaults::apply(res, &mut obj, None);
     validate::validate(res, &obj)?;
+    if track {
+        super::apply::track_create(req, res, &mut obj);
+    }
     let name = meta_str(&obj, "name").to_string();
     let key = res.key(&t.namespace, &name);
     let dry = req.dry_run();
@@ -216,7 +224,7 @@ pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body
 
 /// Replace the object at `name` with `new` (from PUT or a patch), keeping what
 /// clients cannot change. `expect_rv` is the precondition from the body.
-fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str, edit: impl Fn(&Value) -> Result<Value, ApiError>) -> Result<Value, ApiError> {
+pub(super) fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str, track: bool, edit: impl Fn(&Value) -> Result<Value, ApiError>) -> Result<Value, ApiError> {
     let res = t.res;
     let key = res.key(&t.namespace, name);
     let dry = req.dry_run();
@@ -271,6 +279,9 @@ fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str, edit: imp
                 let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
                 new["metadata"]["generation"] = json!(g);
             }
+            if track {
+                super::apply::track_update(req, t, old, &mut new);
+            }
             if new == *old {
                 // A no-op write does not get a new revision, as in the apiserver.
                 updated = new;
@@ -305,7 +316,7 @@ pub fn update(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<R
     } else {
         body
     };
-    let obj = store_update(state, req, t, name, |old| {
+    let obj = store_update(state, req, t, name, true, |old| {
         if t.sub.as_deref() == Some("scale") {
             let mut n = old.clone();
             n["spec"]["replicas"] = body["spec"]["replicas"].clone();
@@ -326,12 +337,13 @@ pub fn patch(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<Re
     use crate::patch::{apply_json_patch, apply_merge_patch, apply_strategic, BuiltinSchema};
     let ct = req.content_type.split(';').next().unwrap_or("").trim().to_string();
     if ct == "application/apply-patch+yaml" {
-        return Err(ApiError::new(415, "UnsupportedMediaType", "server-side apply is not supported by kctl local yet; use client-side apply"));
+        return super::apply::apply_patch(state, req, t, name);
     }
+    super::apply::validate_patch_options(req, false)?;
     let patch: Value = serde_json::from_slice(&req.body).map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
     let kind = t.res.kind;
     let is_scale = t.sub.as_deref() == Some("scale");
-    let obj = store_update(state, req, t, name, |old| {
+    let obj = store_update(state, req, t, name, true, |old| {
         let base = if is_scale { scale_of(t.res, old) } else { old.clone() };
         let result = match ct.as_str() {
             "application/json-patch+json" => apply_json_patch(&base, &patch),
