@@ -32,6 +32,7 @@ mod cron;
 mod defaults;
 pub mod discovery;
 pub mod lifecycle;
+mod openapi;
 mod proto;
 pub mod resources;
 pub mod server;
