@@ -111,10 +111,29 @@ fn invalid_fields_rejected_like_reference() {
             assert_eq!(want_kctl, want, "kctl {args:?} on the reference");
         }
     }
-    // Without validation both servers take the object.
-    let path = dir.path().join("unknown-top.yaml").display().to_string();
-    let args = ["create", "-n", &ns.name, "-f", &path, "--validate=false", "--dry-run=server"];
-    assert_eq!(l.kubectl(&args), real(&args).kubectl());
+    // Without validation both servers take the object and drop what its type
+    // does not have.
+    let all = DEPLOY
+        .replace("  replicas: 1\n", "  replicas: 1\n  foo: bar\n")
+        .replace("        image: nginx\n", "        image: nginx\n        imagePolicy: Always\n")
+        .replace("  name: oa-web\n", "  name: oa-web\n  labelz: {a: b}\n");
+    let path = dir.path().join("unknown-all.yaml");
+    std::fs::write(&path, all).unwrap();
+    let path = path.display().to_string();
+    let args = ["create", "-n", &ns.name, "-f", &path, "--validate=false"];
+    let want = real(&args).kubectl();
+    assert_eq!(want.code, 0, "{want:?}");
+    assert_eq!(l.kubectl(&args), want);
+    for jsonpath in ["{.spec.template.spec.containers}", "{.spec.foo}{.metadata.labelz}", "{.spec.replicas}"] {
+        let get = ["get", "deployment", "oa-web", "-n", &ns.name, "-o", &format!("jsonpath={jsonpath}")];
+        assert_eq!(l.kubectl(&get), real(&get).kubectl(), "{jsonpath}");
+    }
+    // kubectl sends `fieldValidation=Ignore` here; kctl always sends Strict,
+    // which the v1.20 apiserver ignores, and so does kctl local.
+    let args = ["apply", "-n", &ns.name, "-f", &path, "--validate=false"];
+    let want = real(&args).kctl();
+    assert_eq!(want.code, 0, "{want:?}");
+    assert_eq!(l.kctl(&args), want);
 }
 
 /// Client-side apply of a change to one container while another container
@@ -233,6 +252,14 @@ fn crd_schemas_are_served() {
     assert_eq!(got, want);
     let v3 = ok(l.kubectl(&args));
     assert_eq!(field_names(&v3), field_names(&want.stdout), "{v3}");
+
+    // Without validation, a custom resource is pruned to its schema on both.
+    let w = format!("apiVersion: {group}/v1\nkind: Widget\nmetadata:\n  name: pruned\nspec:\n  size: 1\n  shape: round\n");
+    let get = ["get", "widgets", "pruned", "-n", &ns.name, "-o", "jsonpath={.spec}"];
+    ok(real(&["apply", "-n", &ns.name, "--validate=false", "-f", "-"]).stdin(w.clone()).kubectl());
+    ok(l.cmd(["apply", "-n", &ns.name, "--validate=false", "-f", "-"]).stdin(w).kubectl());
+    assert_eq!(ok(l.kubectl(&get)), ok(real(&get).kubectl()));
+    assert_eq!(ok(l.kubectl(&get)), r#"{"size":1}"#);
 
     // Unknown and wrongly typed fields in a custom resource.
     let dir = tempfile::tempdir().unwrap();

@@ -10,7 +10,10 @@
 //!   (JSON, merge, strategic), dryRun=All, Status errors, namespaces, `scale`,
 //!   `status` and `log` subresources.
 //! - `discovery`: /version, /api, /apis, group-version lists, aggregated
-//!   discovery, an OpenAPI v3 index and per-group-version paths (no schemas).
+//!   discovery.
+//! - `openapi`: /openapi/v2 (JSON and protobuf) and /openapi/v3 with the
+//!   v1.20 schemas of the served kinds and CRDs' (explain, client-side
+//!   validation, strategic-merge metadata); unknown fields are pruned on write.
 //! - `table`, `table_more`: `as=Table` with the apiserver's columns.
 //! - `controllers`, `workloads`, `cron`: one simulated node, Deployments,
 //!   ReplicaSets, StatefulSets (with PVCs), DaemonSets, Jobs, CronJobs (UTC),
@@ -18,9 +21,8 @@
 //!   EndpointSlices, events, garbage collection (background), a default
 //!   ServiceAccount per namespace.
 //!
-//! Not yet: server-side apply (415 with a clear message), OpenAPI schemas (so
-//! `kubectl explain` and field validation have nothing to read; unknown fields
-//! are kept, not rejected), several nodes and a real scheduler, rolling update
+//! Not yet: server-side apply (415 with a clear message), server-side
+//! `fieldValidation` (ignored, as by the v1.20 apiserver), several nodes and a real scheduler, rolling update
 //! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
 //! history), crash loops, graceful pod deletion and foreground/orphan
 //! propagation, service-account tokens, NodePorts, admission (quotas, limits).

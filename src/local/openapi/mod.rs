@@ -14,6 +14,7 @@
 //! messages and exit codes as against the reference cluster.
 
 mod gnostic;
+mod prune;
 mod v2;
 mod v3;
 
@@ -27,6 +28,8 @@ use serde_json::{json, Map, Value};
 
 use super::api::{json_response, ApiError, Body, Req, State};
 use super::resources;
+
+pub use prune::Pruner;
 
 static EMBEDDED: &[u8] = include_bytes!("definitions.json.gz");
 
