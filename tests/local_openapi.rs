@@ -111,6 +111,24 @@ fn invalid_fields_rejected_like_reference() {
             assert_eq!(want_kctl, want, "kctl {args:?} on the reference");
         }
     }
+    // Wrongly typed values fail the apiserver's decoder (400), with its words.
+    for (file, text) in [
+        ("t-int.yaml", DEPLOY.replace("  replicas: 1\n", "  replicas: \"two\"\n")),
+        ("t-bool.yaml", DEPLOY.replace("  replicas: 1\n", "  paused: \"yes\"\n")),
+        ("t-string.yaml", DEPLOY.replace("image: nginx", "image: true")),
+        ("t-map.yaml", DEPLOY.replace("      labels: {app: oa-web}", "      labels: [oa-web]")),
+    ] {
+        let path = dir.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        let path = path.display().to_string();
+        for verb in ["apply", "create"] {
+            let args = [verb, "-n", &ns.name, "-f", &path, "--validate=false"];
+            let want = real(&args).kubectl();
+            assert!(want.stderr.contains("Error from server (BadRequest): error when creating"), "{want:?}");
+            assert_eq!(l.kubectl(&args), want, "kubectl {args:?}");
+            assert_eq!(l.kctl(&args), real(&args).kctl(), "kctl {args:?}");
+        }
+    }
     // Without validation both servers take the object and drop what its type
     // does not have.
     let all = DEPLOY

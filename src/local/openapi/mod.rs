@@ -14,6 +14,7 @@
 //! messages and exit codes as against the reference cluster.
 
 mod gnostic;
+mod jsonpos;
 mod prune;
 mod v2;
 mod v3;

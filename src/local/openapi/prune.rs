@@ -13,16 +13,23 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use super::super::api::ApiError;
 use super::super::resources::Res;
 use super::super::store::Store;
+use super::jsonpos::{self, Seg};
 
 enum Node {
-    /// Kept as sent (free-form, scalars, int-or-string, raw JSON).
+    /// Kept as sent (free-form, int-or-string, quantities, times, raw JSON).
     Any,
     Ref(usize),
-    Object(HashMap<String, Node>),
+    /// A Go struct (its type name, `v1.DeploymentSpec`, names it in errors).
+    Object(String, HashMap<String, Node>),
     Map(Box<Node>),
-    Array(Box<Node>),
+    /// A Go slice (`[]v1.Container`).
+    Array(String, Box<Node>),
+    Str,
+    Int(u8),
+    Bool,
 }
 
 struct Tree {
@@ -31,6 +38,12 @@ struct Tree {
     kinds: HashMap<(String, String, String), usize>,
     object_meta: Option<usize>,
 }
+
+/// Types with their own JSON decoding: anything that decodes is kept.
+const FREE: &[&str] = &[
+    "Quantity", "IntOrString", "Time", "MicroTime", "RawExtension", "FieldsV1", "Patch", "JSON", "JSONSchemaPropsOrArray", "JSONSchemaPropsOrBool",
+    "JSONSchemaPropsOrStringArray",
+];
 
 fn tree() -> &'static Tree {
     static TREE: OnceLock<Tree> = OnceLock::new();
@@ -48,40 +61,198 @@ fn tree() -> &'static Tree {
                 kinds.entry((s("group"), s("version"), s("kind"))).or_insert(i);
             }
         }
-        let nodes = defs.values().map(|d| compile(d, &index)).collect();
+        let nodes = defs
+            .iter()
+            .map(|(name, d)| if FREE.contains(&name.rsplit('.').next().unwrap_or("")) { Node::Any } else { compile(d, go_type(name), &index) })
+            .collect();
         let object_meta = index.get("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").copied();
         Tree { defs: nodes, kinds, object_meta }
     })
 }
 
-fn compile(s: &Value, index: &HashMap<&str, usize>) -> Node {
+/// `io.k8s.api.apps.v1.DeploymentSpec` -> `v1.DeploymentSpec`.
+fn go_type(def: &str) -> String {
+    let mut it = def.rsplitn(3, '.');
+    let (t, pkg) = (it.next().unwrap_or(""), it.next().unwrap_or(""));
+    format!("{pkg}.{t}")
+}
+
+fn compile(s: &Value, go: String, index: &HashMap<&str, usize>) -> Node {
     if let Some(r) = s["$ref"].as_str().and_then(|r| r.strip_prefix("#/definitions/")) {
         return index.get(r).map_or(Node::Any, |i| Node::Ref(*i));
     }
     if let Some(props) = s["properties"].as_object() {
-        return Node::Object(props.iter().map(|(k, v)| (k.clone(), compile(v, index))).collect());
+        return Node::Object(go, props.iter().map(|(k, v)| (k.clone(), compile(v, String::new(), index))).collect());
     }
-    if s["additionalProperties"].is_object() {
-        return Node::Map(Box::new(compile(&s["additionalProperties"], index)));
+    match s["type"].as_str() {
+        Some("object") if s["additionalProperties"].is_object() => Node::Map(Box::new(compile(&s["additionalProperties"], String::new(), index))),
+        Some("array") if s["items"].is_object() => {
+            let item = &s["items"];
+            let elem = match (item["$ref"].as_str(), item["type"].as_str(), item["format"].as_str()) {
+                (Some(r), _, _) => go_type(r.trim_start_matches("#/definitions/")),
+                (_, Some("integer"), Some(f)) => f.to_string(),
+                (_, Some(t), _) => t.to_string(),
+                _ => "interface {}".into(),
+            };
+            Node::Array(format!("[]{elem}"), Box::new(compile(item, String::new(), index)))
+        }
+        Some("string") if s["format"].is_null() => Node::Str,
+        Some("integer") => Node::Int(if s["format"] == "int32" { 32 } else { 64 }),
+        Some("boolean") => Node::Bool,
+        _ => Node::Any,
     }
-    if s["items"].is_object() {
-        return Node::Array(Box::new(compile(&s["items"], index)));
-    }
-    Node::Any
 }
 
-fn prune_node(t: &Tree, n: &Node, v: &mut Value) {
-    match (n, v) {
-        (Node::Ref(i), v) => prune_node(t, &t.defs[*i], v),
-        (Node::Object(props), Value::Object(m)) => {
-            m.retain(|k, _| props.contains_key(k));
-            for (k, x) in m.iter_mut() {
-                prune_node(t, &props[k], x);
-            }
+/// A Go struct field's name from its JSON name (initialisms as Go spells them).
+fn go_field(json: &str) -> String {
+    const SPECIAL: &[(&str, &str)] = &[
+        ("metadata", "ObjectMeta"), ("uid", "UID"), ("ip", "IP"), ("tls", "TLS"), ("apiVersion", "APIVersion"), ("apiGroup", "APIGroup"),
+        ("apiGroups", "APIGroups"), ("hostIP", "HostIP"), ("podIP", "PodIP"), ("podIPs", "PodIPs"), ("clusterIP", "ClusterIP"),
+        ("clusterIPs", "ClusterIPs"), ("externalIPs", "ExternalIPs"), ("loadBalancerIP", "LoadBalancerIP"), ("dnsPolicy", "DNSPolicy"),
+        ("dnsConfig", "DNSConfig"), ("httpGet", "HTTPGet"), ("tcpSocket", "TCPSocket"), ("hostIPC", "HostIPC"), ("hostPID", "HostPID"),
+        ("imageID", "ImageID"), ("podCIDR", "PodCIDR"), ("podCIDRs", "PodCIDRs"), ("ipFamilies", "IPFamilies"),
+        ("ipFamilyPolicy", "IPFamilyPolicy"), ("qosClass", "QOSClass"), ("seLinuxOptions", "SELinuxOptions"),
+        ("ttlSecondsAfterFinished", "TTLSecondsAfterFinished"), ("nonResourceURLs", "NonResourceURLs"), ("containerID", "ContainerID"),
+    ];
+    if let Some((_, g)) = SPECIAL.iter().find(|(j, _)| *j == json) {
+        return g.to_string();
+    }
+    let mut c = json.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// The first wrongly typed value: where it is, the decoder's path of Go types
+/// to it, and the decoder operation that failed.
+struct TypeError {
+    path: Vec<Seg>,
+    go: String,
+    op: &'static str,
+}
+
+struct Walk<'t> {
+    t: &'t Tree,
+    path: Vec<Seg>,
+    go: Vec<String>,
+    err: Option<TypeError>,
+}
+
+impl Walk<'_> {
+    fn mismatch(&mut self, op: &'static str) {
+        if self.err.is_none() {
+            self.err = Some(TypeError { path: self.path.clone(), go: self.go.concat(), op });
         }
-        (Node::Map(item), Value::Object(m)) => m.values_mut().for_each(|x| prune_node(t, item, x)),
-        (Node::Array(item), Value::Array(a)) => a.iter_mut().for_each(|x| prune_node(t, item, x)),
-        _ => {}
+    }
+
+    fn node(&mut self, n: &Node, v: &mut Value) {
+        if v.is_null() {
+            return;
+        }
+        match n {
+            Node::Any => {}
+            Node::Ref(i) => {
+                let t = self.t;
+                self.node(&t.defs[*i], v)
+            }
+            Node::Object(name, props) => {
+                let Value::Object(m) = v else { return self.mismatch("readObjectStart") };
+                m.retain(|k, _| props.contains_key(k));
+                for (k, x) in m.iter_mut() {
+                    self.path.push(Seg::Key(k.clone()));
+                    self.go.push(format!("{name}.{}: ", go_field(k)));
+                    self.node(&props[k], x);
+                    self.go.pop();
+                    self.path.pop();
+                }
+            }
+            Node::Map(item) => {
+                let Value::Object(m) = v else { return self.mismatch("ReadMapCB") };
+                for (k, x) in m.iter_mut() {
+                    self.path.push(Seg::Key(k.clone()));
+                    self.node(item, x);
+                    self.path.pop();
+                }
+            }
+            Node::Array(name, item) => {
+                let Value::Array(a) = v else { return self.mismatch("decode slice") };
+                self.go.push(format!("{name}: "));
+                for (i, x) in a.iter_mut().enumerate() {
+                    self.path.push(Seg::Index(i));
+                    self.node(item, x);
+                    self.path.pop();
+                }
+                self.go.pop();
+            }
+            Node::Str if !v.is_string() => self.mismatch("ReadString"),
+            Node::Int(bits) if !(v.is_i64() || v.is_u64()) => self.mismatch(if *bits == 32 { "readUint32" } else { "readUint64" }),
+            Node::Bool if !v.is_boolean() => self.mismatch("ReadBool"),
+            _ => {}
+        }
+    }
+}
+
+/// json-iterator's words when `op` meets a value starting with `c`.
+fn reader_error(op: &str, c: char) -> String {
+    match op {
+        "ReadString" => format!("ReadString: expects \" or n, but found {c}"),
+        // The decoder prints its invalid-digit marker byte (0xff), which the
+        // Status JSON carries as U+FFFD.
+        "readUint32" | "readUint64" => format!("{op}: unexpected character: \u{fffd}"),
+        "ReadBool" => format!("ReadBool: expect t or f, but found {c}"),
+        "decode slice" => format!("decode slice: expect [ or n, but found {c}"),
+        _ => format!("{op}: expect {{ or n, but found {c}"),
+    }
+}
+
+/// How one resource's writes are pruned; made before the store commit (a
+/// custom resource's schema is read from its stored CRD).
+pub struct Pruner(Option<Value>);
+
+impl Pruner {
+    pub fn for_res(store: &Store, res: &Res) -> Pruner {
+        if res.custom.is_none() {
+            return Pruner(None);
+        }
+        let crd = store.get(&format!("apiextensions.k8s.io/customresourcedefinitions//{}.{}", res.name, res.group));
+        let schema = crd.as_ref().and_then(|c| {
+            c["spec"]["versions"].as_array().into_iter().flatten().find(|v| v["name"] == res.version).map(|v| v["schema"]["openAPIV3Schema"].clone())
+        });
+        // No schema: kept as sent.
+        Pruner(Some(schema.unwrap_or(Value::Null)))
+    }
+
+    /// Drop unknown fields. A built-in object with a wrongly typed value is
+    /// refused (400) as the apiserver's decoder refuses it; `raw` is the JSON
+    /// body the object came from, for the decoder's error context. (The
+    /// decoder goes on reading after some errors and then names more fields;
+    /// only the first failing field is named here.)
+    pub fn prune(&self, res: &Res, obj: &mut Value, raw: Option<&[u8]>) -> Result<(), ApiError> {
+        let t = tree();
+        let mut w = Walk { t, path: Vec::new(), go: Vec::new(), err: None };
+        match &self.0 {
+            Some(Value::Null) => return Ok(()),
+            Some(schema) => {
+                prune_structural(schema, obj, true);
+                if let Some(i) = t.object_meta {
+                    w.node(&Node::Ref(i), &mut obj["metadata"]);
+                }
+                return Ok(());
+            }
+            None => match t.kinds.get(&(res.group.to_string(), res.version.to_string(), res.kind.to_string())) {
+                Some(i) => w.node(&t.defs[*i], obj),
+                None => return Ok(()),
+            },
+        }
+        let Some(e) = w.err else { return Ok(()) };
+        let at = raw.and_then(|b| jsonpos::locate(b, &e.path).map(|i| (b, i)));
+        let c = at.and_then(|(b, i)| b.get(i).copied()).map(char::from).unwrap_or('?');
+        let context = at.map(|(b, i)| jsonpos::context(b, i + 1)).unwrap_or_default();
+        Err(ApiError::bad_request(format!(
+            "{kind} in version \"{v}\" cannot be handled as a {kind}: {}{}{context}",
+            e.go,
+            reader_error(e.op, c),
+            kind = res.kind,
+            v = res.version
+        )))
     }
 }
 
@@ -110,43 +281,6 @@ fn prune_structural(s: &Value, v: &mut Value, root: bool) {
     }
 }
 
-/// How one resource's writes are pruned; made before the store commit (a
-/// custom resource's schema is read from its stored CRD).
-pub struct Pruner(Option<Value>);
-
-impl Pruner {
-    pub fn for_res(store: &Store, res: &Res) -> Pruner {
-        if res.custom.is_none() {
-            return Pruner(None);
-        }
-        let crd = store.get(&format!("apiextensions.k8s.io/customresourcedefinitions//{}.{}", res.name, res.group));
-        let schema = crd.as_ref().and_then(|c| {
-            c["spec"]["versions"].as_array().into_iter().flatten().find(|v| v["name"] == res.version).map(|v| v["schema"]["openAPIV3Schema"].clone())
-        });
-        // No schema (or preserve-unknown-fields at the root): kept as sent.
-        Pruner(Some(schema.unwrap_or(Value::Null)))
-    }
-
-    pub fn prune(&self, res: &Res, obj: &mut Value) {
-        match &self.0 {
-            Some(Value::Null) => {}
-            Some(schema) => {
-                prune_structural(schema, obj, true);
-                let t = tree();
-                if let Some(i) = t.object_meta {
-                    prune_node(t, &Node::Ref(i), &mut obj["metadata"]);
-                }
-            }
-            None => {
-                let t = tree();
-                if let Some(i) = t.kinds.get(&(res.group.to_string(), res.version.to_string(), res.kind.to_string())) {
-                    prune_node(t, &t.defs[*i], obj);
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -160,10 +294,26 @@ mod tests {
         let mut d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a", "labelz": {}, "labels": {"x": "y"}},
             "spec": {"foo": 1, "replicas": 2, "strategy": {"rollingUpdate": {"maxSurge": "25%"}},
                 "template": {"spec": {"containers": [{"name": "c", "image": "i", "imagePolicy": "x", "env": [{"name": "A", "valu": "1"}]}]}}}});
-        Pruner(None).prune(res, &mut d);
+        Pruner(None).prune(res, &mut d, None).unwrap();
         assert_eq!(d, json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a", "labels": {"x": "y"}},
             "spec": {"replicas": 2, "strategy": {"rollingUpdate": {"maxSurge": "25%"}},
                 "template": {"spec": {"containers": [{"name": "c", "image": "i", "env": [{"name": "A"}]}]}}}}));
+    }
+
+    #[test]
+    fn refuses_wrong_types_with_the_decoders_words() {
+        let res = resources::find("apps", "v1", "deployments").unwrap();
+        let raw = br#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"oa-bad","namespace":"default"},"spec":{"replicas":"two","selector":{"matchLabels":{"app":"oa"}},"temp":1}}"#;
+        let mut d: Value = serde_json::from_slice(raw).unwrap();
+        let e = Pruner(None).prune(res, &mut d, Some(raw)).unwrap_err();
+        assert_eq!(e.code, 400);
+        // The reference apiserver's words for the same body.
+        let want = "Deployment in version \"v1\" cannot be handled as a Deployment: v1.Deployment.Spec: v1.DeploymentSpec.Replicas: readUint32: unexpected character: \u{fffd}, error found in #10 byte of ...|eplicas\":\"two\",\"sele|..., bigger context ...|a-bad\",\"namespace\":\"default\"},\"spec\":{\"replicas\":\"two\",\"selector\":{\"matchLabels\":{\"app\":\"oa\"}},\"temp|...";
+        assert_eq!(e.message, want);
+        let mut p = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": 5}]}});
+        let e = Pruner(None).prune(resources::find("", "v1", "pods").unwrap(), &mut p, None).unwrap_err();
+        let want = "Pod in version \"v1\" cannot be handled as a Pod: v1.Pod.Spec: v1.PodSpec.Containers: []v1.Container: v1.Container.Image: ReadString: expects \" or n, but found ?";
+        assert_eq!(e.message, want);
     }
 
     #[test]
@@ -172,7 +322,7 @@ mod tests {
         let schema = json!({"type": "object", "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"},
             "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}});
         let mut w = json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": "w", "bogus": 1}, "spec": {"size": 1, "shape": "round", "free": {"any": 1}}, "extra": 1});
-        Pruner(Some(schema)).prune(res, &mut w);
+        Pruner(Some(schema)).prune(res, &mut w, None).unwrap();
         assert_eq!(w, json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": "w"}, "spec": {"size": 1, "free": {"any": 1}}}));
     }
 }
