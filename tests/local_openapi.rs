@@ -111,6 +111,16 @@ fn invalid_fields_rejected_like_reference() {
             assert_eq!(want_kctl, want, "kctl {args:?} on the reference");
         }
     }
+    // `--validate=warn` needs server-side validation, which neither server
+    // advertises: kubectl says so and sends the object.
+    let path = dir.path().join("unknown-top.yaml").display().to_string();
+    let args = ["apply", "-n", &ns.name, "-f", &path, "--validate=warn", "--dry-run=server"];
+    let klog = regex::Regex::new(r"(?m)^W\d{4} [\d:.]+\s+\d+ ").unwrap();
+    let strip = |o: Output| Output { stderr: klog.replace_all(&o.stderr, "W ").into_owned(), ..o };
+    let want = strip(real(&args).kubectl());
+    assert!(want.stderr.contains("cannot perform warn validation if server-side field validation is unsupported"), "{want:?}");
+    assert_eq!(strip(l.kubectl(&args)), want);
+
     // Wrongly typed values fail the apiserver's decoder (400), with its words.
     for (file, text) in [
         ("t-int.yaml", DEPLOY.replace("  replicas: 1\n", "  replicas: \"two\"\n")),
