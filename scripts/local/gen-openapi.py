@@ -63,6 +63,26 @@ for g, v, k in served + [("autoscaling", "v1", "Scale")]:
 meta = "io.k8s.apimachinery.pkg.apis.meta.v1."
 roots += [meta + "Status", meta + "DeleteOptions", meta + "WatchEvent", meta + "Patch"]
 
+# The promoted kinds' fields that only their v1 has (as in the v1.32 API),
+# so a v1 manifest is not refused for them.
+V1_ONLY = {
+    "io.k8s.api.discovery.v1.Endpoint": {
+        "zone": {"description": "zone is the name of the Zone this endpoint exists in.", "type": "string"},
+        "hints": {"description": "hints contains information associated with how an endpoint should be consumed.", "$ref": "#/definitions/io.k8s.api.discovery.v1.EndpointHints"},
+        "deprecatedTopology": {"description": "deprecatedTopology contains topology information part of the v1beta1 API. This field is deprecated, and will be removed when the v1beta1 API is removed (no sooner than kubernetes v1.24).", "type": "object", "additionalProperties": {"type": "string"}},
+    },
+    "io.k8s.api.batch.v1.CronJobSpec": {
+        "timeZone": {"description": "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process.", "type": "string"},
+    },
+}
+defs.setdefault("io.k8s.api.discovery.v1.EndpointHints", {"description": "EndpointHints provides hints describing how an endpoint should be consumed.", "type": "object",
+    "properties": {"forZones": {"description": "forZones indicates the zone(s) this endpoint should be consumed by to enable topology aware routing.", "type": "array", "items": {"$ref": "#/definitions/io.k8s.api.discovery.v1.ForZone"}, "x-kubernetes-list-type": "atomic"}}})
+defs.setdefault("io.k8s.api.discovery.v1.ForZone", {"description": "ForZone provides information about which zones should consume this endpoint.", "type": "object", "required": ["name"],
+    "properties": {"name": {"description": "name represents the name of the zone.", "type": "string"}}})
+for name, props in V1_ONLY.items():
+    defs[name]["properties"] = dict(sorted({**defs[name]["properties"], **props}.items()))
+defs["io.k8s.api.discovery.v1.Endpoint"]["properties"].pop("topology", None)
+
 keep, todo = set(), list(roots)
 while todo:
     n = todo.pop()
