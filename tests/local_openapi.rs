@@ -184,6 +184,8 @@ fn client_side_apply_merges_containers_by_name() {
             ok(inv(on_local, &["apply", "-n", &ns.name, "-f", "-"]).stdin(a).kubectl_or(client));
             ok(inv(on_local, &["patch", "deployment", name, "-n", &ns.name, "-p", env_patch]).kubectl_or(client));
             let out = inv(on_local, &["apply", "-n", &ns.name, "-f", "-"]).stdin(b).kubectl_or(client);
+            // No "error calculating patch from openapi v3 spec" fallback warning.
+            assert_eq!(out.stderr, "", "{client}");
             assert_eq!(ok(out), format!("deployment.apps/{name} configured\n"));
             let containers = ok(inv(on_local, &["get", "deployment", name, "-n", &ns.name, "-o", "jsonpath={.spec.template.spec.containers}"]).kubectl());
             results.push(containers);
