@@ -66,6 +66,10 @@ fn tree() -> &'static Tree {
             .map(|(name, d)| if FREE.contains(&name.rsplit('.').next().unwrap_or("")) { Node::Any } else { compile(d, go_type(name), &index) })
             .collect();
         let object_meta = index.get("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").copied();
+        drop(index);
+        drop(defs);
+        drop(doc);
+        super::trim();
         Tree { defs: nodes, kinds, object_meta }
     })
 }
