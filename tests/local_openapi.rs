@@ -156,6 +156,22 @@ fn invalid_fields_rejected_like_reference() {
         let get = ["get", "deployment", "oa-web", "-n", &ns.name, "-o", &format!("jsonpath={jsonpath}")];
         assert_eq!(l.kubectl(&get), real(&get).kubectl(), "{jsonpath}");
     }
+    // A strategic merge patch with a wrongly typed value: the converter's 422,
+    // quoting the patch.
+    for patch in [
+        r#"{"spec":{"paused":"yes"}}"#,
+        r#"{"spec":{"template":{"spec":{"containers":[{"name":"c","image":5}]}}}}"#,
+        r#"{"metadata":{"labels":{"a":1}}}"#,
+        r#"{"spec":{"minReadySeconds":1.5,"x":[1,"b",{"c":null}]}}"#,
+        r#"{"spec":{"selector":"x"}}"#,
+    ] {
+        let args = ["patch", "deployment", "oa-web", "-n", &ns.name, "-p", patch];
+        let want = real(&args).kubectl();
+        assert!(want.stderr.starts_with("The request is invalid: patch: Invalid value: "), "{want:?}");
+        assert_eq!(l.kubectl(&args), want, "kubectl {args:?}");
+        assert_eq!(l.kctl(&args), want, "kctl {args:?}");
+    }
+
     // kubectl sends `fieldValidation=Ignore` here; kctl always sends Strict,
     // which the v1.20 apiserver ignores, and so does kctl local.
     let args = ["apply", "-n", &ns.name, "-f", &path, "--validate=false"];

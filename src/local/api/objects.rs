@@ -146,7 +146,7 @@ fn namespace_companions(ns: &str, rv: u64) -> Vec<Op> {
 pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
     let res = t.res;
     let mut obj = with_type(res, parse_body(req)?);
-    super::super::openapi::Pruner::for_res(&state.store, res).prune(res, &mut obj, Some(&req.body))?;
+    super::super::openapi::Pruner::for_res(&state.store, res).prune(res, &mut obj, &super::super::openapi::Source::Body(&req.body))?;
     let body_ns = meta_str(&obj, "namespace").to_string();
     if res.namespaced {
         if !body_ns.is_empty() && body_ns != t.namespace {
@@ -223,14 +223,14 @@ fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str, edit: imp
     let dry = req.dry_run();
     let sub = t.sub.clone();
     let pruner = super::super::openapi::Pruner::for_res(&state.store, res);
-    let raw = (req.method == hyper::Method::PUT && sub.is_none()).then_some(&req.body[..]);
+    let source = super::super::openapi::Source::of(req, sub.is_none());
     let mut updated = Value::Null;
     state
         .store
         .commit(|objects, rv| {
             let old = objects.get(&key).ok_or_else(|| ApiError::not_found(res, name))?;
             let mut new = with_type(res, edit(old)?);
-            pruner.prune(res, &mut new, raw)?;
+            pruner.prune(res, &mut new, &source)?;
             let expect_rv = meta_str(&new, "resourceVersion").to_string();
             if !expect_rv.is_empty() && expect_rv != meta_str(old, "resourceVersion") {
                 return Err(ApiError::conflict(res, name));

@@ -30,7 +30,7 @@ use serde_json::{json, Map, Value};
 use super::api::{json_response, ApiError, Body, Req, State};
 use super::resources;
 
-pub use prune::Pruner;
+pub use prune::{Pruner, Source};
 
 static EMBEDDED: &[u8] = include_bytes!("definitions.json.gz");
 

@@ -131,6 +131,8 @@ struct TypeError {
     path: Vec<Seg>,
     go: String,
     op: &'static str,
+    /// The value's kind as Go's unstructured converter names it.
+    found: &'static str,
 }
 
 struct Walk<'t> {
@@ -141,9 +143,17 @@ struct Walk<'t> {
 }
 
 impl Walk<'_> {
-    fn mismatch(&mut self, op: &'static str) {
+    fn mismatch(&mut self, op: &'static str, v: &Value) {
         if self.err.is_none() {
-            self.err = Some(TypeError { path: self.path.clone(), go: self.go.concat(), op });
+            let found = match v {
+                Value::String(_) => "string",
+                Value::Bool(_) => "bool",
+                Value::Number(n) if n.is_f64() => "float64",
+                Value::Number(_) => "int64",
+                Value::Array(_) => "slice",
+                _ => "map",
+            };
+            self.err = Some(TypeError { path: self.path.clone(), go: self.go.concat(), op, found });
         }
     }
 
@@ -158,7 +168,7 @@ impl Walk<'_> {
                 self.node(&t.defs[*i], v)
             }
             Node::Object(name, props) => {
-                let Value::Object(m) = v else { return self.mismatch("readObjectStart") };
+                let Value::Object(m) = v else { return self.mismatch("readObjectStart", v) };
                 m.retain(|k, _| props.contains_key(k));
                 for (k, x) in m.iter_mut() {
                     self.path.push(Seg::Key(k.clone()));
@@ -169,7 +179,7 @@ impl Walk<'_> {
                 }
             }
             Node::Map(item) => {
-                let Value::Object(m) = v else { return self.mismatch("ReadMapCB") };
+                let Value::Object(m) = v else { return self.mismatch("ReadMapCB", v) };
                 for (k, x) in m.iter_mut() {
                     self.path.push(Seg::Key(k.clone()));
                     self.node(item, x);
@@ -177,7 +187,7 @@ impl Walk<'_> {
                 }
             }
             Node::Array(name, item) => {
-                let Value::Array(a) = v else { return self.mismatch("decode slice") };
+                let Value::Array(a) = v else { return self.mismatch("decode slice", v) };
                 self.go.push(format!("{name}: "));
                 for (i, x) in a.iter_mut().enumerate() {
                     self.path.push(Seg::Index(i));
@@ -186,9 +196,9 @@ impl Walk<'_> {
                 }
                 self.go.pop();
             }
-            Node::Str if !v.is_string() => self.mismatch("ReadString"),
-            Node::Int(bits) if !(v.is_i64() || v.is_u64()) => self.mismatch(if *bits == 32 { "readUint32" } else { "readUint64" }),
-            Node::Bool if !v.is_boolean() => self.mismatch("ReadBool"),
+            Node::Str if !v.is_string() => self.mismatch("ReadString", v),
+            Node::Int(bits) if !(v.is_i64() || v.is_u64()) => self.mismatch(if *bits == 32 { "readUint32" } else { "readUint64" }, v),
+            Node::Bool if !v.is_boolean() => self.mismatch("ReadBool", v),
             _ => {}
         }
     }
@@ -204,6 +214,65 @@ fn reader_error(op: &str, c: char) -> String {
         "ReadBool" => format!("ReadBool: expect t or f, but found {c}"),
         "decode slice" => format!("decode slice: expect [ or n, but found {c}"),
         _ => format!("{op}: expect {{ or n, but found {c}"),
+    }
+}
+
+/// The unstructured converter's words (a strategic merge patch result is
+/// converted to the Go type that way, not decoded).
+fn converter_error(op: &str, found: &str) -> String {
+    match op {
+        "readObjectStart" => format!("cannot restore struct from: {found}"),
+        "ReadMapCB" => format!("cannot restore map from {found}"),
+        "decode slice" => format!("cannot restore slice from {found}"),
+        "ReadString" if found == "int64" => "cannot convert int64 to string".into(),
+        "ReadString" => "unrecognized type: string".into(),
+        "ReadBool" => "unrecognized type: bool".into(),
+        _ => {
+            let bits = if op == "readUint32" { "int32" } else { "int64" };
+            if found == "float64" {
+                format!("cannot convert float64 to {bits}")
+            } else {
+                format!("unrecognized type: {bits}")
+            }
+        }
+    }
+}
+
+/// Go's `%v` of a decoded JSON value (`map[k:v]`, `[a b]`, `<nil>`).
+fn go_v(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => format!("[{}]", a.iter().map(go_v).collect::<Vec<_>>().join(" ")),
+        Value::Object(m) => format!("map[{}]", m.iter().map(|(k, x)| format!("{k}:{}", go_v(x))).collect::<Vec<_>>().join(" ")),
+        other => other.to_string(),
+    }
+}
+
+/// Go's `%q` of a printable string, without the quotes.
+fn go_quote(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n").replace('\t', "\\t")
+}
+
+/// What a write's object came from, for the error a wrongly typed value gets.
+pub enum Source<'a> {
+    /// The request body itself (create, update): the decoder's error, with context.
+    Body(&'a [u8]),
+    /// A strategic merge patch: the converter's error, quoting the patch.
+    Strategic(Value),
+    Other,
+}
+
+impl Source<'_> {
+    /// For an update (`whole`: not a subresource) by PUT or PATCH.
+    pub fn of(req: &super::super::api::Req, whole: bool) -> Source<'_> {
+        match req.method {
+            hyper::Method::PUT if whole => Source::Body(&req.body),
+            hyper::Method::PATCH if req.content_type.starts_with("application/strategic-merge-patch+json") => {
+                serde_json::from_slice(&req.body).map(Source::Strategic).unwrap_or(Source::Other)
+            }
+            _ => Source::Other,
+        }
     }
 }
 
@@ -229,7 +298,7 @@ impl Pruner {
     /// body the object came from, for the decoder's error context. (The
     /// decoder goes on reading after some errors and then names more fields;
     /// only the first failing field is named here.)
-    pub fn prune(&self, res: &Res, obj: &mut Value, raw: Option<&[u8]>) -> Result<(), ApiError> {
+    pub fn prune(&self, res: &Res, obj: &mut Value, source: &Source) -> Result<(), ApiError> {
         let t = tree();
         let mut w = Walk { t, path: Vec::new(), go: Vec::new(), err: None };
         match &self.0 {
@@ -247,6 +316,16 @@ impl Pruner {
             },
         }
         let Some(e) = w.err else { return Ok(()) };
+        if let Source::Strategic(patch) = source {
+            let value = format!("Invalid value: \"{}\": {}", go_quote(&go_v(patch)), converter_error(e.op, e.found));
+            let mut err = ApiError::new(422, "Invalid", format!(" \"\" is invalid: patch: {value}"));
+            err.details = Some(serde_json::json!({"causes": [{"reason": "FieldValueInvalid", "message": value, "field": "patch"}]}));
+            return Err(err);
+        }
+        let raw = match source {
+            Source::Body(b) => Some(*b),
+            _ => None,
+        };
         let at = raw.and_then(|b| jsonpos::locate(b, &e.path).map(|i| (b, i)));
         let c = at.and_then(|(b, i)| b.get(i).copied()).map(char::from).unwrap_or('?');
         let context = at.map(|(b, i)| jsonpos::context(b, i + 1)).unwrap_or_default();
@@ -298,7 +377,7 @@ mod tests {
         let mut d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a", "labelz": {}, "labels": {"x": "y"}},
             "spec": {"foo": 1, "replicas": 2, "strategy": {"rollingUpdate": {"maxSurge": "25%"}},
                 "template": {"spec": {"containers": [{"name": "c", "image": "i", "imagePolicy": "x", "env": [{"name": "A", "valu": "1"}]}]}}}});
-        Pruner(None).prune(res, &mut d, None).unwrap();
+        Pruner(None).prune(res, &mut d, &Source::Other).unwrap();
         assert_eq!(d, json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a", "labels": {"x": "y"}},
             "spec": {"replicas": 2, "strategy": {"rollingUpdate": {"maxSurge": "25%"}},
                 "template": {"spec": {"containers": [{"name": "c", "image": "i", "env": [{"name": "A"}]}]}}}}));
@@ -309,15 +388,35 @@ mod tests {
         let res = resources::find("apps", "v1", "deployments").unwrap();
         let raw = br#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"oa-bad","namespace":"default"},"spec":{"replicas":"two","selector":{"matchLabels":{"app":"oa"}},"temp":1}}"#;
         let mut d: Value = serde_json::from_slice(raw).unwrap();
-        let e = Pruner(None).prune(res, &mut d, Some(raw)).unwrap_err();
+        let e = Pruner(None).prune(res, &mut d, &Source::Body(raw)).unwrap_err();
         assert_eq!(e.code, 400);
         // The reference apiserver's words for the same body.
         let want = "Deployment in version \"v1\" cannot be handled as a Deployment: v1.Deployment.Spec: v1.DeploymentSpec.Replicas: readUint32: unexpected character: \u{fffd}, error found in #10 byte of ...|eplicas\":\"two\",\"sele|..., bigger context ...|a-bad\",\"namespace\":\"default\"},\"spec\":{\"replicas\":\"two\",\"selector\":{\"matchLabels\":{\"app\":\"oa\"}},\"temp|...";
         assert_eq!(e.message, want);
         let mut p = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": 5}]}});
-        let e = Pruner(None).prune(resources::find("", "v1", "pods").unwrap(), &mut p, None).unwrap_err();
+        let e = Pruner(None).prune(resources::find("", "v1", "pods").unwrap(), &mut p, &Source::Other).unwrap_err();
         let want = "Pod in version \"v1\" cannot be handled as a Pod: v1.Pod.Spec: v1.PodSpec.Containers: []v1.Container: v1.Container.Image: ReadString: expects \" or n, but found ?";
         assert_eq!(e.message, want);
+    }
+
+    #[test]
+    fn strategic_patches_get_the_converters_words() {
+        let res = resources::find("apps", "v1", "deployments").unwrap();
+        let patch = json!({"spec": {"minReadySeconds": 1.5, "paused": "yes"}});
+        let mut d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"}, "spec": patch["spec"]});
+        let e = Pruner(None).prune(res, &mut d, &Source::Strategic(patch)).unwrap_err();
+        assert_eq!((e.code, e.reason), (422, "Invalid"));
+        assert_eq!(e.message, " \"\" is invalid: patch: Invalid value: \"map[spec:map[minReadySeconds:1.5 paused:yes]]\": cannot convert float64 to int32");
+        for (spec, want) in [
+            (json!({"paused": "yes"}), "unrecognized type: bool"),
+            (json!({"selector": "x"}), "cannot restore struct from: string"),
+            (json!({"template": {"metadata": {"labels": ["a"]}}}), "cannot restore map from slice"),
+            (json!({"template": {"spec": {"containers": [{"name": "c", "image": 5}]}}}), "cannot convert int64 to string"),
+        ] {
+            let mut d = json!({"spec": spec.clone()});
+            let e = Pruner(None).prune(res, &mut d, &Source::Strategic(json!({"spec": spec}))).unwrap_err();
+            assert!(e.message.ends_with(want), "{}", e.message);
+        }
     }
 
     #[test]
@@ -326,7 +425,7 @@ mod tests {
         let schema = json!({"type": "object", "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"},
             "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}});
         let mut w = json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": "w", "bogus": 1}, "spec": {"size": 1, "shape": "round", "free": {"any": 1}}, "extra": 1});
-        Pruner(Some(schema)).prune(res, &mut w, None).unwrap();
+        Pruner(Some(schema)).prune(res, &mut w, &Source::Other).unwrap();
         assert_eq!(w, json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": "w"}, "spec": {"size": 1, "free": {"any": 1}}}));
     }
 }
