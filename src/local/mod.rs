@@ -14,7 +14,7 @@
 //! - `openapi`: /openapi/v2 (JSON and protobuf) and /openapi/v3 with the
 //!   v1.20 schemas of the served kinds and CRDs' (explain, client-side
 //!   validation, strategic-merge metadata); unknown fields are pruned on write
-//!   and wrongly typed ones refused with the decoder's 400.
+//!   and wrongly typed ones refused as the apiserver refuses them.
 //! - `table`, `table_more`: `as=Table` with the apiserver's columns.
 //! - `controllers`, `workloads`, `cron`: one simulated node, Deployments,
 //!   ReplicaSets, StatefulSets (with PVCs), DaemonSets, Jobs, CronJobs (UTC),
