@@ -5,7 +5,7 @@
 use hyper::Response;
 use serde_json::{json, Value};
 
-use super::api::{json_response, ApiError, Body, Req};
+use super::api::{json_response, Body, Req};
 use super::resources::{self, Res};
 
 const VERBS: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -139,10 +139,6 @@ pub fn serve(segs: &[&str], req: &Req) -> Option<Response<Body>> {
             json_response(200, &e)
         }
         ["apis", g, v] if served(g, Some(v)) => json_response(200, &resource_list(g, v)),
-        ["openapi", "v3"] => json_response(200, &openapi_v3_index()),
-        ["openapi", "v3", "api", "v1"] => json_response(200, &openapi_v3_gv("", "v1")),
-        ["openapi", "v3", "apis", g, "v1"] if resources::GROUPS.contains(g) => json_response(200, &openapi_v3_gv(g, "v1")),
-        ["openapi", ..] => json_response(404, &ApiError::new(404, "NotFound", "the server could not find the requested resource").status()),
         _ => return None,
     })
 }
@@ -157,39 +153,4 @@ fn go_arch() -> &'static str {
         "aarch64" => "arm64",
         other => other,
     }
-}
-
-/// The OpenAPI v3 index kubectl reads before validating or patching.
-fn openapi_v3_index() -> Value {
-    let mut paths = serde_json::Map::new();
-    paths.insert("api/v1".into(), json!({"serverRelativeURL": "/openapi/v3/api/v1?hash=kctl-local-1"}));
-    for g in resources::GROUPS {
-        paths.insert(format!("apis/{g}/v1"), json!({"serverRelativeURL": format!("/openapi/v3/apis/{g}/v1?hash=kctl-local-1")}));
-    }
-    json!({"paths": paths})
-}
-
-/// A group-version's OpenAPI v3 document, with paths only (no schemas): kubectl
-/// learns from it that PATCH takes `fieldValidation`, so it validates on the
-/// server instead of downloading schemas; strategic merge then uses kubectl's
-/// compiled-in types.
-fn openapi_v3_gv(group: &str, version: &str) -> Value {
-    let mut paths = serde_json::Map::new();
-    let base = if group.is_empty() { format!("/api/{version}") } else { format!("/apis/{group}/{version}") };
-    let param = |n: &str, inn: &str| json!({"name": n, "in": inn, "schema": {"type": "string", "uniqueItems": true}});
-    for r in resources::RESOURCES.iter().filter(|r| r.group == group && r.version == version) {
-        let path = if r.namespaced { format!("{base}/namespaces/{{namespace}}/{}/{{name}}", r.name) } else { format!("{base}/{}/{{name}}", r.name) };
-        let gvk = json!({"group": r.group, "version": r.version, "kind": r.kind});
-        let op = |verb: &str| {
-            json!({
-                "operationId": format!("{verb}{}", r.kind),
-                "parameters": [param("dryRun", "query"), param("fieldManager", "query"), param("fieldValidation", "query")],
-                "responses": {"200": {"description": "OK"}},
-                "x-kubernetes-action": verb,
-                "x-kubernetes-group-version-kind": gvk,
-            })
-        };
-        paths.insert(path, json!({"get": op("get"), "put": op("put"), "patch": op("patch"), "delete": op("delete")}));
-    }
-    json!({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": super::discovery::SERVER_VERSION}, "paths": paths, "components": {}})
 }

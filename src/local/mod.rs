@@ -12,7 +12,11 @@
 //! - `smd`, `managed_fields`, `api/apply`: server-side apply and managedFields
 //!   as kube-apiserver v1.20 keeps them (conflicts, force, pruning).
 //! - `discovery`: /version, /api, /apis, group-version lists, aggregated
-//!   discovery, an OpenAPI v3 index and per-group-version paths (no schemas).
+//!   discovery.
+//! - `openapi`: /openapi/v2 (JSON and protobuf) and /openapi/v3 with the
+//!   v1.20 schemas of the served kinds and CRDs' (explain, client-side
+//!   validation, strategic-merge metadata); unknown fields are pruned on write
+//!   and wrongly typed ones refused as the apiserver refuses them.
 //! - `table`, `table_more`: `as=Table` with the apiserver's columns.
 //! - `controllers`, `workloads`, `cron`: one simulated node, Deployments,
 //!   ReplicaSets, StatefulSets (with PVCs), DaemonSets, Jobs, CronJobs (UTC),
@@ -21,9 +25,8 @@
 //!   ServiceAccount per namespace.
 //!
 //! Not yet: managedFields entries for pods, events and endpoints written by
-//! the local controllers (kubelet, scheduler), OpenAPI schemas (so
-//! `kubectl explain` and field validation have nothing to read; unknown fields
-//! are kept, not rejected), several nodes and a real scheduler, rolling update
+//! the local controllers (kubelet, scheduler), server-side `fieldValidation`
+//! (ignored, as by the v1.20 apiserver), several nodes and a real scheduler, rolling update
 //! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
 //! history), crash loops, graceful pod deletion and foreground/orphan
 //! propagation, service-account tokens, NodePorts, admission (quotas, limits).
@@ -36,6 +39,7 @@ mod defaults;
 pub mod discovery;
 pub mod lifecycle;
 mod managed_fields;
+mod openapi;
 mod proto;
 pub mod resources;
 pub mod server;

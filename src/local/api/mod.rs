@@ -149,6 +149,9 @@ pub struct Target {
 pub async fn handle(state: Arc<State>, req: Req) -> Response<Body> {
     let path = req.path.trim_end_matches('/').to_string();
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(resp) = super::openapi::serve(&segs, &req, &state) {
+        return resp;
+    }
     if let Some(resp) = super::discovery::serve(&segs, &req) {
         return resp;
     }

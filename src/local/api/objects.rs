@@ -151,6 +151,9 @@ pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body
 pub(super) fn create_value(state: &Arc<State>, req: &Req, t: &Target, body: Value, track: bool) -> Result<Response<Body>, ApiError> {
     let res = t.res;
     let mut obj = with_type(res, body);
+    // An apply body is YAML the decoder's positions don't describe.
+    let source = if track { super::super::openapi::Source::Body(&req.body) } else { super::super::openapi::Source::Other };
+    super::super::openapi::Pruner::for_res(&state.store, res).prune(res, &mut obj, &source)?;
     let body_ns = meta_str(&obj, "namespace").to_string();
     if res.namespaced {
         if !body_ns.is_empty() && body_ns != t.namespace {
@@ -229,12 +232,15 @@ pub(super) fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str
     let key = res.key(&t.namespace, name);
     let dry = req.dry_run();
     let sub = t.sub.clone();
+    let pruner = super::super::openapi::Pruner::for_res(&state.store, res);
+    let source = super::super::openapi::Source::of(req, sub.is_none());
     let mut updated = Value::Null;
     state
         .store
         .commit(|objects, rv| {
             let old = objects.get(&key).ok_or_else(|| ApiError::not_found(res, name))?;
             let mut new = with_type(res, edit(old)?);
+            pruner.prune(res, &mut new, &source)?;
             let expect_rv = meta_str(&new, "resourceVersion").to_string();
             if !expect_rv.is_empty() && expect_rv != meta_str(old, "resourceVersion") {
                 return Err(ApiError::conflict(res, name));
