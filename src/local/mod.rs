@@ -31,6 +31,7 @@ mod controllers;
 mod cron;
 mod defaults;
 pub mod discovery;
+mod gc;
 pub mod lifecycle;
 mod proto;
 pub mod resources;

@@ -1,5 +1,6 @@
 //! The REST API: request routing, Status errors and the JSON responses.
 
+pub mod deletion;
 mod list;
 mod objects;
 mod validate;
@@ -242,3 +243,4 @@ pub fn objects_with_type(res: &Res, obj: &Value) -> Value {
 }
 
 pub use objects::{new_uid, now_rfc3339};
+pub use deletion::{op as deletion_op, plan_any as deletion_plan, Opts as DeleteOpts, Plan as DeletePlan};

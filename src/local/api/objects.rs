@@ -179,10 +179,7 @@ pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body
             return Err(ApiError::namespace_not_found(&ns));
         }
         if res.namespaced {
-            let nsobj = &objects[&format!("core/namespaces//{ns}")];
-            if nsobj["status"]["phase"] == "Terminating" {
-                return Err(ApiError::new(403, "Forbidden", format!("{} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", res.qualified())));
-            }
+            super::deletion::terminating_namespace(objects, res, &ns, &name)?;
         }
         if objects.contains_key(&key) {
             return Err(ApiError::already_exists(res, &name));
@@ -254,7 +251,7 @@ fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str, edit: imp
                     }
                 }
             }
-            for f in ["uid", "creationTimestamp", "generation", "deletionTimestamp"] {
+            for f in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
                 match old["metadata"].get(f) {
                     Some(v) => new["metadata"][f] = v.clone(),
                     None => {
@@ -284,6 +281,10 @@ fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str, edit: imp
             }
             new["metadata"]["resourceVersion"] = json!(rv.to_string());
             updated = new.clone();
+            if super::deletion::done_after_update(res, &new) {
+                // The last finalizer of an object marked for deletion is gone.
+                return Ok(vec![Op { key: key.clone(), object: None }]);
+            }
             Ok(vec![Op { key: key.clone(), object: Some(new) }])
         })??;
     Ok(updated)
@@ -358,89 +359,12 @@ pub fn patch(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<Re
     respond(req, t.res, 200, &obj)
 }
 
-fn success_status(res: &Res, obj: &Value) -> Value {
-    let mut details = json!({"name": obj["metadata"]["name"]});
-    if !res.group.is_empty() {
-        details["group"] = json!(res.group);
-    }
-    details["kind"] = json!(res.name);
-    details["uid"] = obj["metadata"]["uid"].clone();
-    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details})
-}
-
-/// Keys of everything in namespace `ns` (all namespaced resources).
-fn namespace_contents(objects: &std::collections::BTreeMap<String, Value>, ns: &str) -> Vec<String> {
-    resources::all()
-        .into_iter()
-        .filter(|r| r.namespaced)
-        .flat_map(|r| {
-            let prefix = format!("{}{ns}/", r.prefix());
-            objects.range(prefix.clone()..).take_while(move |(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 pub fn delete(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<Response<Body>, ApiError> {
-    let res = t.res;
-    let key = res.key(&t.namespace, name);
-    let dry = req.dry_run();
-    let pre_uid: Option<String> = serde_json::from_slice::<Value>(&req.body).ok().and_then(|b| b["preconditions"]["uid"].as_str().map(String::from));
-    let mut deleted = Value::Null;
-    state.store.commit(|objects, _rv| {
-        let old = objects.get(&key).ok_or_else(|| ApiError::not_found(res, name))?;
-        if let Some(uid) = &pre_uid {
-            if uid != meta_str(old, "uid") {
-                return Err(ApiError::new(409, "Conflict", format!(
-                    "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
-                    res.qualified(), meta_str(old, "uid")
-                )));
-            }
-        }
-        deleted = old.clone();
-        if dry {
-            return Ok(vec![]);
-        }
-        // A namespace goes with its contents, in one atomic commit (the real
-        // apiserver passes through a Terminating phase; here it is immediate).
-        let mut ops: Vec<Op> = Vec::new();
-        if res.name == "namespaces" {
-            ops.extend(namespace_contents(objects, name).into_iter().map(|k| Op { key: k, object: None }));
-        }
-        if res.name == "customresourcedefinitions" {
-            // The custom resources go with their definition.
-            let prefix = format!("{}/{}/", old["spec"]["group"].as_str().unwrap_or(""), old["spec"]["names"]["plural"].as_str().unwrap_or(""));
-            ops.extend(objects.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| Op { key: k.clone(), object: None }));
-        }
-        ops.push(Op { key: key.clone(), object: None });
-        Ok(ops)
-    })??;
-    if res.name == "namespaces" || matches!(res.group, "apps" | "batch") || res.name == "pods" {
-        // These are returned as the object (with deletion metadata in a real cluster).
-        return Ok(json_response(200, &deleted));
-    }
-    Ok(json_response(200, &success_status(res, &deleted)))
+    super::deletion::delete(state, req, t, name)
 }
 
 pub fn delete_collection(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
-    let res = t.res;
-    let (items, _) = super::list::select(state, req, t)?;
-    let dry = req.dry_run();
-    let keys: Vec<String> = items.iter().map(|o| res.key(&t.namespace_of(o), meta_str(o, "name"))).collect();
-    if !dry {
-        state.store.commit::<ApiError>(|objects, _| {
-            let mut ops: Vec<Op> = Vec::new();
-            for k in &keys {
-                if res.name == "namespaces" {
-                    let n = k.rsplit('/').next().unwrap_or("");
-                    ops.extend(namespace_contents(objects, n).into_iter().map(|k| Op { key: k, object: None }));
-                }
-                ops.push(Op { key: k.clone(), object: None });
-            }
-            Ok(ops)
-        })??;
-    }
-    let list = json!({"kind": format!("{}List", res.kind), "apiVersion": res.api_version(), "metadata": {"resourceVersion": state.store.revision().to_string()}, "items": items});
-    Ok(json_response(200, &list))
+    super::deletion::delete_collection(state, req, t)
 }
 
 impl Target {
