@@ -3,7 +3,9 @@
 pub mod deletion;
 mod list;
 mod objects;
+mod services;
 mod validate;
+mod validate_update;
 
 use std::collections::HashMap;
 use std::convert::Infallible;

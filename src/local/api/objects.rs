@@ -146,6 +146,7 @@ fn namespace_companions(ns: &str, rv: u64) -> Vec<Op> {
 pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
     let res = t.res;
     let mut obj = with_type(res, parse_body(req)?);
+    super::validate_update::secret_data(res, &req.body)?;
     let body_ns = meta_str(&obj, "namespace").to_string();
     if res.namespaced {
         if !body_ns.is_empty() && body_ns != t.namespace {
@@ -167,6 +168,7 @@ pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body
             m.remove("status");
         }
     }
+    let requested_ip = super::services::requested_ip(res, &obj);
     super::super::defaults::apply(res, &mut obj, None);
     validate::validate(res, &obj)?;
     let name = meta_str(&obj, "name").to_string();
@@ -184,6 +186,7 @@ pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body
         if objects.contains_key(&key) {
             return Err(ApiError::already_exists(res, &name));
         }
+        super::services::allocate(res, &mut obj, objects, None, requested_ip.as_deref())?;
         let m = obj["metadata"].as_object_mut().unwrap();
         m.insert("uid".into(), json!(new_uid()));
         m.insert("resourceVersion".into(), json!(rv.to_string()));
@@ -264,6 +267,8 @@ fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str, edit: imp
             }
             super::super::defaults::apply(res, &mut new, Some(old));
             validate::validate(res, &new)?;
+            super::validate_update::validate_update(res, &new, old)?;
+            super::services::allocate(res, &mut new, objects, Some(old), None)?;
             if res.generation && strip_meta_status(&new) != strip_meta_status(old) {
                 let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
                 new["metadata"]["generation"] = json!(g);
@@ -301,6 +306,9 @@ fn strip_meta_status(v: &Value) -> Value {
 
 pub fn update(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<Response<Body>, ApiError> {
     let body = parse_body(req)?;
+    if t.sub.is_none() {
+        super::validate_update::secret_data(t.res, &req.body)?;
+    }
     let body = if t.sub.as_deref() == Some("scale") {
         json!({"metadata": {"name": name, "resourceVersion": body["metadata"]["resourceVersion"]}, "spec": {"replicas": body["spec"]["replicas"]}})
     } else {
