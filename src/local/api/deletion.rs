@@ -3,7 +3,7 @@
 //! finalizers (an object with finalizers is only marked), the garbage
 //! collector's `orphan` / `foregroundDeletion` finalizers from the propagation
 //! policy, and the namespace registry's own rules (Terminating phase,
-//! protected namespaces, 409 while its content is being removed).
+//! protected namespaces).
 //!
 //! `plan` is pure and shared with the controllers (`super::super::gc`), which
 //! delete dependents, namespace content and terminated pods the same way.
@@ -261,15 +261,8 @@ fn plan_namespace(res: &Res, obj: &Value, o: &Opts, now: i64) -> Result<Plan, Ap
         set_finalizers(&mut new, &fins);
         return Ok(Plan::Update(new));
     }
-    if new["spec"]["finalizers"].as_array().is_some_and(|f| !f.is_empty()) {
-        return Err(ApiError::new(
-            409,
-            "Conflict",
-            format!("Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."),
-        )
-        .with_details(res, name));
-    }
-    if finalizers(obj).is_empty() {
+    // Still being emptied: answered with the namespace, as it is.
+    if finalizers(obj).is_empty() && new["spec"]["finalizers"].as_array().is_none_or(|f| f.is_empty()) {
         return Ok(Plan::Remove(new));
     }
     Ok(Plan::Pending(new))
@@ -443,6 +436,6 @@ mod tests {
         assert_eq!((e.code, e.message.as_str()), (403, "namespaces \"default\" is forbidden: this namespace may not be deleted"));
         let Plan::Update(t) = plan_any(ns, &json!({"metadata": {"name": "x"}, "spec": {"finalizers": ["kubernetes"]}}), &Opts::default(), 0).unwrap() else { panic!() };
         assert_eq!(t["status"]["phase"], "Terminating");
-        assert_eq!(plan_any(ns, &t, &Opts::default(), 1).unwrap_err().code, 409);
+        assert!(matches!(plan_any(ns, &t, &Opts::default(), 1).unwrap(), Plan::Pending(_)));
     }
 }

@@ -261,8 +261,14 @@ pub fn secret_data(res: &Res, body: &[u8]) -> Result<(), ApiError> {
         text(p0, p1),
         text(c0, c1)
     );
+    // Every field decoded after the failure wraps the error in its name; the
+    // decoder loses its place inside `metadata` (a large struct), so nothing
+    // after it is read.
     for (k, _, _) in &fields[pos + 1..] {
         err = format!("{}{}{err}", secret_field(k), if k == "metadata" { "." } else { ": " });
+        if k == "metadata" {
+            break;
+        }
     }
     Err(ApiError::bad_request(format!("Secret in version \"v1\" cannot be handled as a Secret: v1.Secret.{err}")))
 }
@@ -289,6 +295,8 @@ mod tests {
         assert_eq!(e.message, r#"Secret in version "v1" cannot be handled as a Secret: v1.Secret.Type: Data: decode base64: illegal base64 data at input byte 2, error found in #10 byte of ...|k":"ab$cd"},"type":"|..., bigger context ...|data":{"name":"s2"},"data":{"a":"YWJj","k":"ab$cd"},"type":"Opaque"}|..."#);
         let e = secret_data(secrets, br#"{"data":{"k":"a!"},"apiVersion":"v1","kind":"Secret","metadata":{"name":"s3"}}"#).unwrap_err();
         assert!(e.message.contains("v1.Secret.ObjectMeta: v1.ObjectMeta.TypeMeta: Kind: TypeMeta: APIVersion: Data: decode base64: illegal base64 data at input byte 1,"), "{}", e.message);
+        let e = secret_data(secrets, br#"{"apiVersion":"v1","data":{"k":"abc"},"kind":"Secret","metadata":{"name":"s3"},"type":"Opaque"}"#).unwrap_err();
+        assert!(e.message.contains("as a Secret: v1.Secret.ObjectMeta: v1.ObjectMeta.TypeMeta: Kind: Data: decode base64: illegal base64 data at input byte 0,"), "{}", e.message);
         assert!(secret_data(secrets, br#"{"data":{"k":"YQ=="}}"#).is_ok());
     }
 
