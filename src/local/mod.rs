@@ -17,13 +17,16 @@
 //!   a default StorageClass whose provisioner binds claims, Endpoints and
 //!   EndpointSlices, events, garbage collection (background), a default
 //!   ServiceAccount per namespace.
+//! - `gc`, `api/deletion`: graceful pod deletion, finalizers, garbage collection
+//!   (background, foreground, orphan), the namespace lifecycle (Terminating,
+//!   its conditions, protected namespaces); `api/services`: ClusterIP and
+//!   NodePort allocation; `api/validate_update`: immutable fields, Secret base64.
 //!
 //! Not yet: server-side apply (415 with a clear message), OpenAPI schemas (so
 //! `kubectl explain` and field validation have nothing to read; unknown fields
 //! are kept, not rejected), several nodes and a real scheduler, rolling update
 //! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
-//! history), crash loops, graceful pod deletion and foreground/orphan
-//! propagation, service-account tokens, NodePorts, admission (quotas, limits).
+//! history), crash loops, service-account tokens, admission (quotas, limits).
 
 pub mod api;
 pub mod certs;
