@@ -122,6 +122,7 @@ fn norm(mut out: Output, ns: &str) -> Output {
         // pod-template-hash and generateName suffixes.
         (r"-[bcdfghjklmnpqrstvwxz2456789]{8,10}\b", "-<HASH>"),
         (r"(<HASH>)-[bcdfghjklmnpqrstvwxz2456789]{5}\b", "${1}-<SUFFIX>"),
+        (r"default-token-[bcdfghjklmnpqrstvwxz2456789]{5}\b", "default-token-<SUFFIX>"),
         (r" +", " "),
     ];
     for (re, rep) in rules {
@@ -341,6 +342,20 @@ fn namespace_lifecycle_matches_the_real_apiserver() {
         let kctl = &l.iter().find(|(x, local, _)| *x == Client::Kctl && *local).unwrap().2;
         assert_eq!(kubectl, kctl, "kubectl (left) and kctl (right) differ on kctl local");
     }
+}
+
+#[test]
+fn namespace_defaults_match_the_real_apiserver() {
+    let b = Both::new("lc-defaults");
+    // The token controller and the root-CA publisher take a moment on the real cluster.
+    b.wait_for(&["get", "serviceaccount", "default", "-o", "jsonpath={.secrets[*].name}"], "default-token-<SUFFIX>");
+    b.wait_for(&["get", "configmap", "kube-root-ca.crt", "-o", "name"], "configmap/kube-root-ca.crt\n");
+    b.identical(&["get", "serviceaccounts,secrets,configmaps"], None);
+    b.identical(&["describe", "serviceaccount", "default"], None);
+    // (`same`: each client's namespace name is in the data.)
+    b.same(&["get", "secrets", "-o", "custom-columns=T:.type,A:.metadata.annotations.kubernetes\\.io/service-account\\.name,K:.data.namespace"], None);
+    b.identical(&["get", "namespace", "default", "kube-system", "kube-public", "kube-node-lease", "-o", "custom-columns=N:.metadata.name,P:.status.phase,F:.spec.finalizers"], None);
+    b.identical(&["get", "service", "kubernetes", "-n", "default", "-o", "custom-columns=N:.metadata.name,IP:.spec.clusterIP,P:.spec.ports[*].port,L:.metadata.labels"], None);
 }
 
 /// Only on `kctl local` (the real cluster's kubelet removes pods too fast to

@@ -20,14 +20,17 @@
 //! - `gc`, `api/deletion`: graceful pod deletion, finalizers, garbage collection
 //!   (background, foreground, orphan), the namespace lifecycle (Terminating,
 //!   its conditions, protected namespaces); `api/services`: ClusterIP and
-//!   NodePort allocation; `api/validate_update`: immutable fields, Secret base64.
+//!   NodePort allocation; `api/validate_update`: immutable fields, Secret base64;
+//!   `accounts`: each namespace's token Secret and kube-root-ca.crt, the
+//!   `kubernetes` Service.
 //!
 //! Not yet: server-side apply (415 with a clear message), OpenAPI schemas (so
 //! `kubectl explain` and field validation have nothing to read; unknown fields
 //! are kept, not rejected), several nodes and a real scheduler, rolling update
 //! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
-//! history), crash loops, service-account tokens, admission (quotas, limits).
+//! history), crash loops, token authentication, admission (quotas, limits).
 
+mod accounts;
 pub mod api;
 pub mod certs;
 mod controllers;

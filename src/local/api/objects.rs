@@ -6,7 +6,7 @@ use std::sync::Arc;
 use hyper::Response;
 use serde_json::{json, Map, Value};
 
-use super::super::resources::{self, Res};
+use super::super::resources::Res;
 use super::super::store::Op;
 use super::{json_response, validate, ApiError, Body, Req, State, Target};
 
@@ -135,12 +135,7 @@ fn namespace_exists(objects: &std::collections::BTreeMap<String, Value>, ns: &st
 /// Objects created along with a namespace (the default ServiceAccount, which
 /// the real cluster's controllers add a moment later).
 fn namespace_companions(ns: &str, rv: u64) -> Vec<Op> {
-    let sa = resources::find("", "v1", "serviceaccounts").unwrap();
-    let obj = json!({
-        "kind": "ServiceAccount", "apiVersion": "v1",
-        "metadata": {"name": "default", "namespace": ns, "uid": new_uid(), "resourceVersion": rv.to_string(), "creationTimestamp": now_rfc3339()},
-    });
-    vec![Op { key: sa.key(ns, "default"), object: Some(obj) }]
+    super::super::accounts::namespace_ops(ns, rv)
 }
 
 pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
