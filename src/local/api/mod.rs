@@ -5,6 +5,7 @@ mod list;
 mod objects;
 mod services;
 mod validate;
+mod validate_fields;
 mod validate_update;
 
 use std::collections::HashMap;

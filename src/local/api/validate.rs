@@ -11,34 +11,13 @@ struct Cause {
     message: String,
 }
 
-const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
-const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-
-fn is_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-fn is_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_label)
-}
-
 pub fn validate(res: &Res, obj: &Value) -> Result<(), ApiError> {
     let name = obj["metadata"]["name"].as_str().unwrap_or("");
     let mut causes = Vec::new();
     if name.is_empty() {
         causes.push(Cause { reason: "FieldValueRequired", field: "metadata.name".into(), message: "Required value: name or generateName is required".into() });
     } else {
-        let (ok, msg) = match res.name {
-            "namespaces" => (is_label(name), LABEL_MSG),
-            "services" => (is_label(name) && name.starts_with(|c: char| c.is_ascii_lowercase()), DNS1035_MSG),
-            _ => (is_subdomain(name), SUBDOMAIN_MSG),
-        };
-        if !ok {
+        for msg in super::validate_fields::name_messages(res, name) {
             causes.push(Cause { reason: "FieldValueInvalid", field: "metadata.name".into(), message: format!("Invalid value: \"{name}\": {msg}") });
         }
     }
@@ -71,6 +50,7 @@ pub fn validate(res: &Res, obj: &Value) -> Result<(), ApiError> {
         }
         _ => {}
     }
+    causes.extend(super::validate_fields::more(res, obj).into_iter().map(|(reason, field, message)| Cause { reason, field, message }));
     if causes.is_empty() {
         return Ok(());
     }
