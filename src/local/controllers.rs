@@ -376,7 +376,7 @@ fn endpoint_slice(svc: &Value, addresses: &[Value], ports: &[Value]) -> Value {
 fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> std::io::Result<()> {
     let pods = list(state, pods_r);
     let mut status_updates = Vec::new();
-    for rs in list(state, rs_r) {
+    for rs in list(state, rs_r).into_iter().filter(super::gc::active) {
         let want = rs["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
         let mut mine = owned_by(&pods, meta(&rs, "uid"));
         mine.sort_by(|a, b| meta(a, "creationTimestamp").cmp(meta(b, "creationTimestamp")).then(meta(a, "name").cmp(meta(b, "name"))));
@@ -452,7 +452,7 @@ pub(super) fn strip_zero(mut v: Value) -> Value {
 
 fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -> std::io::Result<()> {
     let all_rs = list(state, rs_r);
-    for d in list(state, deploy_r) {
+    for d in list(state, deploy_r).into_iter().filter(super::gc::active) {
         let ns = meta(&d, "namespace").to_string();
         let template = &d["spec"]["template"];
         let hash = safe_encode(fnv32a(serde_json::to_string(&canonical(template)).unwrap_or_default().as_bytes()));

@@ -44,6 +44,12 @@ fn now_secs() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
+/// Owners on their way out are left alone by their controllers (as the real
+/// ones do), or foreground deletion would race them re-creating dependents.
+pub fn active(o: &Value) -> bool {
+    !deleting(o)
+}
+
 fn deleting(o: &Value) -> bool {
     !o["metadata"]["deletionTimestamp"].is_null()
 }
