@@ -223,10 +223,9 @@ pub fn plan(res: &Res, obj: &Value, o: &Opts, now: i64) -> Result<Plan, ApiError
 /// deletion, no finalizers left and (pods) no grace period running.
 pub fn done_after_update(res: &Res, new: &Value) -> bool {
     let m = &new["metadata"];
-    !m["deletionTimestamp"].is_null()
-        && finalizers(new).is_empty()
-        && !(builtin(res, "pods") && m["deletionGracePeriodSeconds"].as_i64().unwrap_or(0) > 0)
-        && !(builtin(res, "namespaces") && new["spec"]["finalizers"].as_array().is_some_and(|f| !f.is_empty()))
+    let pod_grace_running = builtin(res, "pods") && m["deletionGracePeriodSeconds"].as_i64().unwrap_or(0) > 0;
+    let namespace_not_finalized = builtin(res, "namespaces") && new["spec"]["finalizers"].as_array().is_some_and(|f| !f.is_empty());
+    !m["deletionTimestamp"].is_null() && finalizers(new).is_empty() && !pod_grace_running && !namespace_not_finalized
 }
 
 /// The store operation for a plan (`None` when nothing is written).

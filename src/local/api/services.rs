@@ -84,11 +84,10 @@ pub fn allocate(res: &Res, obj: &mut Value, objects: &BTreeMap<String, Value>, o
         let port = &mut obj["spec"]["ports"][i];
         let field = format!("spec.ports[{i}].nodePort");
         match port["nodePort"].as_i64() {
-            Some(np) if !wants_node_ports => {
-                if np != 0 {
-                    causes.push(Cause { reason: "FieldValueForbidden", field, message: format!("Forbidden: may not be used when `type` is '{ty}'") });
-                }
+            Some(np) if !wants_node_ports && np != 0 => {
+                causes.push(Cause { reason: "FieldValueForbidden", field, message: format!("Forbidden: may not be used when `type` is '{ty}'") });
             }
+            Some(_) if !wants_node_ports => {}
             Some(np) if was.contains(&np) => {
                 used.insert(np);
             }
