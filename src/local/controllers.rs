@@ -275,7 +275,7 @@ fn endpoints(state: &State) -> std::io::Result<()> {
         let ns = meta(svc, "namespace");
         let selected: Vec<&Value> = pods
             .iter()
-            .filter(|p| meta(p, "namespace") == ns && is_ready(p) && selector.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v)))
+            .filter(|p| meta(p, "namespace") == ns && is_ready(p) && super::gc::active(p) && selector.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v)))
             .collect();
         let mut addresses: Vec<Value> = selected
             .iter()
