@@ -136,6 +136,9 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             output::print("deletion is cancelled\n");
             return Ok(());
         }
+        if client.config().namespace_explicit && victims.iter().any(|v| !resolved[v.target].resource.namespaced) {
+            eprintln!("Warning: deleting cluster-scoped resources, not scoped to the provided namespace");
+        }
         let mut deleted = Vec::new();
         let suffix = dry_run.suffix();
         for v in &victims {

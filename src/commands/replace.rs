@@ -82,7 +82,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         output::print(&text);
         match errors.len() {
             0 => Ok(()),
-            1 if errors[0].starts_with("Error from server") => Err(CliError::Raw(errors.remove(0))),
+            1 if errors[0].starts_with("Error from server") || errors[0].starts_with("The ") => Err(CliError::Raw(errors.remove(0))),
             1 => Err(CliError::Message(errors.remove(0))),
             _ => Err(CliError::Raw(errors.join("\n"))),
         }

@@ -9,7 +9,6 @@
 //! what changed (each write is its own durable commit, so a pass that writes
 //! wakes the next pass, which then finds nothing to do).
 
-use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -141,7 +140,8 @@ pub(super) fn is_ready(pod: &Value) -> bool {
 }
 
 pub(super) fn owned_by<'a>(items: &'a [Value], uid: &str) -> Vec<&'a Value> {
-    items.iter().filter(|o| o["metadata"]["ownerReferences"].as_array().into_iter().flatten().any(|r| r["uid"] == uid)).collect()
+    // Objects being deleted are no longer counted (FilterActivePods).
+    items.iter().filter(|o| o["metadata"]["deletionTimestamp"].is_null() && o["metadata"]["ownerReferences"].as_array().into_iter().flatten().any(|r| r["uid"] == uid)).collect()
 }
 
 pub(super) fn owner_ref(kind: &str, api_version: &str, o: &Value) -> Value {
@@ -168,6 +168,7 @@ pub(super) fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<St
                 match current.get(&key) {
                     Some(cur) if meta(cur, "resourceVersion") != prev_rv => continue,
                     None if !prev_rv.is_empty() => continue,
+                    None if super::gc::owner_deleting(current, &o) => continue,
                     None => {
                         if meta(&o, "uid").is_empty() {
                             o["metadata"]["uid"] = json!(new_uid());
@@ -194,7 +195,7 @@ pub(super) fn suffix() -> String {
 fn reconcile(state: &State) -> std::io::Result<()> {
     let (pods_r, rs_r, deploy_r) = (res("", "pods"), res("apps", "replicasets"), res("apps", "deployments"));
     let mut events = Events::default();
-    garbage_collect(state)?;
+    super::gc::pass(state)?;
     deployments(state, deploy_r, rs_r, &mut events)?;
     replicasets(state, rs_r, pods_r, &mut events)?;
     super::workloads::statefulsets(state, &mut events)?;
@@ -275,7 +276,7 @@ fn endpoints(state: &State) -> std::io::Result<()> {
         let ns = meta(svc, "namespace");
         let selected: Vec<&Value> = pods
             .iter()
-            .filter(|p| meta(p, "namespace") == ns && is_ready(p) && selector.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v)))
+            .filter(|p| meta(p, "namespace") == ns && is_ready(p) && super::gc::active(p) && selector.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v)))
             .collect();
         let mut addresses: Vec<Value> = selected
             .iter()
@@ -376,7 +377,7 @@ fn endpoint_slice(svc: &Value, addresses: &[Value], ports: &[Value]) -> Value {
 fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> std::io::Result<()> {
     let pods = list(state, pods_r);
     let mut status_updates = Vec::new();
-    for rs in list(state, rs_r) {
+    for rs in list(state, rs_r).into_iter().filter(super::gc::active) {
         let want = rs["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
         let mut mine = owned_by(&pods, meta(&rs, "uid"));
         mine.sort_by(|a, b| meta(a, "creationTimestamp").cmp(meta(b, "creationTimestamp")).then(meta(a, "name").cmp(meta(b, "name"))));
@@ -452,7 +453,7 @@ pub(super) fn strip_zero(mut v: Value) -> Value {
 
 fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -> std::io::Result<()> {
     let all_rs = list(state, rs_r);
-    for d in list(state, deploy_r) {
+    for d in list(state, deploy_r).into_iter().filter(super::gc::active) {
         let ns = meta(&d, "namespace").to_string();
         let template = &d["spec"]["template"];
         let hash = safe_encode(fnv32a(serde_json::to_string(&canonical(template)).unwrap_or_default().as_bytes()));
@@ -546,36 +547,6 @@ fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -
             n["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!(rev);
             write(state, deploy_r, vec![n], vec![])?;
         }
-    }
-    Ok(())
-}
-
-/// Background deletion of dependents whose owners are gone.
-fn garbage_collect(state: &State) -> std::io::Result<()> {
-    let mut uids = HashSet::new();
-    let mut all = Vec::new();
-    let mut seen = HashSet::new();
-    for r in resources::all() {
-        // Versions of a custom resource share their storage.
-        if !seen.insert(r.prefix()) {
-            continue;
-        }
-        for (key, o) in state.store.list(&r.prefix()).0 {
-            uids.insert(meta(&o, "uid").to_string());
-            if o["metadata"]["ownerReferences"].is_array() {
-                all.push((r, key, o));
-            }
-        }
-    }
-    let mut dependents: BTreeMap<String, (&'static Res, Vec<String>)> = BTreeMap::new();
-    for (r, key, o) in all {
-        let refs = o["metadata"]["ownerReferences"].as_array().unwrap();
-        if !refs.is_empty() && refs.iter().all(|x| !uids.contains(x["uid"].as_str().unwrap_or(""))) {
-            dependents.entry(r.prefix()).or_insert((r, Vec::new())).1.push(key);
-        }
-    }
-    for (_, (r, keys)) in dependents {
-        write(state, r, vec![], keys)?;
     }
     Ok(())
 }

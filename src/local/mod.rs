@@ -23,20 +23,27 @@
 //!   a default StorageClass whose provisioner binds claims, Endpoints and
 //!   EndpointSlices, events, garbage collection (background), a default
 //!   ServiceAccount per namespace.
+//! - `gc`, `api/deletion`: graceful pod deletion, finalizers, garbage collection
+//!   (background, foreground, orphan), the namespace lifecycle (Terminating,
+//!   its conditions, protected namespaces); `api/services`: ClusterIP and
+//!   NodePort allocation; `api/validate_update`: immutable fields, Secret base64;
+//!   `accounts`: each namespace's token Secret and kube-root-ca.crt, the
+//!   `kubernetes` Service.
 //!
 //! Not yet: managedFields entries for pods, events and endpoints written by
 //! the local controllers (kubelet, scheduler), server-side `fieldValidation`
 //! (ignored, as by the v1.20 apiserver), several nodes and a real scheduler, rolling update
 //! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
-//! history), crash loops, graceful pod deletion and foreground/orphan
-//! propagation, service-account tokens, NodePorts, admission (quotas, limits).
+//! history), crash loops, token authentication, admission (quotas, limits).
 
+mod accounts;
 pub mod api;
 pub mod certs;
 mod controllers;
 mod cron;
 mod defaults;
 pub mod discovery;
+mod gc;
 pub mod lifecycle;
 mod managed_fields;
 mod openapi;

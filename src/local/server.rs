@@ -61,13 +61,9 @@ fn bootstrap(store: &Store) -> std::io::Result<()> {
                     "status": {"phase": "Active"},
                 });
                 ops.push(Op { key, object: Some(obj) });
-                let sa = super::resources::find("", "v1", "serviceaccounts").unwrap();
-                let sa_obj = json!({
-                    "kind": "ServiceAccount", "apiVersion": "v1",
-                    "metadata": {"name": "default", "namespace": ns, "uid": api::new_uid(), "resourceVersion": rv.to_string(), "creationTimestamp": api::now_rfc3339()},
-                });
-                ops.push(Op { key: sa.key(ns, "default"), object: Some(sa_obj) });
+                ops.extend(super::accounts::namespace_ops(ns, rv));
             }
+            ops.extend(super::accounts::kubernetes_service(objects, rv));
             let sc = super::resources::find("storage.k8s.io", "v1", "storageclasses").unwrap();
             if !objects.contains_key(&sc.key("", super::workloads::STORAGE_CLASS)) && !objects.contains_key("core/nodes//kctl-local") {
                 // Only on a fresh store: a user may delete the default class.
@@ -89,6 +85,7 @@ pub fn run(dir: &Path, port: u16) -> Result<(), String> {
         return Err("another kctl local server is running on this state directory".into());
     }
     let pki = certs::load(dir)?;
+    super::accounts::set_ca(&pki.ca_cert);
     let tls = tokio_rustls::TlsAcceptor::from(Arc::new(tls_config(&pki)?));
     let store = Store::open(&dir.join("data")).map_err(|e| format!("opening the store: {e}"))?;
     bootstrap(&store).map_err(|e| e.to_string())?;

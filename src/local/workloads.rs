@@ -41,7 +41,7 @@ pub(super) fn statefulsets(state: &State, events: &mut Events) -> std::io::Resul
     let pods = list(state, pods_r);
     let pvcs = list(state, pvc_r);
     let mut statuses = Vec::new();
-    for sts in list(state, sts_r) {
+    for sts in list(state, sts_r).into_iter().filter(super::gc::active) {
         let (ns, name) = (meta(&sts, "namespace"), meta(&sts, "name"));
         let want = sts["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
         let revision = format!("{name}-{}", template_hash(&sts["spec"]["template"]));
@@ -114,7 +114,7 @@ pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<
     let (ds_r, pods_r) = (res("apps", "daemonsets"), res("", "pods"));
     let pods = list(state, pods_r);
     let mut statuses = Vec::new();
-    for ds in list(state, ds_r) {
+    for ds in list(state, ds_r).into_iter().filter(super::gc::active) {
         let (ns, name) = (meta(&ds, "namespace"), meta(&ds, "name"));
         let desired = usize::from(node_matches(&ds["spec"]));
         let hash = template_hash(&ds["spec"]["template"]);
@@ -174,7 +174,7 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
     let (job_r, pods_r) = (res("batch", "jobs"), res("", "pods"));
     let pods = list(state, pods_r);
     let mut updates = Vec::new();
-    for job in list(state, job_r) {
+    for job in list(state, job_r).into_iter().filter(super::gc::active) {
         let (uid, name) = (meta(&job, "uid").to_string(), meta(&job, "name").to_string());
         let mut job2 = job.clone();
         // The selector and labels the apiserver gives every Job.

@@ -81,7 +81,8 @@ pub fn run(ctx: &Ctx<'_>, filenames: &[String], recursive: bool) -> Result<(), C
         errors.extend(builder_errors);
         match errors.len() {
             0 => Ok(()),
-            1 if errors[0].starts_with("Error from server") => Err(CliError::Raw(errors.remove(0))),
+            // An Invalid status prints as `The Kind "name" is invalid: …`, unprefixed too.
+            1 if errors[0].starts_with("Error from server") || errors[0].starts_with("The ") => Err(CliError::Raw(errors.remove(0))),
             // An aggregate alone is printed one error per line, as they are.
             1 if aggregates.contains_key(&errors[0]) => Err(CliError::Raw(aggregates[&errors[0]].join("\n"))),
             1 => Err(CliError::Message(errors.remove(0))),

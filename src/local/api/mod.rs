@@ -1,9 +1,13 @@
 //! The REST API: request routing, Status errors and the JSON responses.
 
 mod apply;
+pub mod deletion;
 mod list;
 mod objects;
+mod services;
 mod validate;
+mod validate_fields;
+mod validate_update;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -250,3 +254,4 @@ pub fn objects_with_type(res: &Res, obj: &Value) -> Value {
 
 pub use apply::track_controller_write;
 pub use objects::{new_uid, now_rfc3339};
+pub use deletion::{op as deletion_op, plan_any as deletion_plan, Opts as DeleteOpts, Plan as DeletePlan};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use hyper::Response;
 use serde_json::{json, Map, Value};
 
-use super::super::resources::{self, Res};
+use super::super::resources::Res;
 use super::super::store::Op;
 use super::{json_response, validate, ApiError, Body, Req, State, Target};
 
@@ -135,12 +135,7 @@ fn namespace_exists(objects: &std::collections::BTreeMap<String, Value>, ns: &st
 /// Objects created along with a namespace (the default ServiceAccount, which
 /// the real cluster's controllers add a moment later).
 fn namespace_companions(ns: &str, rv: u64) -> Vec<Op> {
-    let sa = resources::find("", "v1", "serviceaccounts").unwrap();
-    let obj = json!({
-        "kind": "ServiceAccount", "apiVersion": "v1",
-        "metadata": {"name": "default", "namespace": ns, "uid": new_uid(), "resourceVersion": rv.to_string(), "creationTimestamp": now_rfc3339()},
-    });
-    vec![Op { key: sa.key(ns, "default"), object: Some(obj) }]
+    super::super::accounts::namespace_ops(ns, rv)
 }
 
 pub fn create(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
@@ -154,6 +149,9 @@ pub(super) fn create_value(state: &Arc<State>, req: &Req, t: &Target, body: Valu
     // An apply body is YAML the decoder's positions don't describe.
     let source = if track { super::super::openapi::Source::Body(&req.body) } else { super::super::openapi::Source::Other };
     super::super::openapi::Pruner::for_res(&state.store, res).prune(res, &mut obj, &source)?;
+    if track {
+        super::validate_update::secret_data(res, &req.body)?;
+    }
     let body_ns = meta_str(&obj, "namespace").to_string();
     if res.namespaced {
         if !body_ns.is_empty() && body_ns != t.namespace {
@@ -175,6 +173,7 @@ pub(super) fn create_value(state: &Arc<State>, req: &Req, t: &Target, body: Valu
             m.remove("status");
         }
     }
+    let requested_ip = super::services::requested_ip(res, &obj);
     super::super::defaults::apply(res, &mut obj, None);
     validate::validate(res, &obj)?;
     if track {
@@ -190,14 +189,12 @@ pub(super) fn create_value(state: &Arc<State>, req: &Req, t: &Target, body: Valu
             return Err(ApiError::namespace_not_found(&ns));
         }
         if res.namespaced {
-            let nsobj = &objects[&format!("core/namespaces//{ns}")];
-            if nsobj["status"]["phase"] == "Terminating" {
-                return Err(ApiError::new(403, "Forbidden", format!("{} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", res.qualified())));
-            }
+            super::deletion::terminating_namespace(objects, res, &ns, &name)?;
         }
         if objects.contains_key(&key) {
             return Err(ApiError::already_exists(res, &name));
         }
+        super::services::allocate(res, &mut obj, objects, None, requested_ip.as_deref())?;
         let m = obj["metadata"].as_object_mut().unwrap();
         m.insert("uid".into(), json!(new_uid()));
         m.insert("resourceVersion".into(), json!(rv.to_string()));
@@ -268,7 +265,7 @@ pub(super) fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str
                     }
                 }
             }
-            for f in ["uid", "creationTimestamp", "generation", "deletionTimestamp"] {
+            for f in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
                 match old["metadata"].get(f) {
                     Some(v) => new["metadata"][f] = v.clone(),
                     None => {
@@ -281,6 +278,8 @@ pub(super) fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str
             }
             super::super::defaults::apply(res, &mut new, Some(old));
             validate::validate(res, &new)?;
+            super::validate_update::validate_update(res, &new, old)?;
+            super::services::allocate(res, &mut new, objects, Some(old), None)?;
             if res.generation && strip_meta_status(&new) != strip_meta_status(old) {
                 let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
                 new["metadata"]["generation"] = json!(g);
@@ -301,6 +300,10 @@ pub(super) fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str
             }
             new["metadata"]["resourceVersion"] = json!(rv.to_string());
             updated = new.clone();
+            if super::deletion::done_after_update(res, &new) {
+                // The last finalizer of an object marked for deletion is gone.
+                return Ok(vec![Op { key: key.clone(), object: None }]);
+            }
             Ok(vec![Op { key: key.clone(), object: Some(new) }])
         })??;
     Ok(updated)
@@ -317,6 +320,9 @@ fn strip_meta_status(v: &Value) -> Value {
 
 pub fn update(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<Response<Body>, ApiError> {
     let body = parse_body(req)?;
+    if t.sub.is_none() {
+        super::validate_update::secret_data(t.res, &req.body)?;
+    }
     let body = if t.sub.as_deref() == Some("scale") {
         json!({"metadata": {"name": name, "resourceVersion": body["metadata"]["resourceVersion"]}, "spec": {"replicas": body["spec"]["replicas"]}})
     } else {
@@ -376,89 +382,12 @@ pub fn patch(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<Re
     respond(req, t.res, 200, &obj)
 }
 
-fn success_status(res: &Res, obj: &Value) -> Value {
-    let mut details = json!({"name": obj["metadata"]["name"]});
-    if !res.group.is_empty() {
-        details["group"] = json!(res.group);
-    }
-    details["kind"] = json!(res.name);
-    details["uid"] = obj["metadata"]["uid"].clone();
-    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details})
-}
-
-/// Keys of everything in namespace `ns` (all namespaced resources).
-fn namespace_contents(objects: &std::collections::BTreeMap<String, Value>, ns: &str) -> Vec<String> {
-    resources::all()
-        .into_iter()
-        .filter(|r| r.namespaced)
-        .flat_map(|r| {
-            let prefix = format!("{}{ns}/", r.prefix());
-            objects.range(prefix.clone()..).take_while(move |(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 pub fn delete(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<Response<Body>, ApiError> {
-    let res = t.res;
-    let key = res.key(&t.namespace, name);
-    let dry = req.dry_run();
-    let pre_uid: Option<String> = serde_json::from_slice::<Value>(&req.body).ok().and_then(|b| b["preconditions"]["uid"].as_str().map(String::from));
-    let mut deleted = Value::Null;
-    state.store.commit(|objects, _rv| {
-        let old = objects.get(&key).ok_or_else(|| ApiError::not_found(res, name))?;
-        if let Some(uid) = &pre_uid {
-            if uid != meta_str(old, "uid") {
-                return Err(ApiError::new(409, "Conflict", format!(
-                    "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
-                    res.qualified(), meta_str(old, "uid")
-                )));
-            }
-        }
-        deleted = old.clone();
-        if dry {
-            return Ok(vec![]);
-        }
-        // A namespace goes with its contents, in one atomic commit (the real
-        // apiserver passes through a Terminating phase; here it is immediate).
-        let mut ops: Vec<Op> = Vec::new();
-        if res.name == "namespaces" {
-            ops.extend(namespace_contents(objects, name).into_iter().map(|k| Op { key: k, object: None }));
-        }
-        if res.name == "customresourcedefinitions" {
-            // The custom resources go with their definition.
-            let prefix = format!("{}/{}/", old["spec"]["group"].as_str().unwrap_or(""), old["spec"]["names"]["plural"].as_str().unwrap_or(""));
-            ops.extend(objects.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| Op { key: k.clone(), object: None }));
-        }
-        ops.push(Op { key: key.clone(), object: None });
-        Ok(ops)
-    })??;
-    if res.name == "namespaces" || matches!(res.group, "apps" | "batch") || res.name == "pods" {
-        // These are returned as the object (with deletion metadata in a real cluster).
-        return Ok(json_response(200, &deleted));
-    }
-    Ok(json_response(200, &success_status(res, &deleted)))
+    super::deletion::delete(state, req, t, name)
 }
 
 pub fn delete_collection(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
-    let res = t.res;
-    let (items, _) = super::list::select(state, req, t)?;
-    let dry = req.dry_run();
-    let keys: Vec<String> = items.iter().map(|o| res.key(&t.namespace_of(o), meta_str(o, "name"))).collect();
-    if !dry {
-        state.store.commit::<ApiError>(|objects, _| {
-            let mut ops: Vec<Op> = Vec::new();
-            for k in &keys {
-                if res.name == "namespaces" {
-                    let n = k.rsplit('/').next().unwrap_or("");
-                    ops.extend(namespace_contents(objects, n).into_iter().map(|k| Op { key: k, object: None }));
-                }
-                ops.push(Op { key: k.clone(), object: None });
-            }
-            Ok(ops)
-        })??;
-    }
-    let list = json!({"kind": format!("{}List", res.kind), "apiVersion": res.api_version(), "metadata": {"resourceVersion": state.store.revision().to_string()}, "items": items});
-    Ok(json_response(200, &list))
+    super::deletion::delete_collection(state, req, t)
 }
 
 impl Target {

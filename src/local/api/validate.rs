@@ -11,30 +11,13 @@ struct Cause {
     message: String,
 }
 
-const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-
-fn is_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-fn is_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_label)
-}
-
 pub fn validate(res: &Res, obj: &Value) -> Result<(), ApiError> {
     let name = obj["metadata"]["name"].as_str().unwrap_or("");
     let mut causes = Vec::new();
     if name.is_empty() {
         causes.push(Cause { reason: "FieldValueRequired", field: "metadata.name".into(), message: "Required value: name or generateName is required".into() });
     } else {
-        let label_names = matches!(res.name, "namespaces" | "services");
-        let (ok, msg) = if label_names { (is_label(name), LABEL_MSG) } else { (is_subdomain(name), SUBDOMAIN_MSG) };
-        if !ok {
+        for msg in super::validate_fields::name_messages(res, name) {
             causes.push(Cause { reason: "FieldValueInvalid", field: "metadata.name".into(), message: format!("Invalid value: \"{name}\": {msg}") });
         }
     }
@@ -52,7 +35,7 @@ pub fn validate(res: &Res, obj: &Value) -> Result<(), ApiError> {
                     causes.push(Cause {
                         reason: "FieldValueInvalid",
                         field: "spec.template.metadata.labels".into(),
-                        message: format!("Invalid value: {}: `selector` does not match template `labels`", go_map(labels)),
+                        message: format!("Invalid value: {}: `selector` does not match template `labels`", super::validate_update::go_string_map(&obj["spec"]["template"]["metadata"]["labels"])),
                     });
                 }
             }
@@ -67,6 +50,7 @@ pub fn validate(res: &Res, obj: &Value) -> Result<(), ApiError> {
         }
         _ => {}
     }
+    causes.extend(super::validate_fields::more(res, obj).into_iter().map(|(reason, field, message)| Cause { reason, field, message }));
     if causes.is_empty() {
         return Ok(());
     }
@@ -96,12 +80,4 @@ fn containers(spec: &Value, path: &str, causes: &mut Vec<Cause>) {
             causes.push(Cause { reason: "FieldValueRequired", field: format!("{path}.containers[{i}].image"), message: "Required value".into() });
         }
     }
-}
-
-/// Go's `%v` of a `map[string]string`.
-fn go_map(m: Option<&serde_json::Map<String, Value>>) -> String {
-    let inner = m
-        .map(|m| m.iter().map(|(k, v)| format!("{k}:{}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default();
-    format!("map[string]string{{{inner}}}")
 }
