@@ -30,6 +30,7 @@ pub mod certs;
 mod controllers;
 mod cron;
 mod defaults;
+mod deployment;
 pub mod discovery;
 pub mod lifecycle;
 mod proto;
