@@ -196,8 +196,8 @@ fn reconcile(state: &State) -> std::io::Result<()> {
     garbage_collect(state)?;
     super::deployment::deployments(state, &mut events)?;
     replicasets(state, rs_r, pods_r, &mut events)?;
-    super::workloads::statefulsets(state, &mut events)?;
-    super::workloads::daemonsets(state, &mut events)?;
+    super::statefulset::statefulsets(state, &mut events)?;
+    super::daemonset::daemonsets(state, &mut events)?;
     super::cron::cronjobs(state, &mut events)?;
     super::workloads::jobs(state, &mut events)?;
     super::workloads::volumes(state, &mut events)?;
