@@ -43,7 +43,7 @@ pub fn start(state: Arc<State>) {
         let closed = RT.with(|rt| rt.block_on(async {
             tokio::select! {
                 r = rx.recv() => matches!(r, Err(tokio::sync::broadcast::error::RecvError::Closed)),
-                _ = tokio::time::sleep(Duration::from_secs(1)) => false,
+                _ = tokio::time::sleep(super::readiness::next_due().map_or(Duration::from_secs(1), |d| d.min(Duration::from_secs(1)))) => false,
             }
         }));
         if closed {
@@ -117,6 +117,7 @@ pub(super) fn running(mut pod: Value) -> Value {
         "podIP": pod_ip(&uid), "podIPs": [{"ip": pod_ip(&uid)}],
         "startTime": now, "containerStatuses": statuses, "qosClass": "BestEffort",
     });
+    super::readiness::starting(&mut pod);
     pod
 }
 
@@ -186,16 +187,33 @@ pub(super) fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<St
     Ok(())
 }
 
+/// `utilrand.String(5)`: five random characters of the safe alphabet (the
+/// digits of a hash would give 10 choices a place, and name collisions).
 pub(super) fn suffix() -> String {
-    safe_encode(fnv32a(new_uid().as_bytes())).chars().take(5).collect()
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut n = u128::from_str_radix(&new_uid().replace('-', ""), 16).unwrap_or(0);
+    (0..5)
+        .map(|_| {
+            let c = ALPHANUMS[(n % ALPHANUMS.len() as u128) as usize] as char;
+            n /= ALPHANUMS.len() as u128;
+            c
+        })
+        .collect()
 }
 
 fn reconcile(state: &State) -> std::io::Result<()> {
+    let t0 = std::time::Instant::now();
+    let trace = |what: &str| if std::env::var_os("KCTL_LOCAL_TRACE").is_some() { eprintln!("{what}: {:?}", t0.elapsed()) };
     let (pods_r, rs_r) = (res("", "pods"), res("apps", "replicasets"));
     let mut events = Events::default();
     garbage_collect(state)?;
+    trace("gc");
+    super::readiness::mark_ready(state)?;
+    trace("ready");
     super::deployment::deployments(state, &mut events)?;
+    trace("deploy");
     replicasets(state, rs_r, pods_r, &mut events)?;
+    trace("rs");
     super::statefulset::statefulsets(state, &mut events)?;
     super::daemonset::daemonsets(state, &mut events)?;
     super::cron::cronjobs(state, &mut events)?;
@@ -212,8 +230,12 @@ fn reconcile(state: &State) -> std::io::Result<()> {
         })
         .collect();
     write(state, pods_r, pending, vec![])?;
+    trace("others");
     endpoints(state)?;
-    write(state, res("", "events"), events.0, vec![])
+    trace("endpoints");
+    let r = write(state, res("", "events"), events.0, vec![]);
+    trace("events");
+    r
 }
 
 /// Events for what the controllers did, as the real components word them.

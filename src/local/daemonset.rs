@@ -89,6 +89,10 @@ fn new_pod(ds: &Value, node: &str, hash: &str) -> Value {
 
 pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<()> {
     let (ds_r, pods_r, cr_r) = (res("apps", "daemonsets"), res("", "pods"), history::revisions_res());
+    let sets = list(state, ds_r);
+    if sets.is_empty() {
+        return Ok(());
+    }
     let pods = list(state, pods_r);
     let all_revs = list(state, cr_r);
     let mut nodes = list(state, res("", "nodes"));
@@ -96,7 +100,7 @@ pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<
         nodes.push(json!({"metadata": {"name": NODE, "labels": {}}}));
     }
     let mut statuses = Vec::new();
-    for ds in list(state, ds_r) {
+    for ds in sets {
         if !ds["metadata"]["deletionTimestamp"].is_null() {
             continue;
         }

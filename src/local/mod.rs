@@ -36,6 +36,7 @@ mod history;
 pub mod discovery;
 pub mod lifecycle;
 mod proto;
+mod readiness;
 pub mod resources;
 pub mod server;
 mod statefulset;

@@ -62,11 +62,15 @@ fn new_pod(sts: &Value, template: &Value, ord: usize, revision: &str) -> Value {
 
 pub(super) fn statefulsets(state: &State, events: &mut Events) -> std::io::Result<()> {
     let (sts_r, pods_r, pvc_r, cr_r) = (res("apps", "statefulsets"), res("", "pods"), res("", "persistentvolumeclaims"), history::revisions_res());
+    let sets = list(state, sts_r);
+    if sets.is_empty() {
+        return Ok(());
+    }
     let pods = list(state, pods_r);
     let pvcs = list(state, pvc_r);
     let all_revs = list(state, cr_r);
     let mut statuses = Vec::new();
-    for sts in list(state, sts_r) {
+    for sts in sets {
         if !sts["metadata"]["deletionTimestamp"].is_null() {
             continue;
         }
