@@ -267,7 +267,10 @@ fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str, edit: imp
             }
             super::super::defaults::apply(res, &mut new, Some(old));
             validate::validate(res, &new)?;
-            if res.generation && strip_meta_status(&new) != strip_meta_status(old) {
+            // v1.20's Deployment strategy also counts annotation changes (the
+            // deprecated rollback annotation lived there).
+            let annotations_changed = res.name == "deployments" && new["metadata"]["annotations"] != old["metadata"]["annotations"];
+            if res.generation && (strip_meta_status(&new) != strip_meta_status(old) || annotations_changed) {
                 let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
                 new["metadata"]["generation"] = json!(g);
             }

@@ -1,0 +1,422 @@
+//! Rollouts on `kctl local` against the real control plane: the same workloads
+//! rolled on both, then `rollout status/history/undo` (kubectl 1.32 and kctl as
+//! clients of `kctl local`, kubectl of the real cluster), the objects the
+//! controllers write (status, conditions, annotations, ControllerRevisions)
+//! and their events compared after normalising generated names, times, uids
+//! and resourceVersions only.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::local::Local;
+use support::{cluster, Invocation, Output};
+
+const SEED: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, annotations: {kubernetes.io/change-cause: v1 create}}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: 'nginx:1'}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 3
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: c, image: 'redis:1'}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: c, image: 'busybox:1'}]}
+";
+
+/// Where a step runs: a namespace of the real cluster, or of a `kctl local`.
+enum Side<'a> {
+    Real(String),
+    Local(&'a Local, String),
+}
+
+impl Side<'_> {
+    fn cmd(&self, args: &[&str]) -> Invocation {
+        let ns = match self {
+            Side::Real(ns) | Side::Local(_, ns) => ns.as_str(),
+        };
+        let mut full = vec!["-n", ns];
+        full.extend_from_slice(args);
+        match self {
+            Side::Real(_) => cluster().cmd(full),
+            Side::Local(l, _) => l.cmd(full),
+        }
+    }
+
+    fn kubectl(&self, args: &[&str]) -> Output {
+        self.cmd(args).kubectl()
+    }
+
+    fn kctl(&self, args: &[&str]) -> Output {
+        self.cmd(args).kctl()
+    }
+
+    /// Setup with kubectl, which must succeed.
+    fn setup(&self, args: &[&str]) -> Output {
+        let out = self.kubectl(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out
+    }
+}
+
+/// Generated names (ReplicaSet and ControllerRevision hashes, pod suffixes),
+/// times, uids and resourceVersions; lists are compared as sorted lines when
+/// `sorted`, since generated names order them differently.
+fn norm(o: &Output, sorted: bool) -> (i32, String, String) {
+    let rules = [
+        (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", "<TIME>"),
+        (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<UID>"),
+        (r#"(resourceVersion"?:\s*"?)\d+"#, "${1}<RV>"),
+        (r"\b(web|db|agent)-[bcdfghjklmnpqrstvwxz2456789]{6,10}(-[bcdfghjklmnpqrstvwxz2456789]{5})?\b", "${1}-<HASH>"),
+        (r"\b(agent)-[bcdfghjklmnpqrstvwxz2456789]{5}\b", "${1}-<POD>"),
+        (r#"((controller-revision-hash|controller\.kubernetes\.io/hash|pod-template-hash)"?[:=]\s*"?)[bcdfghjklmnpqrstvwxz2456789]{6,10}"#, "${1}<HASH>"),
+        (r"(?m)^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d{6}\s+\d+ ", "${1}<KLOG> "),
+    ];
+    let apply = |s: &str| {
+        let mut s = s.replace("See 'kctl ", "See 'kubectl ");
+        for (re, rep) in rules {
+            s = regex::Regex::new(re).unwrap().replace_all(&s, rep).into_owned();
+        }
+        if sorted {
+            let mut lines: Vec<&str> = s.lines().collect();
+            lines.sort();
+            s = lines.join("\n");
+        }
+        s
+    };
+    (o.code, apply(&o.stdout), apply(&o.stderr))
+}
+
+/// `args` on local (kubectl, then kctl, as clients) gives what kubectl gives
+/// on the real cluster.
+fn same(real: &Side, local: &Side, args: &[&str]) {
+    same_as(real, local, args, false)
+}
+
+fn same_as(real: &Side, local: &Side, args: &[&str], sorted: bool) {
+    let want = norm(&real.kubectl(args), sorted);
+    assert_eq!(norm(&local.kubectl(args), sorted), want, "kubectl {args:?} on kctl local");
+    assert_eq!(norm(&local.kctl(args), sorted), want, "kctl {args:?} on kctl local");
+}
+
+fn seeded(l: &Local) -> (support::TestNamespace, Side<'static>, Side<'_>) {
+    let ns = cluster().namespace("lro");
+    let real = Side::Real(ns.name.clone());
+    l.up();
+    let out = l.kubectl(&["create", "namespace", "lro"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let local = Side::Local(l, "lro".into());
+    for side in [&real, &local] {
+        side.cmd(&["create", "-f", "-"]).stdin(SEED).kubectl();
+        for w in ["deploy/web", "sts/db", "ds/agent"] {
+            side.setup(&["rollout", "status", w, "--timeout=120s"]);
+        }
+    }
+    (ns, real, local)
+}
+
+/// The lines `rollout status` prints for a Deployment while it rolls, in the
+/// order the real controller makes them true.
+fn deployment_progress(out: &str) -> Vec<String> {
+    let re = regex::Regex::new(
+        r#"^(Waiting for deployment spec update to be observed\.\.\.|Waiting for deployment "web" rollout to finish: (\d+) out of 4 new replicas have been updated\.\.\.|Waiting for deployment "web" rollout to finish: (\d+) old replicas are pending termination\.\.\.|Waiting for deployment "web" rollout to finish: (\d+) of 4 updated replicas are available\.\.\.|deployment "web" successfully rolled out)$"#,
+    )
+    .unwrap();
+    let mut seen: Vec<String> = Vec::new();
+    for line in out.lines() {
+        assert!(re.is_match(line), "unexpected rollout status line {line:?} in\n{out}");
+        if seen.last().map(String::as_str) != Some(line) {
+            seen.push(line.to_string());
+        }
+    }
+    seen
+}
+
+/// A rank of each status line along a rollout, which must not go back.
+fn rank(line: &str) -> (u8, i64) {
+    let n = |s: &str| s.split_whitespace().find_map(|w| w.parse::<i64>().ok()).unwrap_or(0);
+    let tail = line.split(": ").nth(1).unwrap_or("");
+    if line.starts_with("Waiting for deployment spec") {
+        (0, 0)
+    } else if line.contains("new replicas have been updated") {
+        (1, n(tail))
+    } else if line.contains("old replicas are pending") {
+        (2, -n(tail))
+    } else if line.contains("updated replicas are available") {
+        (3, n(tail))
+    } else {
+        (4, 0)
+    }
+}
+
+fn check_progress(side: &str, out: &Output) {
+    assert_eq!(out.code, 0, "{side}: {out:?}");
+    let lines = deployment_progress(&out.stdout);
+    assert_eq!(lines.last().map(String::as_str), Some("deployment \"web\" successfully rolled out"), "{side}: {}", out.stdout);
+    let ranks: Vec<(u8, i64)> = lines.iter().map(|l| rank(l)).collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{side}: status lines out of order:\n{}", out.stdout);
+}
+
+#[test]
+fn rollouts_match_the_real_cluster() {
+    let l = Local::new();
+    let (_ns, real, local) = seeded(&l);
+
+    for args in [
+        &["rollout", "history", "deploy/web"][..],
+        &["rollout", "history", "sts/db"],
+        &["rollout", "history", "ds/agent"],
+        &["rollout", "status", "deploy/web"],
+        &["rollout", "status", "sts/db"],
+        &["rollout", "status", "ds/agent", "--watch=false"],
+        &["get", "deploy/web", "-o", "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision} {.status}"],
+    ] {
+        same(&real, &local, args);
+    }
+
+    // A multi-replica image change: `rollout status` started at once prints
+    // the steps of the rolling update on both servers.
+    for side in [&real, &local] {
+        side.setup(&["set", "image", "deploy/web", "c=nginx:2"]);
+        side.setup(&["annotate", "deploy/web", "kubernetes.io/change-cause=v2 image", "--overwrite"]);
+        let name = if matches!(side, Side::Real(_)) { "real" } else { "local" };
+        check_progress(name, &side.kubectl(&["rollout", "status", "deploy/web", "--timeout=120s"]));
+        side.setup(&["set", "image", "sts/db", "c=redis:2"]);
+        side.setup(&["set", "image", "ds/agent", "c=busybox:2"]);
+        for w in ["sts/db", "ds/agent"] {
+            side.setup(&["rollout", "status", w, "--timeout=120s"]);
+        }
+    }
+    // kctl's own rollout status follows a rollout on kctl local too.
+    local.setup(&["set", "image", "deploy/web", "c=nginx:3"]);
+    check_progress("local, kctl", &local.kctl(&["rollout", "status", "deploy/web", "--timeout=120s"]));
+    local.setup(&["rollout", "undo", "deploy/web"]);
+    local.setup(&["rollout", "status", "deploy/web", "--timeout=120s"]);
+    // The undo made revision 4 of nginx:2; do the same on the real cluster.
+    real.setup(&["set", "image", "deploy/web", "c=nginx:3"]);
+    real.setup(&["rollout", "status", "deploy/web", "--timeout=120s"]);
+    real.setup(&["rollout", "undo", "deploy/web"]);
+    real.setup(&["rollout", "status", "deploy/web", "--timeout=120s"]);
+
+    for args in [
+        &["rollout", "history", "deploy/web"][..],
+        &["rollout", "history", "sts/db"],
+        &["rollout", "history", "ds/agent"],
+        &["rollout", "history", "deploy/web", "--revision=4"],
+        &["rollout", "history", "sts/db", "--revision=1"],
+        &["rollout", "history", "ds/agent", "--revision=2"],
+        &["rollout", "history", "sts/db", "-o", "jsonpath={.spec.template.spec.containers[0].image}", "--revision=2"],
+        &["rollout", "status", "deploy/web"],
+        &["rollout", "status", "sts/db"],
+        &["rollout", "status", "ds/agent"],
+        &["get", "deploy/web", "-o", "jsonpath={.metadata.annotations} {.status}"],
+        &["get", "sts/db", "-o", "jsonpath={.status}"],
+        &["get", "ds/agent", "-o", "jsonpath={.status.observedGeneration} {.status.numberMisscheduled}"],
+        &["get", "pods", "-l", "app=db", "-L", "controller-revision-hash", "--no-headers", "-o", "custom-columns=N:.metadata.name,R:.metadata.labels.controller-revision-hash,READY:.status.containerStatuses[0].ready"],
+    ] {
+        same(&real, &local, args);
+    }
+    for args in [
+        &["get", "rs", "-o", "jsonpath={range .items[*]}{.metadata.annotations} {.spec.replicas} {.metadata.ownerReferences[0].kind}{\"\\n\"}{end}"][..],
+        &["get", "controllerrevisions", "-o", "jsonpath={range .items[*]}{.metadata.name} {.revision} {.metadata.labels} {.metadata.annotations.deprecated\\.daemonset\\.template\\.generation} {.data.spec.template.spec.containers[0].image} {.metadata.ownerReferences[0].kind}{\"\\n\"}{end}"],
+        &["get", "controllerrevisions", "-o", "jsonpath={range .items[*]}{.data}{\"\\n\"}{end}"],
+    ] {
+        same_as(&real, &local, args, true);
+    }
+
+    // Undo of the StatefulSet and the DaemonSet through their revisions.
+    for args in [
+        &["rollout", "undo", "sts/db"][..],
+        &["rollout", "undo", "ds/agent", "--to-revision=1"],
+    ] {
+        let want = norm(&real.kubectl(args), false);
+        assert_eq!(norm(&local.kubectl(args), false), want, "kubectl {args:?}");
+    }
+    for side in [&real, &local] {
+        for w in ["sts/db", "ds/agent"] {
+            side.setup(&["rollout", "status", w, "--timeout=120s"]);
+        }
+    }
+    for args in [
+        &["rollout", "history", "sts/db"][..],
+        &["rollout", "history", "ds/agent"],
+        &["get", "sts/db", "-o", "jsonpath={.spec.template.spec.containers[0].image} {.status.currentReplicas} {.status.updatedReplicas}"],
+        &["get", "ds/agent", "-o", "jsonpath={.spec.template.spec.containers[0].image} {.status.observedGeneration}"],
+    ] {
+        same(&real, &local, args);
+    }
+    // ... and with kctl as the client of kctl local.
+    local.setup(&["set", "image", "sts/db", "c=redis:9"]);
+    local.setup(&["rollout", "status", "sts/db", "--timeout=120s"]);
+    let out = local.kctl(&["rollout", "undo", "sts/db"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "statefulset.apps/db rolled back\n"), "{out:?}");
+    local.setup(&["rollout", "status", "sts/db", "--timeout=120s"]);
+    let out = local.kctl(&["get", "sts/db", "-o", "jsonpath={.spec.template.spec.containers[0].image}"]);
+    assert_eq!(out.stdout, "redis:1");
+
+    // The controller's events, as `describe` shows them.
+    let scaling = "jsonpath={range .items[?(@.reason==\"ScalingReplicaSet\")]}{.message}{\"\\n\"}{end}";
+    let (r, lo) = (norm(&real.kubectl(&["get", "events", "-o", scaling]), false).1, norm(&local.kubectl(&["get", "events", "-o", scaling]), false).1);
+    for want in ["Scaled up replica set web-<HASH> to 4", "Scaled up replica set web-<HASH> to 1", "Scaled down replica set web-<HASH> to 3", "Scaled down replica set web-<HASH> to 0"] {
+        assert!(r.contains(want) && lo.contains(want), "{want:?}\nreal:\n{r}\nlocal:\n{lo}");
+    }
+    assert_eq!(r.lines().next(), lo.lines().next(), "real:\n{r}\nlocal:\n{lo}");
+}
+
+const STRATEGIES: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  strategy: {type: Recreate}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: 'nginx:1'}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 3
+  serviceName: db
+  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 2}}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: c, image: 'redis:1'}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  updateStrategy: {type: OnDelete}
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: c, image: 'busybox:1'}]}
+";
+
+#[test]
+fn recreate_partition_on_delete_and_pause_match_the_real_cluster() {
+    let l = Local::new();
+    let ns = cluster().namespace("lro-s");
+    let real = Side::Real(ns.name.clone());
+    l.up();
+    l.kubectl(&["create", "namespace", "lro"]);
+    let local = Side::Local(&l, "lro".into());
+    for side in [&real, &local] {
+        side.cmd(&["create", "-f", "-"]).stdin(STRATEGIES).kubectl();
+        for w in ["deploy/web", "sts/db"] {
+            side.setup(&["rollout", "status", w, "--timeout=120s"]);
+        }
+        daemons_ready(side);
+        side.setup(&["set", "image", "deploy/web", "c=nginx:2"]);
+        side.setup(&["set", "image", "sts/db", "c=redis:2"]);
+        side.setup(&["set", "image", "ds/agent", "c=busybox:2"]);
+        side.setup(&["rollout", "status", "deploy/web", "--timeout=120s"]);
+        side.setup(&["rollout", "status", "sts/db", "--timeout=120s"]);
+    }
+    for args in [
+        &["rollout", "status", "sts/db"][..],
+        &["rollout", "status", "ds/agent"],
+        &["rollout", "status", "deploy/web"],
+        &["rollout", "history", "sts/db"],
+        &["rollout", "history", "ds/agent"],
+        &["get", "sts/db", "-o", "jsonpath={.status.replicas} {.status.updatedReplicas} {.status.currentReplicas} {.status.readyReplicas}"],
+        &["get", "ds/agent", "-o", "jsonpath={.status.updatedNumberScheduled}"],
+        &["get", "pods", "-l", "app=db", "--no-headers", "-o", "custom-columns=N:.metadata.name,I:.spec.containers[0].image"],
+        &["get", "rs", "--no-headers", "-o", "custom-columns=D:.spec.replicas,R:.metadata.annotations.deployment\\.kubernetes\\.io/revision"],
+    ] {
+        same_as(&real, &local, args, args[0] == "get");
+    }
+    // Recreate scales the old ReplicaSet down before the new one up.
+    let scaling = "jsonpath={range .items[?(@.reason==\"ScalingReplicaSet\")]}{.message}{\"\\n\"}{end}";
+    same(&real, &local, &["get", "events", "-o", scaling]);
+
+    // Pausing: the Progressing condition says so, and a new template waits.
+    for side in [&real, &local] {
+        side.setup(&["rollout", "pause", "deploy/web"]);
+        side.setup(&["set", "image", "deploy/web", "c=nginx:3"]);
+    }
+    let conditions = "jsonpath={range .status.conditions[*]}{.type} {.status} {.reason} {.message}{\"\\n\"}{end}";
+    wait_for(&real, &["get", "deploy/web", "-o", conditions], "DeploymentPaused");
+    wait_for(&local, &["get", "deploy/web", "-o", conditions], "DeploymentPaused");
+    for args in [
+        &["get", "deploy/web", "-o", conditions][..],
+        &["rollout", "status", "deploy/web", "--timeout=1s"],
+        &["rollout", "history", "deploy/web"],
+    ] {
+        same(&real, &local, args);
+    }
+    for side in [&real, &local] {
+        side.setup(&["rollout", "resume", "deploy/web"]);
+        side.setup(&["rollout", "status", "deploy/web", "--timeout=120s"]);
+    }
+    same(&real, &local, &["get", "deploy/web", "-o", conditions]);
+    same(&real, &local, &["rollout", "history", "deploy/web"]);
+}
+
+/// An OnDelete DaemonSet has no `rollout status`: wait for its pods.
+fn daemons_ready(side: &Side) {
+    let start = Instant::now();
+    loop {
+        let out = side.kubectl(&["get", "ds/agent", "-o", "jsonpath={.status.desiredNumberScheduled} {.status.numberAvailable}"]);
+        let v: Vec<&str> = out.stdout.split(' ').collect();
+        if v.len() == 2 && v[0] == v[1] && v[0] != "0" {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "DaemonSet not ready: {out:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn wait_for(side: &Side, args: &[&str], text: &str) {
+    let start = Instant::now();
+    while !side.kubectl(args).stdout.contains(text) {
+        assert!(start.elapsed() < Duration::from_secs(60), "{args:?} never showed {text:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The issue's benchmark: a 1,000-replica Deployment reaches 1,000 Running
+/// pods in at most 10 s (measured here on the debug build).
+#[test]
+fn a_thousand_replicas_run_within_ten_seconds() {
+    let l = Local::new();
+    l.up();
+    let start = Instant::now();
+    let out = l.kubectl(&["create", "deployment", "big", "--image=nginx", "--replicas=1000"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    loop {
+        let out = l.kubectl(&["get", "pods", "-l", "app=big", "--field-selector=status.phase=Running", "-o", "name"]);
+        let running = out.stdout.lines().count();
+        if running == 1000 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "{running} pods Running after {:?}", start.elapsed());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("1000 pods Running after {:?}", start.elapsed());
+    let out = l.kubectl(&["rollout", "status", "deploy/big", "--timeout=60s"]);
+    assert!(out.stdout.ends_with("deployment \"big\" successfully rolled out\n"), "{out:?}");
+}
