@@ -1,9 +1,8 @@
 //! The minimal controllers that make `kctl local` behave like a cluster rather
 //! than a store: one simulated node whose "kubelet" runs every pod at once,
-//! ReplicaSets that keep their pod count, Deployments that own a ReplicaSet per
-//! pod template (`pod-template-hash`, revisions; old ReplicaSets are scaled to
-//! zero at once: no surge/unavailability pacing yet), and garbage collection of
-//! dependents whose owner is gone (background propagation).
+//! ReplicaSets that keep their pod count, and garbage collection of dependents
+//! whose owner is gone (background propagation). Deployments, StatefulSets
+//! and DaemonSets roll in `deployment`, `statefulset` and `daemonset`.
 //!
 //! They run on their own thread: each pass reads the store, and writes only
 //! what changed (each write is its own durable commit, so a pass that writes

@@ -17,12 +17,15 @@
 //!   a default StorageClass whose provisioner binds claims, Endpoints and
 //!   EndpointSlices, events, garbage collection (background), a default
 //!   ServiceAccount per namespace.
+//! - `deployment`, `statefulset`, `daemonset`, `history`, `readiness`: the
+//!   workload controllers after v1.20's (rolling updates with maxSurge/
+//!   maxUnavailable, Recreate, pause, partition, OnDelete, ControllerRevisions
+//!   for StatefulSet/DaemonSet history) and simulated readiness (a started pod
+//!   turns Ready shortly after, or after its probe's initialDelaySeconds).
 //!
 //! Not yet: server-side apply (415 with a clear message), OpenAPI schemas (so
 //! `kubectl explain` and field validation have nothing to read; unknown fields
-//! are kept, not rejected), several nodes and a real scheduler, rolling update
-//! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
-//! history), crash loops, graceful pod deletion and foreground/orphan
+//! are kept, not rejected), several nodes and a real scheduler, crash loops, graceful pod deletion and foreground/orphan
 //! propagation, service-account tokens, NodePorts, admission (quotas, limits).
 
 pub mod api;
