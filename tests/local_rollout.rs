@@ -420,3 +420,60 @@ fn a_thousand_replicas_run_within_ten_seconds() {
     let out = l.kubectl(&["rollout", "status", "deploy/big", "--timeout=60s"]);
     assert!(out.stdout.ends_with("deployment \"big\" successfully rolled out\n"), "{out:?}");
 }
+
+const SLOW: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: slow}
+spec:
+  replicas: 2
+  minReadySeconds: 2
+  selector: {matchLabels: {app: slow}}
+  template:
+    metadata: {labels: {app: slow}}
+    spec: {containers: [{name: c, image: 'nginx:1'}]}
+";
+
+/// Pods count as available once Ready for `minReadySeconds`, on both servers;
+/// on kctl local a readiness probe's `initialDelaySeconds` delays Ready.
+#[test]
+fn availability_waits_for_min_ready_seconds_and_probe_delays() {
+    let l = Local::new();
+    let ns = cluster().namespace("lro-m");
+    let real = Side::Real(ns.name.clone());
+    l.up();
+    l.kubectl(&["create", "namespace", "lro"]);
+    let local = Side::Local(&l, "lro".into());
+    let mut outs = Vec::new();
+    for side in [&real, &local] {
+        side.cmd(&["create", "-f", "-"]).stdin(SLOW).kubectl();
+        let start = Instant::now();
+        let out = side.kubectl(&["rollout", "status", "deploy/slow", "--timeout=120s"]);
+        assert!(start.elapsed() >= Duration::from_secs(2), "{out:?} after {:?}", start.elapsed());
+        outs.push(out);
+    }
+    for out in &outs {
+        assert!(out.stdout.contains("Waiting for deployment \"slow\" rollout to finish: 0 of 2 updated replicas are available...\n"), "{out:?}");
+        assert!(out.stdout.ends_with("deployment \"slow\" successfully rolled out\n"), "{out:?}");
+    }
+    same(&real, &local, &["get", "deploy/slow", "-o", "jsonpath={.spec.minReadySeconds} {.status.availableReplicas} {.status.conditions[0].reason}"]);
+    same(&real, &local, &["get", "rs", "-l", "app=slow", "-o", "jsonpath={.items[0].spec.minReadySeconds} {.items[0].status.availableReplicas}"]);
+
+    let pod = "apiVersion: v1
+kind: Pod
+metadata: {name: probe}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    readinessProbe: {exec: {command: [true]}, initialDelaySeconds: 3}
+";
+    let start = Instant::now();
+    local.cmd(&["create", "-f", "-"]).stdin(pod).kubectl();
+    wait_for(&local, &["get", "pod/probe", "-o", "jsonpath={.status.phase}"], "Running");
+    let out = local.kubectl(&["get", "pod/probe", "-o", "jsonpath={.status.containerStatuses[0].ready} {.status.conditions[?(@.type==\"Ready\")].reason}"]);
+    if start.elapsed() < Duration::from_secs(3) {
+        assert_eq!(out.stdout, "false ContainersNotReady", "{out:?}");
+    }
+    local.setup(&["wait", "--for=condition=Ready", "pod/probe", "--timeout=30s"]);
+    assert!(start.elapsed() >= Duration::from_secs(3), "Ready after {:?}", start.elapsed());
+}
