@@ -188,6 +188,8 @@ fn rollouts_match_the_real_cluster() {
         &["rollout", "status", "deploy/web"],
         &["rollout", "status", "sts/db"],
         &["rollout", "status", "ds/agent", "--watch=false"],
+        &["get", "ds/agent", "-o", "jsonpath={.spec.updateStrategy} {.spec.revisionHistoryLimit}"],
+        &["get", "sts/db", "-o", "jsonpath={.spec.updateStrategy} {.spec.revisionHistoryLimit} {.spec.podManagementPolicy}"],
         &["get", "deploy/web", "-o", "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision} {.status}"],
     ] {
         same(&real, &local, args);

@@ -94,7 +94,7 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
                     set_default(spec, "revisionHistoryLimit", json!(10));
                 }
                 "daemonsets" => {
-                    set_default(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}));
+                    set_default(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}}));
                     set_default(spec, "revisionHistoryLimit", json!(10));
                 }
                 "jobs" => {
