@@ -86,7 +86,7 @@ fn norm(o: &Output, sorted: bool) -> (i32, String, String) {
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", "<TIME>"),
         (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<UID>"),
         (r#"(resourceVersion"?:\s*"?)\d+"#, "${1}<RV>"),
-        (r"\b(web|db|agent)-[bcdfghjklmnpqrstvwxz2456789]{6,10}(-[bcdfghjklmnpqrstvwxz2456789]{5})?\b", "${1}-<HASH>"),
+        (r"\b(web|db|agent|prop|slow)-[bcdfghjklmnpqrstvwxz2456789]{6,10}(-[bcdfghjklmnpqrstvwxz2456789]{5})?\b", "${1}-<HASH>"),
         (r"\b(agent)-[bcdfghjklmnpqrstvwxz2456789]{5}\b", "${1}-<POD>"),
         (r#"((controller-revision-hash|controller\.kubernetes\.io/hash|pod-template-hash)"?[:=]\s*"?)[bcdfghjklmnpqrstvwxz2456789]{6,10}"#, "${1}<HASH>"),
         (r"(?m)^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d{6}\s+\d+ ", "${1}<KLOG> "),
@@ -478,4 +478,45 @@ spec:
     }
     local.setup(&["wait", "--for=condition=Ready", "pod/probe", "--timeout=30s"]);
     assert!(start.elapsed() >= Duration::from_secs(3), "Ready after {:?}", start.elapsed());
+}
+
+const PROPORTIONAL: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prop}
+spec:
+  replicas: 4
+  minReadySeconds: 300
+  selector: {matchLabels: {app: prop}}
+  template:
+    metadata: {labels: {app: prop}}
+    spec: {containers: [{name: c, image: 'nginx:1'}]}
+";
+
+/// A rollout stuck on unavailable pods, paused and scaled: the ReplicaSets
+/// grow in proportion (max-replicas annotations), as on the real cluster.
+#[test]
+fn paused_rollouts_scale_proportionally_as_on_the_real_cluster() {
+    let l = Local::new();
+    let ns = cluster().namespace("lro-p");
+    let real = Side::Real(ns.name.clone());
+    l.up();
+    l.kubectl(&["create", "namespace", "lro"]);
+    let local = Side::Local(&l, "lro".into());
+    let counts = ["get", "deploy/prop", "-o", "jsonpath={.status.replicas} {.status.updatedReplicas}"];
+    for side in [&real, &local] {
+        side.cmd(&["create", "-f", "-"]).stdin(PROPORTIONAL).kubectl();
+        wait_for(side, &counts, "4 4");
+        side.setup(&["set", "image", "deploy/prop", "c=nginx:2"]);
+        // maxSurge 1 and maxUnavailable 1 of 4, and no pod ever available.
+        wait_for(side, &counts, "5 2");
+        side.setup(&["rollout", "pause", "deploy/prop"]);
+        side.setup(&["scale", "deploy/prop", "--replicas=8"]);
+        wait_for(side, &counts, "10 4");
+    }
+    let rs = "custom-columns=R:.spec.replicas,REV:.metadata.annotations.deployment\\.kubernetes\\.io/revision,D:.metadata.annotations.deployment\\.kubernetes\\.io/desired-replicas,M:.metadata.annotations.deployment\\.kubernetes\\.io/max-replicas";
+    same_as(&real, &local, &["get", "rs", "-l", "app=prop", "-o", rs], true);
+    same(&real, &local, &["get", "deploy/prop", "-o", "jsonpath={.status}"]);
+    let scaling = "jsonpath={range .items[?(@.reason==\"ScalingReplicaSet\")]}{.message}{\"\\n\"}{end}";
+    same(&real, &local, &["get", "events", "-o", scaling]);
+    same(&real, &local, &["rollout", "status", "deploy/prop", "--timeout=1s"]);
 }
