@@ -459,6 +459,10 @@ fn availability_waits_for_min_ready_seconds_and_probe_delays() {
     }
     same(&real, &local, &["get", "deploy/slow", "-o", "jsonpath={.spec.minReadySeconds} {.status.availableReplicas} {.status.conditions[0].reason}"]);
     same(&real, &local, &["get", "rs", "-l", "app=slow", "-o", "jsonpath={.items[0].spec.minReadySeconds} {.items[0].status.availableReplicas}"]);
+    // The apiserver's check that the two agree.
+    let bad = SLOW.replace("name: slow}", "name: bad}").replace("minReadySeconds: 2", "minReadySeconds: 600");
+    let outs: Vec<_> = [&real, &local].iter().map(|s| norm(&s.cmd(&["create", "-f", "-"]).stdin(bad.clone()).kubectl(), false)).collect();
+    assert_eq!(outs[0], outs[1]);
 
     let pod = "apiVersion: v1
 kind: Pod
