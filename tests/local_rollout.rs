@@ -262,7 +262,8 @@ fn rollouts_match_the_real_cluster() {
         &["rollout", "history", "sts/db"][..],
         &["rollout", "history", "ds/agent"],
         &["get", "sts/db", "-o", "jsonpath={.spec.template.spec.containers[0].image} {.status.currentReplicas} {.status.updatedReplicas}"],
-        &["get", "ds/agent", "-o", "jsonpath={.spec.template.spec.containers[0].image} {.status.observedGeneration}"],
+        &["get", "ds/agent", "-o", "jsonpath={.spec.template.spec.containers[0].image} {.status.observedGeneration} {.metadata.generation} {.metadata.annotations}"],
+        &["get", "pods", "-l", "app=agent", "-o", "jsonpath={.items[0].metadata.labels}"],
     ] {
         same(&real, &local, args);
     }

@@ -13,6 +13,26 @@ use super::history::{self, Flavour};
 
 const HASH_LABEL: &str = "controller-revision-hash";
 const GENERATION_LABEL: &str = "pod-template-generation";
+const TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
+
+/// The apiserver's template generation, kept in an annotation in apps/v1:
+/// 1 at creation, one more on each change of the pod template.
+pub(super) fn template_generation(ds: &mut Value, old: Option<&Value>) {
+    let prev = old.and_then(|o| o["metadata"]["annotations"][TEMPLATE_GENERATION].as_str()).and_then(|s| s.parse::<i64>().ok());
+    let generation = match (old, prev) {
+        (Some(o), Some(p)) if o["spec"]["template"] == ds["spec"]["template"] => p,
+        (Some(_), Some(p)) => p + 1,
+        _ => 1,
+    };
+    if !ds["metadata"]["annotations"].is_object() {
+        ds["metadata"]["annotations"] = json!({});
+    }
+    ds["metadata"]["annotations"][TEMPLATE_GENERATION] = json!(generation.to_string());
+}
+
+fn generation_of(ds: &Value) -> String {
+    ds["metadata"]["annotations"][TEMPLATE_GENERATION].as_str().map(String::from).unwrap_or_else(|| ds["metadata"]["generation"].as_i64().unwrap_or(1).to_string())
+}
 
 fn tolerates(tolerations: &[Value], taint: &Value) -> bool {
     tolerations.iter().any(|t| {
@@ -70,7 +90,7 @@ fn new_pod(ds: &Value, node: &str, hash: &str) -> Value {
     }
     let name = format!("{}-{}", meta(ds, "name"), suffix());
     m["labels"][HASH_LABEL] = json!(hash);
-    m["labels"][GENERATION_LABEL] = json!(ds["metadata"]["generation"].as_i64().unwrap_or(1).to_string());
+    m["labels"][GENERATION_LABEL] = json!(generation_of(ds));
     m["name"] = json!(name);
     m["generateName"] = json!(format!("{}-", meta(ds, "name")));
     m["namespace"] = json!(meta(ds, "namespace"));
@@ -105,8 +125,7 @@ pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<
             continue;
         }
         let (ns, name) = (meta(&ds, "namespace").to_string(), meta(&ds, "name").to_string());
-        let generation = ds["metadata"]["generation"].as_i64().unwrap_or(1).to_string();
-        let flavour = Flavour { kind: "DaemonSet", hash_label: HASH_LABEL, annotations: vec![("deprecated.daemonset.template.generation", generation.clone())] };
+        let flavour = Flavour { kind: "DaemonSet", hash_label: HASH_LABEL };
         let owned: Vec<Value> = owned_by(&all_revs, meta(&ds, "uid")).into_iter().cloned().collect();
         let synced = history::sync(&ds, owned, &flavour);
         let hash = synced.revisions[synced.update]["metadata"]["labels"][HASH_LABEL].as_str().unwrap_or("").to_string();

@@ -109,6 +109,9 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
             if spec["template"]["spec"].is_object() {
                 pod_spec(&mut spec["template"]["spec"]);
             }
+            if res.name == "daemonsets" {
+                super::daemonset::template_generation(obj, old);
+            }
         }
         "services" => {
             let (ns, name) = (obj["metadata"]["namespace"].as_str().unwrap_or("").to_string(), obj["metadata"]["name"].as_str().unwrap_or("").to_string());

@@ -64,8 +64,6 @@ pub(super) struct Flavour {
     pub kind: &'static str,
     /// The label carrying the hash on the revision itself.
     pub hash_label: &'static str,
-    /// Extra annotations (the DaemonSet's template generation).
-    pub annotations: Vec<(&'static str, String)>,
 }
 
 /// The outcome of syncing an owner's history.
@@ -107,9 +105,6 @@ pub(super) fn sync(owner: &Value, owned: Vec<Value>, flavour: &Flavour) -> Synce
     if !annotations.is_object() {
         annotations = json!({});
     }
-    for (k, v) in &flavour.annotations {
-        annotations[*k] = json!(v);
-    }
     let mut rev = json!({
         "kind": "ControllerRevision", "apiVersion": "apps/v1",
         "metadata": {"name": format!("{}-{h}", meta(owner, "name")), "namespace": meta(owner, "namespace"), "labels": labels,
@@ -143,7 +138,7 @@ mod tests {
     #[test]
     fn undo_renumbers_the_equal_revision() {
         let owner = |image: &str| json!({"metadata": {"name": "db", "namespace": "n", "uid": "u"}, "spec": {"template": {"spec": {"containers": [{"name": "c", "image": image}]}}}});
-        let fl = Flavour { kind: "StatefulSet", hash_label: "controller.kubernetes.io/hash", annotations: vec![] };
+        let fl = Flavour { kind: "StatefulSet", hash_label: "controller.kubernetes.io/hash" };
         let s1 = sync(&owner("a"), vec![], &fl);
         assert_eq!(s1.revisions[s1.update]["revision"], 1);
         assert_eq!(s1.revisions[0]["data"]["spec"]["template"]["$patch"], "replace");

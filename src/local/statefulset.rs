@@ -80,7 +80,7 @@ pub(super) fn statefulsets(state: &State, events: &mut Events) -> std::io::Resul
         let strategy = sts["spec"]["updateStrategy"]["type"].as_str().unwrap_or("RollingUpdate");
         let partition = sts["spec"]["updateStrategy"]["rollingUpdate"]["partition"].as_i64();
 
-        let flavour = Flavour { kind: "StatefulSet", hash_label: "controller.kubernetes.io/hash", annotations: vec![] };
+        let flavour = Flavour { kind: "StatefulSet", hash_label: "controller.kubernetes.io/hash" };
         let owned: Vec<Value> = owned_by(&all_revs, meta(&sts, "uid")).into_iter().cloned().collect();
         let synced = history::sync(&sts, owned, &flavour);
         let update = synced.revisions[synced.update].clone();
