@@ -176,6 +176,26 @@ fn check_progress(side: &str, out: &Output) {
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{side}: status lines out of order:\n{}", out.stdout);
 }
 
+/// A StatefulSet's pods are replaced from the highest ordinal down, each
+/// waited for: the status lines alternate between a pod being replaced and
+/// the count of updated pods going up.
+fn check_sts_progress(side: &str, out: &str) {
+    let re = regex::Regex::new(
+        r"^(Waiting for statefulset spec update to be observed\.\.\.|Waiting for 1 pods to be ready\.\.\.|Waiting for partitioned roll out to finish: (\d) out of 3 new pods have been updated\.\.\.|partitioned roll out complete: 3 new pods have been updated\.\.\.)$",
+    )
+    .unwrap();
+    let mut last_updated = -1;
+    for line in out.lines() {
+        let caps = re.captures(line).unwrap_or_else(|| panic!("{side}: unexpected line {line:?} in\n{out}"));
+        if let Some(n) = caps.get(2) {
+            let n: i32 = n.as_str().parse().unwrap();
+            assert!(n >= last_updated, "{side}: updated count went back in\n{out}");
+            last_updated = n;
+        }
+    }
+    assert_eq!(out.lines().last(), Some("partitioned roll out complete: 3 new pods have been updated..."), "{side}: {out}");
+}
+
 #[test]
 fn rollouts_match_the_real_cluster() {
     let l = Local::new();
@@ -204,9 +224,9 @@ fn rollouts_match_the_real_cluster() {
         check_progress(name, &side.kubectl(&["rollout", "status", "deploy/web", "--timeout=120s"]));
         side.setup(&["set", "image", "sts/db", "c=redis:2"]);
         side.setup(&["set", "image", "ds/agent", "c=busybox:2"]);
-        for w in ["sts/db", "ds/agent"] {
-            side.setup(&["rollout", "status", w, "--timeout=120s"]);
-        }
+        let out = side.setup(&["rollout", "status", "sts/db", "--timeout=120s"]);
+        check_sts_progress(name, &out.stdout);
+        side.setup(&["rollout", "status", "ds/agent", "--timeout=120s"]);
     }
     // kctl's own rollout status follows a rollout on kctl local too.
     local.setup(&["set", "image", "deploy/web", "c=nginx:3"]);

@@ -169,14 +169,15 @@ pub(super) fn statefulsets(state: &State, events: &mut Events) -> std::io::Resul
             }
         }
         write(state, pvc_r, claims, vec![])?;
-        mine.retain(|p| !delete.contains(&pods_r.key(&ns, meta(p, "name"))));
+        // As v1.20 counts: the pods at the start of the sync plus the ones it
+        // created; a deleted pod still counts until the next sync.
         mine.extend(create.iter().cloned());
         write(state, pods_r, create, delete)?;
 
         let count = |f: &dyn Fn(&Value) -> bool| mine.iter().filter(|p| f(p)).count();
         let ready = count(&running_and_ready);
-        let mut current_n = count(&|p| revision_of(p) == current_name);
-        let updated = count(&|p| revision_of(p) == update_name);
+        let mut current_n = count(&|p| revision_of(p) == current_name && p["metadata"]["deletionTimestamp"].is_null());
+        let updated = count(&|p| revision_of(p) == update_name && p["metadata"]["deletionTimestamp"].is_null());
         let mut current_rev = current_name.clone();
         if strategy == "RollingUpdate" && updated == want && ready == want {
             current_rev = update_name.clone();
