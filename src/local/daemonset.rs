@@ -148,7 +148,8 @@ pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<
         // Placement: a pod on each eligible node, none elsewhere.
         for node in &nodes {
             let node_name = meta(node, "name");
-            let here: Vec<&Value> = mine.iter().filter(|p| node_of(p) == node_name && p["metadata"]["deletionTimestamp"].is_null()).collect();
+            let on_node: Vec<&Value> = mine.iter().filter(|p| node_of(p) == node_name).collect();
+            let here: Vec<&Value> = on_node.iter().copied().filter(|p| p["metadata"]["deletionTimestamp"].is_null()).collect();
             if !eligible.contains(&node_name) {
                 misscheduled += usize::from(!here.is_empty());
                 for p in here {
@@ -156,19 +157,19 @@ pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<
                 }
                 continue;
             }
-            match here.len() {
-                0 => {
-                    let pod = new_pod(&ds, node_name, &hash);
-                    events.add(&ds, ("DaemonSet", "apps/v1"), "SuccessfulCreate", format!("Created pod: {}", meta(&pod, "name")), "daemonset-controller", None);
-                    events.pod_started(&pod);
-                    create.push(pod);
-                }
-                1 => {}
-                _ => {
-                    for p in &here[1..] {
-                        remove(p, events, &mut delete);
-                    }
-                }
+            // Failed pods are replaced; a terminating one is waited for.
+            let (failed, alive): (Vec<&Value>, Vec<&Value>) = here.into_iter().partition(|p| p["status"]["phase"] == "Failed");
+            for p in failed {
+                remove(p, events, &mut delete);
+            }
+            if on_node.is_empty() {
+                let pod = new_pod(&ds, node_name, &hash);
+                events.add(&ds, ("DaemonSet", "apps/v1"), "SuccessfulCreate", format!("Created pod: {}", meta(&pod, "name")), "daemonset-controller", None);
+                events.pod_started(&pod);
+                create.push(pod);
+            }
+            for p in alive.iter().skip(1) {
+                remove(p, events, &mut delete);
             }
         }
         // RollingUpdate: out-of-date pods go, unavailable ones first, while no
