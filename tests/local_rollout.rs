@@ -397,6 +397,21 @@ fn recreate_partition_on_delete_and_pause_match_the_real_cluster() {
     }
     same(&real, &local, &["get", "deploy/web", "-o", conditions]);
     same(&real, &local, &["rollout", "history", "deploy/web"]);
+
+    // revisionHistoryLimit: old ReplicaSets beyond it go once complete.
+    let revisions = ["get", "rs", "-o", "jsonpath={.items[*].metadata.annotations.deployment\\.kubernetes\\.io/revision}"];
+    for side in [&real, &local] {
+        side.setup(&["patch", "deploy/web", "-p", "{\"spec\":{\"revisionHistoryLimit\":1}}"]);
+        side.setup(&["set", "image", "deploy/web", "c=nginx:4"]);
+        side.setup(&["rollout", "status", "deploy/web", "--timeout=120s"]);
+        let start = Instant::now();
+        while side.kubectl(&revisions).stdout.split_whitespace().count() != 2 {
+            assert!(start.elapsed() < Duration::from_secs(60), "old ReplicaSets kept: {:?}", side.kubectl(&revisions));
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    same_as(&real, &local, &["get", "rs", "--no-headers", "-o", "custom-columns=R:.metadata.annotations.deployment\\.kubernetes\\.io/revision,N:.spec.replicas"], true);
+    same(&real, &local, &["rollout", "history", "deploy/web"]);
 }
 
 /// An OnDelete DaemonSet has no `rollout status`: wait for its pods.

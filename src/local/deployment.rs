@@ -400,7 +400,6 @@ impl Sync<'_> {
         // scaleDownOldReplicaSetsForRollingUpdate
         let available_all = self.sum(&self.all(), |r| int(&r["status"]["availableReplicas"]));
         let mut scaled_down = 0;
-        let _ = cleaned;
         if available_all > min_available {
             let total = available_all - min_available;
             for i in &olds {
@@ -441,6 +440,21 @@ impl Sync<'_> {
         let want = replicas(&self.d);
         if replicas(&self.rss[n]) != want {
             self.scale(n, want, None);
+        }
+    }
+
+    /// `cleanupDeployment` once the rollout is complete.
+    fn cleanup_if_complete(&mut self) -> Vec<usize> {
+        let s = &self.d["status"];
+        let want = replicas(&self.d);
+        let complete = int(&s["updatedReplicas"]) == want
+            && int(&s["replicas"]) == want
+            && int(&s["availableReplicas"]) == want
+            && int(&s["observedGeneration"]) >= int(&self.d["metadata"]["generation"]);
+        if complete {
+            self.cleanup()
+        } else {
+            vec![]
         }
     }
 
@@ -610,15 +624,12 @@ pub(super) fn deployments(state: &State, events: &mut Events) -> std::io::Result
             false
         } else {
             paused_conditions(&mut s, paused);
-            let scaling = !paused && {
-                s.new_rs(false);
-                let want = replicas(&s.d).to_string();
-                s.all().iter().any(|i| {
-                    replicas(&s.rss[*i]) > 0 && s.rss[*i]["metadata"]["annotations"][DESIRED].as_str().is_some_and(|v| v != want)
-                })
-            };
+            s.new_rs(false);
+            // isScalingEvent: an active ReplicaSet was sized for another count.
+            let want = replicas(&s.d).to_string();
+            let scaling = !paused
+                && s.all().iter().any(|i| replicas(&s.rss[*i]) > 0 && s.rss[*i]["metadata"]["annotations"][DESIRED].as_str().is_some_and(|v| v != want));
             if paused || scaling {
-                s.new_rs(false);
                 s.scale_all();
                 if paused {
                     deletes = s.cleanup();
@@ -626,12 +637,12 @@ pub(super) fn deployments(state: &State, events: &mut Events) -> std::io::Result
                 false
             } else if rolling(&s.d) {
                 s.rolling();
-                deletes = s.cleanup_if_complete_list();
+                deletes = s.cleanup_if_complete();
                 true
             } else {
                 let pods = pods.get_or_insert_with(|| list(state, pods_r));
                 s.recreate(pods);
-                deletes = s.cleanup_if_complete_list();
+                deletes = s.cleanup_if_complete();
                 true
             }
         };
@@ -661,22 +672,6 @@ pub(super) fn deployments(state: &State, events: &mut Events) -> std::io::Result
         }
     }
     Ok(())
-}
-
-impl Sync<'_> {
-    fn cleanup_if_complete_list(&mut self) -> Vec<usize> {
-        let s = &self.d["status"];
-        let want = replicas(&self.d);
-        let complete = int(&s["updatedReplicas"]) == want
-            && int(&s["replicas"]) == want
-            && int(&s["availableReplicas"]) == want
-            && int(&s["observedGeneration"]) >= int(&self.d["metadata"]["generation"]);
-        if complete {
-            self.cleanup()
-        } else {
-            vec![]
-        }
-    }
 }
 
 /// `checkPausedConditions`.
