@@ -250,7 +250,7 @@ fn rollouts_match_the_real_cluster() {
         &["rollout", "status", "deploy/web"],
         &["rollout", "status", "sts/db"],
         &["rollout", "status", "ds/agent"],
-        &["get", "deploy/web", "-o", "jsonpath={.metadata.annotations} {.status}"],
+        &["get", "deploy/web", "-o", "jsonpath={.metadata.annotations} {.metadata.generation} {.spec} {.status}"],
         &["get", "sts/db", "-o", "jsonpath={.status}"],
         &["get", "ds/agent", "-o", "jsonpath={.status.observedGeneration} {.status.numberMisscheduled}"],
         &["get", "pods", "-l", "app=db", "-L", "controller-revision-hash", "--no-headers", "-o", "custom-columns=N:.metadata.name,R:.metadata.labels.controller-revision-hash,READY:.status.containerStatuses[0].ready"],
@@ -259,6 +259,9 @@ fn rollouts_match_the_real_cluster() {
     }
     for args in [
         &["get", "rs", "-o", "jsonpath={range .items[*]}{.metadata.annotations} {.spec.replicas} {.metadata.ownerReferences[0].kind}{\"\\n\"}{end}"][..],
+        // (Not the generation or observedGeneration: how many steps a
+        // rolling update takes depends on how pods become available.)
+        &["get", "rs", "-o", "jsonpath={range .items[*]}{.metadata.labels} {.spec} {.status.replicas} {.status.availableReplicas}{\"\\n\"}{end}"],
         &["get", "controllerrevisions", "-o", "jsonpath={range .items[*]}{.metadata.name} {.revision} {.metadata.labels} {.metadata.annotations.deprecated\\.daemonset\\.template\\.generation} {.data.spec.template.spec.containers[0].image} {.metadata.ownerReferences[0].kind}{\"\\n\"}{end}"],
         &["get", "controllerrevisions", "-o", "jsonpath={range .items[*]}{.data}{\"\\n\"}{end}"],
     ] {

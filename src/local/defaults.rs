@@ -82,6 +82,10 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
             set_default(spec, "progressDeadlineSeconds", json!(600));
             if spec["template"]["spec"].is_object() {
                 pod_spec(&mut spec["template"]["spec"]);
+                // The typed ObjectMeta of a template serialises this field.
+                if spec["template"]["metadata"].get("creationTimestamp").is_none() {
+                    spec["template"]["metadata"]["creationTimestamp"] = Value::Null;
+                }
             }
         }
         "replicasets" | "statefulsets" | "daemonsets" | "jobs" => {
@@ -108,6 +112,10 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
             }
             if spec["template"]["spec"].is_object() {
                 pod_spec(&mut spec["template"]["spec"]);
+                // The typed ObjectMeta of a template serialises this field.
+                if spec["template"]["metadata"].get("creationTimestamp").is_none() {
+                    spec["template"]["metadata"]["creationTimestamp"] = Value::Null;
+                }
             }
             if res.name == "daemonsets" {
                 super::daemonset::template_generation(obj, old);
