@@ -1,9 +1,8 @@
 //! The minimal controllers that make `kctl local` behave like a cluster rather
 //! than a store: one simulated node whose "kubelet" runs every pod at once,
-//! ReplicaSets that keep their pod count, Deployments that own a ReplicaSet per
-//! pod template (`pod-template-hash`, revisions; old ReplicaSets are scaled to
-//! zero at once: no surge/unavailability pacing yet), and garbage collection of
-//! dependents whose owner is gone (background propagation).
+//! ReplicaSets that keep their pod count, and garbage collection of dependents
+//! whose owner is gone (background propagation). Deployments, StatefulSets
+//! and DaemonSets roll in `deployment`, `statefulset` and `daemonset`.
 //!
 //! They run on their own thread: each pass reads the store, and writes only
 //! what changed (each write is its own durable commit, so a pass that writes
@@ -42,7 +41,7 @@ pub fn start(state: Arc<State>) {
         let closed = RT.with(|rt| rt.block_on(async {
             tokio::select! {
                 r = rx.recv() => matches!(r, Err(tokio::sync::broadcast::error::RecvError::Closed)),
-                _ = tokio::time::sleep(Duration::from_secs(1)) => false,
+                _ = tokio::time::sleep(super::readiness::next_due().map_or(Duration::from_secs(1), |d| d.min(Duration::from_secs(1)))) => false,
             }
         }));
         if closed {
@@ -116,6 +115,7 @@ pub(super) fn running(mut pod: Value) -> Value {
         "podIP": pod_ip(&uid), "podIPs": [{"ip": pod_ip(&uid)}],
         "startTime": now, "containerStatuses": statuses, "qosClass": "BestEffort",
     });
+    super::readiness::starting(&mut pod);
     pod
 }
 
@@ -188,18 +188,35 @@ pub(super) fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<St
     Ok(())
 }
 
+/// `utilrand.String(5)`: five random characters of the safe alphabet (the
+/// digits of a hash would give 10 choices a place, and name collisions).
 pub(super) fn suffix() -> String {
-    safe_encode(fnv32a(new_uid().as_bytes())).chars().take(5).collect()
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut n = u128::from_str_radix(&new_uid().replace('-', ""), 16).unwrap_or(0);
+    (0..5)
+        .map(|_| {
+            let c = ALPHANUMS[(n % ALPHANUMS.len() as u128) as usize] as char;
+            n /= ALPHANUMS.len() as u128;
+            c
+        })
+        .collect()
 }
 
 fn reconcile(state: &State) -> std::io::Result<()> {
-    let (pods_r, rs_r, deploy_r) = (res("", "pods"), res("apps", "replicasets"), res("apps", "deployments"));
+    let t0 = std::time::Instant::now();
+    let trace = |what: &str| if std::env::var_os("KCTL_LOCAL_TRACE").is_some() { eprintln!("{what}: {:?}", t0.elapsed()) };
+    let (pods_r, rs_r) = (res("", "pods"), res("apps", "replicasets"));
     let mut events = Events::default();
     super::gc::pass(state)?;
-    deployments(state, deploy_r, rs_r, &mut events)?;
+    trace("gc");
+    super::readiness::mark_ready(state)?;
+    trace("ready");
+    super::deployment::deployments(state, &mut events)?;
+    trace("deploy");
     replicasets(state, rs_r, pods_r, &mut events)?;
-    super::workloads::statefulsets(state, &mut events)?;
-    super::workloads::daemonsets(state, &mut events)?;
+    trace("rs");
+    super::statefulset::statefulsets(state, &mut events)?;
+    super::daemonset::daemonsets(state, &mut events)?;
     super::cron::cronjobs(state, &mut events)?;
     super::workloads::jobs(state, &mut events)?;
     super::workloads::volumes(state, &mut events)?;
@@ -214,8 +231,12 @@ fn reconcile(state: &State) -> std::io::Result<()> {
         })
         .collect();
     write(state, pods_r, pending, vec![])?;
+    trace("others");
     endpoints(state)?;
-    write(state, res("", "events"), events.0, vec![])
+    trace("endpoints");
+    let r = write(state, res("", "events"), events.0, vec![]);
+    trace("events");
+    r
 }
 
 /// Events for what the controllers did, as the real components word them.
@@ -412,9 +433,10 @@ fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> 
             write(state, pods_r, vec![], extra)?;
         }
         let ready = mine.iter().filter(|p| is_ready(p)).count();
+        let available = super::deployment::available(&mine, rs["spec"]["minReadySeconds"].as_i64().unwrap_or(0));
         let count = mine.len();
         let status = json!({
-            "replicas": count, "fullyLabeledReplicas": count, "readyReplicas": ready, "availableReplicas": ready,
+            "replicas": count, "fullyLabeledReplicas": count, "readyReplicas": ready, "availableReplicas": available,
             "observedGeneration": rs["metadata"]["generation"],
         });
         let status = strip_zero(status);
@@ -451,102 +473,3 @@ pub(super) fn strip_zero(mut v: Value) -> Value {
     v
 }
 
-fn deployments(state: &State, deploy_r: &Res, rs_r: &Res, events: &mut Events) -> std::io::Result<()> {
-    let all_rs = list(state, rs_r);
-    for d in list(state, deploy_r).into_iter().filter(super::gc::active) {
-        let ns = meta(&d, "namespace").to_string();
-        let template = &d["spec"]["template"];
-        let hash = safe_encode(fnv32a(serde_json::to_string(&canonical(template)).unwrap_or_default().as_bytes()));
-        let want = d["spec"]["replicas"].as_i64().unwrap_or(1);
-        let owned = owned_by(&all_rs, meta(&d, "uid"));
-        let revision = |rs: &Value| rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str().and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-        let max_rev = owned.iter().map(|r| revision(r)).max().unwrap_or(0);
-        let current = owned.iter().find(|r| r["metadata"]["labels"]["pod-template-hash"] == hash.as_str());
-        let mut writes = Vec::new();
-        let new_rev;
-        match current {
-            None => {
-                new_rev = max_rev + 1;
-                let mut labels = template["metadata"]["labels"].clone();
-                labels["pod-template-hash"] = json!(hash);
-                let mut tmpl = template.clone();
-                tmpl["metadata"]["labels"] = labels.clone();
-                let mut selector = d["spec"]["selector"].clone();
-                selector["matchLabels"]["pod-template-hash"] = json!(hash);
-                events.add(&d, ("Deployment", "apps/v1"), "ScalingReplicaSet", format!("Scaled up replica set {}-{hash} to {want}", meta(&d, "name")), "deployment-controller", None);
-                writes.push(json!({
-                    "kind": "ReplicaSet", "apiVersion": "apps/v1",
-                    "metadata": {"name": format!("{}-{hash}", meta(&d, "name")), "namespace": ns, "labels": labels, "generation": 1,
-                                 "annotations": {"deployment.kubernetes.io/desired-replicas": want.to_string(), "deployment.kubernetes.io/max-replicas": want.to_string(),
-                                                 "deployment.kubernetes.io/revision": new_rev.to_string()},
-                                 "ownerReferences": owner_ref("Deployment", "apps/v1", &d)},
-                    "spec": {"replicas": want, "selector": selector, "template": tmpl},
-                }));
-            }
-            Some(rs) => {
-                // Going back to an older template (rollout undo) makes its
-                // ReplicaSet the newest revision again.
-                new_rev = if revision(rs) == max_rev { max_rev } else { max_rev + 1 };
-                if rs["spec"]["replicas"].as_i64() != Some(want) || revision(rs) != new_rev {
-                    let have = rs["spec"]["replicas"].as_i64().unwrap_or(0);
-                    if have != want {
-                        let dir = if want > have { "up" } else { "down" };
-                        events.add(&d, ("Deployment", "apps/v1"), "ScalingReplicaSet", format!("Scaled {dir} replica set {} to {want}", meta(rs, "name")), "deployment-controller", None);
-                    }
-                    let mut n = (*rs).clone();
-                    n["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!(new_rev.to_string());
-                    n["spec"]["replicas"] = json!(want);
-                    n["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = json!(want.to_string());
-                    n["metadata"]["generation"] = json!(n["metadata"]["generation"].as_i64().unwrap_or(1) + 1);
-                    writes.push(n);
-                }
-            }
-        }
-        for rs in owned.iter().filter(|r| r["metadata"]["labels"]["pod-template-hash"] != hash.as_str()) {
-            if rs["spec"]["replicas"].as_i64() != Some(0) {
-                events.add(&d, ("Deployment", "apps/v1"), "ScalingReplicaSet", format!("Scaled down replica set {} to 0", meta(rs, "name")), "deployment-controller", None);
-                let mut n = (*rs).clone();
-                n["spec"]["replicas"] = json!(0);
-                n["metadata"]["generation"] = json!(n["metadata"]["generation"].as_i64().unwrap_or(1) + 1);
-                writes.push(n);
-            }
-        }
-        write(state, rs_r, writes, vec![])?;
-
-        let st = |r: &Value, f: &str| r["status"][f].as_i64().unwrap_or(0);
-        let total: i64 = owned.iter().map(|r| st(r, "replicas")).sum();
-        let ready: i64 = owned.iter().map(|r| st(r, "readyReplicas")).sum();
-        let updated = current.map(|r| st(r, "replicas")).unwrap_or(0);
-        let now = now_rfc3339();
-        let old_cond = |t: &str| d["status"]["conditions"].as_array().into_iter().flatten().find(|c| c["type"] == t).cloned();
-        let cond = |t: &str, ok: bool, reason: &str, msg: String| {
-            let status = if ok { "True" } else { "False" };
-            match old_cond(t) {
-                Some(c) if c["status"] == status && c["reason"] == reason => c,
-                _ => json!({"type": t, "status": status, "lastUpdateTime": now, "lastTransitionTime": now, "reason": reason, "message": msg}),
-            }
-        };
-        let name = meta(&d, "name");
-        let complete = updated == want && total == want && ready == want;
-        let conditions = json!([
-            cond("Available", ready >= want, if ready >= want { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" },
-                 if ready >= want { "Deployment has minimum availability.".into() } else { "Deployment does not have minimum availability.".into() }),
-            cond("Progressing", true, if complete { "NewReplicaSetAvailable" } else { "ReplicaSetUpdated" },
-                 if complete { format!("ReplicaSet \"{name}-{hash}\" has successfully progressed.") } else { format!("ReplicaSet \"{name}-{hash}\" is progressing.") }),
-        ]);
-        let mut status = json!({
-            "observedGeneration": d["metadata"]["generation"], "replicas": total, "updatedReplicas": updated,
-            "readyReplicas": ready, "availableReplicas": ready, "unavailableReplicas": (want - ready).max(0),
-        });
-        status = strip_zero(status);
-        status["conditions"] = conditions;
-        let rev = new_rev.to_string();
-        if d["status"] != status || d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] != rev.as_str() {
-            let mut n = d.clone();
-            n["status"] = status;
-            n["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!(rev);
-            write(state, deploy_r, vec![n], vec![])?;
-        }
-    }
-    Ok(())
-}

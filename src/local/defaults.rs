@@ -82,6 +82,10 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
             set_default(spec, "progressDeadlineSeconds", json!(600));
             if spec["template"]["spec"].is_object() {
                 pod_spec(&mut spec["template"]["spec"]);
+                // The typed ObjectMeta of a template serialises this field.
+                if spec["template"]["metadata"].get("creationTimestamp").is_none() {
+                    spec["template"]["metadata"]["creationTimestamp"] = Value::Null;
+                }
             }
         }
         "replicasets" | "statefulsets" | "daemonsets" | "jobs" => {
@@ -94,7 +98,7 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
                     set_default(spec, "revisionHistoryLimit", json!(10));
                 }
                 "daemonsets" => {
-                    set_default(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}));
+                    set_default(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}}));
                     set_default(spec, "revisionHistoryLimit", json!(10));
                 }
                 "jobs" => {
@@ -108,6 +112,13 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
             }
             if spec["template"]["spec"].is_object() {
                 pod_spec(&mut spec["template"]["spec"]);
+                // The typed ObjectMeta of a template serialises this field.
+                if spec["template"]["metadata"].get("creationTimestamp").is_none() {
+                    spec["template"]["metadata"]["creationTimestamp"] = Value::Null;
+                }
+            }
+            if res.name == "daemonsets" {
+                super::daemonset::template_generation(obj, old);
             }
         }
         "services" => {

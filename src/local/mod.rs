@@ -29,12 +29,16 @@
 //!   NodePort allocation; `api/validate_update`: immutable fields, Secret base64;
 //!   `accounts`: each namespace's token Secret and kube-root-ca.crt, the
 //!   `kubernetes` Service.
+//! - `deployment`, `statefulset`, `daemonset`, `history`, `readiness`: the
+//!   workload controllers after v1.20's (rolling updates with maxSurge/
+//!   maxUnavailable, Recreate, pause, partition, OnDelete, ControllerRevisions
+//!   for StatefulSet/DaemonSet history) and simulated readiness (a started pod
+//!   turns Ready shortly after, or after its probe's initialDelaySeconds).
 //!
 //! Not yet: managedFields entries for pods, events and endpoints written by
 //! the local controllers (kubelet, scheduler), server-side `fieldValidation`
-//! (ignored, as by the v1.20 apiserver), several nodes and a real scheduler, rolling update
-//! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
-//! history), crash loops, token authentication, admission (quotas, limits).
+//! (ignored, as by the v1.20 apiserver), several nodes and a real scheduler,
+//! crash loops, token authentication, admission (quotas, limits).
 
 mod accounts;
 pub mod api;
@@ -42,15 +46,20 @@ pub mod certs;
 mod controllers;
 mod cron;
 mod defaults;
+mod daemonset;
+mod deployment;
+mod history;
 pub mod discovery;
 mod gc;
 pub mod lifecycle;
 mod managed_fields;
 mod openapi;
 mod proto;
+mod readiness;
 pub mod resources;
 pub mod server;
 mod smd;
+mod statefulset;
 pub mod store;
 pub mod table;
 mod table_more;

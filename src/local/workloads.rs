@@ -1,16 +1,11 @@
-//! StatefulSets (ordered pods `name-0..n-1`, PVCs from `volumeClaimTemplates`),
-//! DaemonSets (one pod on the simulated node) and Jobs (pods that complete at
-//! once). Updates replace out-of-date pods in one step; no ControllerRevisions
-//! are recorded yet, so `rollout history/undo` work for Deployments only.
+//! Jobs (pods that complete at once) and the default StorageClass's
+//! provisioner. StatefulSets and DaemonSets live in `statefulset` and
+//! `daemonset`, their history in `history`.
 
 use serde_json::{json, Value};
 
 use super::api::{new_uid, now_rfc3339, State};
-use super::controllers::{canonical, fnv32a, is_ready, list, meta, owned_by, owner_ref, res, running, safe_encode, strip_zero, suffix, write, Events, NODE};
-
-fn template_hash(template: &Value) -> String {
-    safe_encode(fnv32a(serde_json::to_string(&canonical(template)).unwrap_or_default().as_bytes()))
-}
+use super::controllers::{list, meta, owned_by, owner_ref, res, running, suffix, write, Events};
 
 /// A pod of `owner` from its template, with extra labels.
 fn pod_from(owner: &Value, kind: &str, api_version: &str, name: &str, labels: &[(&str, String)]) -> Value {
@@ -26,129 +21,6 @@ fn pod_from(owner: &Value, kind: &str, api_version: &str, name: &str, labels: &[
     let mut pod = json!({"kind": "Pod", "apiVersion": "v1", "metadata": m, "spec": template["spec"].clone()});
     super::defaults::apply(res("", "pods"), &mut pod, None);
     pod
-}
-
-fn status_changed(obj: &Value, status: Value, out: &mut Vec<Value>) {
-    if obj["status"] != status {
-        let mut n = obj.clone();
-        n["status"] = status;
-        out.push(n);
-    }
-}
-
-pub(super) fn statefulsets(state: &State, events: &mut Events) -> std::io::Result<()> {
-    let (sts_r, pods_r, pvc_r) = (res("apps", "statefulsets"), res("", "pods"), res("", "persistentvolumeclaims"));
-    let pods = list(state, pods_r);
-    let pvcs = list(state, pvc_r);
-    let mut statuses = Vec::new();
-    for sts in list(state, sts_r).into_iter().filter(super::gc::active) {
-        let (ns, name) = (meta(&sts, "namespace"), meta(&sts, "name"));
-        let want = sts["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
-        let revision = format!("{name}-{}", template_hash(&sts["spec"]["template"]));
-        let mine = owned_by(&pods, meta(&sts, "uid"));
-        let (mut create, mut delete, mut claims) = (Vec::new(), Vec::new(), Vec::new());
-        for i in 0..want {
-            let pod_name = format!("{name}-{i}");
-            for t in sts["spec"]["volumeClaimTemplates"].as_array().into_iter().flatten() {
-                let claim = format!("{}-{pod_name}", meta(t, "name"));
-                if !pvcs.iter().any(|p| meta(p, "namespace") == ns && meta(p, "name") == claim) {
-                    let mut pvc = json!({"kind": "PersistentVolumeClaim", "apiVersion": "v1", "metadata": t["metadata"].clone(), "spec": t["spec"].clone(), "status": {"phase": "Pending"}});
-                    pvc["metadata"]["name"] = json!(claim);
-                    pvc["metadata"]["namespace"] = json!(ns);
-                    pvc["metadata"]["labels"] = sts["spec"]["selector"]["matchLabels"].clone();
-                    if pvc["spec"]["storageClassName"].is_null() {
-                        pvc["spec"]["storageClassName"] = json!(STORAGE_CLASS);
-                    }
-                    if pvc["spec"]["volumeMode"].is_null() {
-                        pvc["spec"]["volumeMode"] = json!("Filesystem");
-                    }
-                    events.add(&sts, ("StatefulSet", "apps/v1"), "SuccessfulCreate", format!("create Claim {claim} Pod {pod_name} in StatefulSet {name} success"), "statefulset-controller", None);
-                    claims.push(pvc);
-                }
-            }
-            match mine.iter().find(|p| meta(p, "name") == pod_name) {
-                Some(p) if p["metadata"]["labels"]["controller-revision-hash"] == revision.as_str() => {}
-                Some(_) => delete.push(pods_r.key(ns, &pod_name)),
-                None => {
-                    let labels = [("controller-revision-hash", revision.clone()), ("statefulset.kubernetes.io/pod-name", pod_name.clone())];
-                    events.add(&sts, ("StatefulSet", "apps/v1"), "SuccessfulCreate", format!("create Pod {pod_name} in StatefulSet {name} successful"), "statefulset-controller", None);
-                    let pod = running(pod_from(&sts, "StatefulSet", "apps/v1", &pod_name, &labels));
-                    events.pod_started(&pod);
-                    create.push(pod);
-                }
-            }
-        }
-        for p in &mine {
-            let idx = meta(p, "name").rsplit('-').next().and_then(|i| i.parse::<usize>().ok());
-            if idx.is_none_or(|i| i >= want) {
-                events.add(&sts, ("StatefulSet", "apps/v1"), "SuccessfulDelete", format!("delete Pod {} in StatefulSet {name} successful", meta(p, "name")), "statefulset-controller", None);
-                delete.push(pods_r.key(ns, meta(p, "name")));
-            }
-        }
-        write(state, pvc_r, claims, vec![])?;
-        write(state, pods_r, create, delete)?;
-        let current = mine.iter().filter(|p| p["metadata"]["labels"]["controller-revision-hash"] == revision.as_str()).count();
-        let ready = mine.iter().filter(|p| is_ready(p)).count();
-        let mut status = strip_zero(json!({
-            "observedGeneration": sts["metadata"]["generation"], "replicas": mine.len(), "readyReplicas": ready,
-            "currentReplicas": current, "updatedReplicas": current, "availableReplicas": ready,
-        }));
-        status["currentRevision"] = json!(revision);
-        status["updateRevision"] = json!(revision);
-        status["collisionCount"] = json!(0);
-        status_changed(&sts, status, &mut statuses);
-    }
-    write(state, sts_r, statuses, vec![])
-}
-
-fn node_matches(spec: &Value) -> bool {
-    let node_labels = [("kubernetes.io/hostname", NODE), ("kubernetes.io/os", "linux"), ("kubernetes.io/arch", "amd64"), ("node-role.kubernetes.io/control-plane", "")];
-    spec["template"]["spec"]["nodeSelector"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .all(|(k, v)| node_labels.iter().any(|(nk, nv)| nk == k && v == nv))
-}
-
-pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<()> {
-    let (ds_r, pods_r) = (res("apps", "daemonsets"), res("", "pods"));
-    let pods = list(state, pods_r);
-    let mut statuses = Vec::new();
-    for ds in list(state, ds_r).into_iter().filter(super::gc::active) {
-        let (ns, name) = (meta(&ds, "namespace"), meta(&ds, "name"));
-        let desired = usize::from(node_matches(&ds["spec"]));
-        let hash = template_hash(&ds["spec"]["template"]);
-        let mine = owned_by(&pods, meta(&ds, "uid"));
-        let (mut create, mut delete) = (Vec::new(), Vec::new());
-        let up_to_date: Vec<&&Value> = mine.iter().filter(|p| p["metadata"]["labels"]["controller-revision-hash"] == hash.as_str()).collect();
-        for p in &mine {
-            if desired == 0 || p["metadata"]["labels"]["controller-revision-hash"] != hash.as_str() {
-                events.add(&ds, ("DaemonSet", "apps/v1"), "SuccessfulDelete", format!("Deleted pod: {}", meta(p, "name")), "daemonset-controller", None);
-                delete.push(pods_r.key(ns, meta(p, "name")));
-            }
-        }
-        if desired == 1 && up_to_date.is_empty() {
-            let generation = ds["metadata"]["generation"].as_i64().unwrap_or(1).to_string();
-            let pod_name = format!("{name}-{}", suffix());
-            let labels = [("controller-revision-hash", hash.clone()), ("pod-template-generation", generation)];
-            events.add(&ds, ("DaemonSet", "apps/v1"), "SuccessfulCreate", format!("Created pod: {pod_name}"), "daemonset-controller", None);
-            let pod = running(pod_from(&ds, "DaemonSet", "apps/v1", &pod_name, &labels));
-            events.pod_started(&pod);
-            create.push(pod);
-        }
-        write(state, pods_r, create, delete)?;
-        let ready = up_to_date.iter().filter(|p| is_ready(p)).count().min(desired);
-        let current = mine.len().min(desired.max(mine.len()));
-        let mut status = json!({
-            "currentNumberScheduled": current, "numberMisscheduled": 0, "desiredNumberScheduled": desired, "numberReady": ready,
-            "observedGeneration": ds["metadata"]["generation"], "updatedNumberScheduled": up_to_date.len().min(desired), "numberAvailable": ready,
-        });
-        if desired > ready {
-            status["numberUnavailable"] = json!(desired - ready);
-        }
-        status_changed(&ds, status, &mut statuses);
-    }
-    write(state, ds_r, statuses, vec![])
 }
 
 /// A pod whose containers ran to completion.

@@ -280,7 +280,10 @@ pub(super) fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str
             validate::validate(res, &new)?;
             super::validate_update::validate_update(res, &new, old)?;
             super::services::allocate(res, &mut new, objects, Some(old), None)?;
-            if res.generation && strip_meta_status(&new) != strip_meta_status(old) {
+            // v1.20's Deployment strategy also counts annotation changes (the
+            // deprecated rollback annotation lived there).
+            let annotations_changed = res.name == "deployments" && new["metadata"]["annotations"] != old["metadata"]["annotations"];
+            if res.generation && (strip_meta_status(&new) != strip_meta_status(old) || annotations_changed) {
                 let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
                 new["metadata"]["generation"] = json!(g);
             }

@@ -40,6 +40,11 @@ pub fn validate(res: &Res, obj: &Value) -> Result<(), ApiError> {
                 }
             }
             containers(&obj["spec"]["template"]["spec"], "spec.template.spec", &mut causes);
+            let (deadline, min_ready) = (obj["spec"]["progressDeadlineSeconds"].as_i64(), obj["spec"]["minReadySeconds"].as_i64().unwrap_or(0));
+            if res.name == "deployments" && deadline.is_some_and(|d| d <= min_ready) {
+                let message = format!("Invalid value: {}: must be greater than minReadySeconds", deadline.unwrap_or(0));
+                causes.push(Cause { reason: "FieldValueInvalid", field: "spec.progressDeadlineSeconds".into(), message });
+            }
         }
         "services" => {
             let ports = obj["spec"]["ports"].as_array().map(|p| p.len()).unwrap_or(0);
