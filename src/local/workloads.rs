@@ -151,23 +151,9 @@ pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<
     write(state, ds_r, statuses, vec![])
 }
 
-/// A pod whose containers ran to completion.
+/// A Job's pod: the simulated kubelet runs it to completion (see `program`).
 fn succeeded(pod: Value) -> Value {
-    let mut pod = running(pod);
-    let now = now_rfc3339();
-    for c in pod["status"]["containerStatuses"].as_array_mut().into_iter().flatten() {
-        c["ready"] = json!(false);
-        c["started"] = json!(false);
-        c["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": now, "finishedAt": now, "containerID": c["containerID"]}});
-    }
-    pod["status"]["phase"] = json!("Succeeded");
-    for cond in pod["status"]["conditions"].as_array_mut().into_iter().flatten() {
-        if cond["type"] == "Ready" || cond["type"] == "ContainersReady" {
-            cond["status"] = json!("False");
-            cond["reason"] = json!("PodCompleted");
-        }
-    }
-    pod
+    running(pod)
 }
 
 pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {

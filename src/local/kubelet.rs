@@ -1,0 +1,558 @@
+//! The simulated kubelets of `kctl local` (one per node in `nodes`), with the
+//! scheduler in front of them, on their own thread: each pass binds pending
+//! pods, then moves every pod on a simulated node forward to "now" (start,
+//! readiness after the readinessProbe's initialDelaySeconds, exits from the
+//! container's `program`, restarts by restartPolicy with CrashLoopBackOff),
+//! and writes what changed in one commit, so 1000 new pods cost one write.
+//!
+//! Crash back-off: the first restart comes after 1 s (the pod shows `Error`
+//! or `Completed` meanwhile), then 10 s doubling up to 300 s, as the kubelet's
+//! back-off does. `KCTL_LOCAL_CRASH_BACKOFF_SECONDS` (read by the server, so
+//! set it for `kctl local up`) replaces the 10 s base; the cap stays 30x base.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+
+use super::api::{now_rfc3339, State};
+use super::controllers::{fnv32a, list, meta, res, write};
+use super::program::{self, Program};
+use super::store::Op;
+
+pub fn start(state: Arc<State>) {
+    let mut rx = state.store.subscribe();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        loop {
+            let next = match pass(&state, now_ms()) {
+                Ok(next) => next,
+                Err(e) => {
+                    eprintln!("kctl local: kubelet: {e}");
+                    None
+                }
+            };
+            let wait = next.map(|t| t.saturating_sub(now_ms())).unwrap_or(2000).clamp(20, 2000);
+            let closed = rt.block_on(async {
+                tokio::select! {
+                    r = rx.recv() => matches!(r, Err(tokio::sync::broadcast::error::RecvError::Closed)),
+                    _ = tokio::time::sleep(Duration::from_millis(wait)) => false,
+                }
+            });
+            if closed {
+                return;
+            }
+            while rx.try_recv().is_ok() {}
+        }
+    });
+}
+
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+pub(super) fn parse_ms(ts: &str) -> Option<u64> {
+    crate::printers::describe::time::unix_seconds(ts).map(|s| s.max(0) as u64 * 1000)
+}
+
+pub(super) fn fmt_ts(ms: u64) -> String {
+    crate::printers::describe::time::format_rfc3339((ms / 1000) as i64, 0)
+}
+
+fn backoff_base_ms() -> u64 {
+    std::env::var("KCTL_LOCAL_CRASH_BACKOFF_SECONDS").ok().and_then(|s| s.parse::<f64>().ok()).filter(|s| *s > 0.0).map(|s| (s * 1000.0) as u64).unwrap_or(10_000)
+}
+
+/// How long the kubelet waits before restart number `restarts + 1`.
+fn backoff_ms(restarts: u64) -> u64 {
+    let base = backoff_base_ms();
+    if restarts == 0 {
+        return 1000;
+    }
+    base.saturating_mul(1 << (restarts - 1).min(20)).min(base * 30)
+}
+
+fn backoff_text(ms: u64) -> String {
+    let s = ms / 1000;
+    match (s / 60, s % 60) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m0s"),
+        (m, s) => format!("{m}m{s}s"),
+    }
+}
+
+fn hex64(parts: &[&str]) -> String {
+    (0..8u8).map(|i| format!("{:08x}", fnv32a(format!("{i}\0{}", parts.join("\0")).as_bytes()))).collect()
+}
+
+/// The image reference as containerd reports it.
+fn full_image(image: &str) -> String {
+    let (name, digest) = image.split_once('@').map(|(n, d)| (n, Some(d))).unwrap_or((image, None));
+    let first = name.split('/').next().unwrap_or("");
+    let has_registry = name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let mut full = match (has_registry, name.contains('/')) {
+        (true, _) => name.to_string(),
+        (false, true) => format!("docker.io/{name}"),
+        (false, false) => format!("docker.io/library/{name}"),
+    };
+    match digest {
+        Some(d) => full = format!("{full}@{d}"),
+        None if !full.rsplit('/').next().unwrap_or("").contains(':') => full.push_str(":latest"),
+        None => {}
+    }
+    full
+}
+
+fn image_id(image: &str) -> String {
+    let full = full_image(image);
+    if full.contains("@sha256:") {
+        return full;
+    }
+    let repo = match full.rfind(':') {
+        Some(i) if !full[i..].contains('/') => &full[..i],
+        _ => full.as_str(),
+    };
+    format!("{repo}@sha256:{}", hex64(&["image", &full]))
+}
+
+fn qos_class(pod: &Value) -> &'static str {
+    let cs: Vec<&Value> = ["initContainers", "containers"].iter().flat_map(|f| pod["spec"][*f].as_array().into_iter().flatten()).collect();
+    let any = cs.iter().any(|c| ["requests", "limits"].iter().any(|k| c["resources"][*k].as_object().is_some_and(|m| !m.is_empty())));
+    if !any {
+        return "BestEffort";
+    }
+    let guaranteed = cs.iter().all(|c| {
+        ["cpu", "memory"].iter().all(|r| {
+            let l = &c["resources"]["limits"][*r];
+            let q = &c["resources"]["requests"][*r];
+            !l.is_null() && (q.is_null() || q == l)
+        })
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// A pod as its controller creates it: Pending, for the scheduler.
+pub fn pending(mut pod: Value) -> Value {
+    let qos = qos_class(&pod);
+    pod["status"] = json!({"phase": "Pending", "qosClass": qos});
+    // DaemonSet pods belong to a node; with no node affinity yet, the first.
+    let ds = pod["metadata"]["ownerReferences"].as_array().into_iter().flatten().any(|r| r["kind"] == "DaemonSet");
+    if ds && pod["spec"]["nodeName"].is_null() && pod["spec"]["affinity"]["nodeAffinity"].is_null() {
+        pod["spec"]["nodeName"] = json!(super::nodes::FIRST);
+    }
+    pod
+}
+
+/// An event the kubelet or scheduler records; repeats of the same one on a
+/// pod bump its count, as the event recorder's aggregation does.
+pub(super) struct Ev {
+    pod: Value,
+    reason: &'static str,
+    message: String,
+    field_path: Option<String>,
+    warning: bool,
+    component: &'static str,
+    host: Option<String>,
+}
+
+fn write_events(state: &State, evs: Vec<Ev>) -> std::io::Result<()> {
+    if evs.is_empty() {
+        return Ok(());
+    }
+    let r = res("", "events");
+    let now = now_rfc3339();
+    state
+        .store
+        .commit::<()>(|current, rv| {
+            let mut batch: BTreeMap<String, Value> = BTreeMap::new();
+            for e in evs {
+                let (ns, name, uid) = (meta(&e.pod, "namespace"), meta(&e.pod, "name"), meta(&e.pod, "uid"));
+                let fp = e.field_path.clone().unwrap_or_default();
+                let ev_name = format!("{name}.{}", &hex64(&[uid, e.reason, &fp, &e.message])[..16]);
+                let key = r.key(ns, &ev_name);
+                if let Some(mut old) = batch.remove(&key).or_else(|| current.get(&key).cloned()) {
+                    old["count"] = json!(old["count"].as_i64().unwrap_or(1) + 1);
+                    old["lastTimestamp"] = json!(now);
+                    old["metadata"]["resourceVersion"] = json!(rv.to_string());
+                    batch.insert(key, old);
+                    continue;
+                }
+                let mut involved = json!({"kind": "Pod", "namespace": ns, "name": name, "uid": uid, "apiVersion": "v1",
+                                          "resourceVersion": e.pod["metadata"]["resourceVersion"]});
+                if let Some(f) = &e.field_path {
+                    involved["fieldPath"] = json!(f);
+                }
+                let mut source = json!({"component": e.component});
+                if let Some(h) = &e.host {
+                    source["host"] = json!(h);
+                }
+                batch.insert(key, json!({
+                    "kind": "Event", "apiVersion": "v1",
+                    "metadata": {"name": ev_name, "namespace": ns, "uid": super::api::new_uid(), "resourceVersion": rv.to_string(), "creationTimestamp": now},
+                    "involvedObject": involved, "reason": e.reason, "message": e.message, "source": source,
+                    "firstTimestamp": now, "lastTimestamp": now, "count": 1, "type": if e.warning { "Warning" } else { "Normal" },
+                    "eventTime": null, "reportingComponent": "", "reportingInstance": "",
+                }));
+            }
+            Ok(batch.into_iter().map(|(key, object)| Op { key, object: Some(object) }).collect())
+        })?
+        .ok();
+    Ok(())
+}
+
+/// One pass of the scheduler and the kubelets; returns when the next timed
+/// change (an exit, a restart, readiness) is due, in ms since the epoch.
+fn pass(state: &State, now: u64) -> std::io::Result<Option<u64>> {
+    let (pods_r, nodes_r) = (res("", "pods"), res("", "nodes"));
+    let mut nodes = list(state, nodes_r);
+    let cordons: Vec<Value> = nodes.iter().filter_map(super::scheduler::cordon_taint).collect();
+    if !cordons.is_empty() {
+        write(state, nodes_r, cordons, vec![])?;
+        nodes = list(state, nodes_r);
+    }
+    nodes.sort_by_key(|n| (super::nodes::index(meta(n, "name")).unwrap_or(usize::MAX), meta(n, "name").to_string()));
+    let ready_nodes: Vec<Value> = nodes
+        .iter()
+        .filter(|n| n["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True"))
+        .cloned()
+        .collect();
+    let pods = list(state, pods_r);
+    let mut rooms = super::scheduler::rooms(&ready_nodes, &pods);
+    let mut events = Vec::new();
+    let mut writes = Vec::new();
+    let mut next: Option<u64> = None;
+    let now_s = now_rfc3339();
+    for pod in pods {
+        if pod["metadata"]["deletionTimestamp"].is_string() {
+            continue;
+        }
+        let mut p = pod.clone();
+        let node_name = meta(&p["spec"], "nodeName").to_string();
+        let node_name = if p["spec"]["nodeName"].as_str().unwrap_or("").is_empty() {
+            let sched = p["spec"]["schedulerName"].as_str().unwrap_or("default-scheduler");
+            if sched != "default-scheduler" {
+                continue;
+            }
+            match super::scheduler::place(&p, &ready_nodes, &mut rooms) {
+                Ok(node) => {
+                    p["spec"]["nodeName"] = json!(node);
+                    let (ns, name) = (meta(&p, "namespace"), meta(&p, "name"));
+                    events.push(Ev { pod: p.clone(), reason: "Scheduled", message: format!("Successfully assigned {ns}/{name} to {node}"), field_path: None, warning: false, component: "default-scheduler", host: None });
+                    set_condition(&mut p, "PodScheduled", true, None, None, &now_s);
+                    node
+                }
+                Err(msg) => {
+                    let cur = p["status"]["conditions"].as_array().into_iter().flatten().find(|c| c["type"] == "PodScheduled").cloned();
+                    if cur.is_none_or(|c| c["message"] != msg.as_str()) {
+                        super::scheduler::unschedulable(&mut p, &msg, &now_s);
+                        events.push(Ev { pod: p.clone(), reason: "FailedScheduling", message: msg, field_path: None, warning: true, component: "default-scheduler", host: None });
+                        writes.push(p);
+                    }
+                    continue;
+                }
+            }
+        } else {
+            node_name
+        };
+        if let Some(idx) = super::nodes::index(&node_name).filter(|_| nodes.iter().any(|n| meta(n, "name") == node_name)) {
+            if let Some(t) = advance(&mut p, idx, now, &mut events) {
+                next = Some(next.map_or(t, |n: u64| n.min(t)));
+            }
+        }
+        if p != pod {
+            writes.push(p);
+        }
+    }
+    write(state, pods_r, writes, vec![])?;
+    write_events(state, events)?;
+    Ok(next)
+}
+
+fn set_condition(p: &mut Value, t: &str, ok: bool, reason: Option<&str>, message: Option<String>, now: &str) {
+    let status = if ok { "True" } else { "False" };
+    let mut conds: Vec<Value> = p["status"]["conditions"].as_array().cloned().unwrap_or_default();
+    let mut c = json!({"type": t, "status": status, "lastProbeTime": null, "lastTransitionTime": now});
+    if let Some(r) = reason {
+        c["reason"] = json!(r);
+    }
+    if let Some(m) = message {
+        c["message"] = json!(m);
+    }
+    match conds.iter_mut().find(|c| c["type"] == t) {
+        Some(old) => {
+            if old["status"] == status {
+                c["lastTransitionTime"] = old["lastTransitionTime"].clone();
+            }
+            if *old != c {
+                *old = c;
+            }
+        }
+        None => conds.push(c),
+    }
+    const ORDER: [&str; 4] = ["Initialized", "Ready", "ContainersReady", "PodScheduled"];
+    conds.sort_by_key(|c| ORDER.iter().position(|o| c["type"] == *o).unwrap_or(ORDER.len()));
+    p["status"]["conditions"] = Value::Array(conds);
+}
+
+fn should_restart(policy: &str, code: i64) -> bool {
+    match policy {
+        "Never" => false,
+        "OnFailure" => code != 0,
+        _ => true,
+    }
+}
+
+/// Moves a bound pod's status forward to `now`; returns when it next changes.
+fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option<u64> {
+    if matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
+        return None;
+    }
+    let pod = p.clone();
+    let uid = meta(&pod, "uid").to_string();
+    let host = super::nodes::name(node);
+    let now_s = fmt_ts(now);
+    let policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always").to_string();
+    let ev = |reason: &'static str, message: String, cname: &str, field: &str, warning: bool| Ev {
+        pod: pod.clone(), reason, message, field_path: Some(format!("spec.{field}{{{cname}}}")), warning, component: "kubelet", host: Some(host.clone()),
+    };
+    let fresh = p["status"]["containerStatuses"].is_null();
+    if fresh {
+        let ip = format!("10.244.{node}.{}", 2 + fnv32a(uid.as_bytes()) % 253);
+        let host_ip = super::nodes::ip(node);
+        let pod_ip = if pod["spec"]["hostNetwork"] == true { host_ip.clone() } else { ip };
+        p["status"]["phase"] = json!("Pending");
+        p["status"]["hostIP"] = json!(host_ip);
+        p["status"]["hostIPs"] = json!([{"ip": host_ip}]);
+        p["status"]["podIP"] = json!(pod_ip);
+        p["status"]["podIPs"] = json!([{"ip": pod_ip}]);
+        p["status"]["startTime"] = json!(now_s);
+        p["status"]["qosClass"] = json!(qos_class(&pod));
+        set_condition(p, "PodScheduled", true, None, None, &now_s);
+        // Init containers ran to completion, as in node-sim.
+        let inits: Vec<Value> = pod["spec"]["initContainers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let (name, image) = (c["name"].as_str().unwrap_or(""), c["image"].as_str().unwrap_or(""));
+                for (reason, msg) in started_events(name, image) {
+                    events.push(ev(reason, msg, name, "initContainers", false));
+                }
+                let cid = format!("containerd://{}", hex64(&[&uid, name, "init"]));
+                json!({"name": name, "state": {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": now_s, "finishedAt": now_s, "containerID": cid}},
+                       "lastState": {}, "ready": true, "restartCount": 0, "image": full_image(image), "imageID": image_id(image), "containerID": cid})
+            })
+            .collect();
+        if !inits.is_empty() {
+            p["status"]["initContainerStatuses"] = Value::Array(inits);
+        }
+        let mut statuses: Vec<Value> = pod["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let (name, image) = (c["name"].as_str().unwrap_or(""), c["image"].as_str().unwrap_or(""));
+                for (reason, msg) in started_events(name, image) {
+                    events.push(ev(reason, msg, name, "containers", false));
+                }
+                instance(&uid, name, image, 0, now)
+            })
+            .collect();
+        statuses.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        p["status"]["containerStatuses"] = Value::Array(statuses);
+    }
+    let mut next: Option<u64> = None;
+    let mut soon = |t: u64| next = Some(next.map_or(t, |n: u64| n.min(t)));
+    let specs: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default();
+    let mut statuses = p["status"]["containerStatuses"].as_array().cloned().unwrap_or_default();
+    let mut unready = Vec::new();
+    let (mut running, mut failed, mut finished) = (0, 0, 0);
+    for st in statuses.iter_mut() {
+        let name = st["name"].as_str().unwrap_or("").to_string();
+        let Some(spec) = specs.iter().find(|c| c["name"] == name.as_str()) else { continue };
+        let image = spec["image"].as_str().unwrap_or("");
+        let prog: Program = program::of(&pod, spec);
+        // Play the container's life forward until it waits on the clock.
+        for _ in 0..10_000 {
+            let restarts = st["restartCount"].as_u64().unwrap_or(0);
+            if let Some(started) = st["state"]["running"]["startedAt"].as_str().and_then(parse_ms) {
+                let Some((after, code)) = prog.exit else { break };
+                let end = started + after;
+                if end > now {
+                    soon(end);
+                    break;
+                }
+                let reason = if code == 0 { "Completed" } else { "Error" };
+                st["state"] = json!({"terminated": {"exitCode": code, "reason": reason, "startedAt": fmt_ts(started), "finishedAt": fmt_ts(end), "containerID": st["containerID"]}});
+                continue;
+            }
+            let term = if st["state"]["terminated"].is_object() { st["state"]["terminated"].clone() } else { st["lastState"]["terminated"].clone() };
+            let Some(end) = term["finishedAt"].as_str().and_then(parse_ms) else { break };
+            if !should_restart(&policy, term["exitCode"].as_i64().unwrap_or(0)) {
+                break;
+            }
+            let delay = backoff_ms(restarts);
+            if end + delay > now {
+                if restarts > 0 && st["state"]["terminated"].is_object() {
+                    let msg = format!("back-off {} restarting failed container={name} pod={}_{}({uid})", backoff_text(delay), meta(&pod, "name"), meta(&pod, "namespace"));
+                    st["lastState"] = json!({"terminated": term});
+                    st["state"] = json!({"waiting": {"reason": "CrashLoopBackOff", "message": msg}});
+                    events.push(ev("BackOff", "Back-off restarting failed container".into(), &name, "containers", true));
+                }
+                soon(end + delay);
+                break;
+            }
+            // The restart: a new instance; the old one becomes lastState.
+            let mut new = instance(&uid, &name, image, restarts + 1, end + delay);
+            new["lastState"] = json!({"terminated": term});
+            *st = new;
+            for (reason, msg) in started_events(&name, image) {
+                events.push(ev(reason, msg, &name, "containers", false));
+            }
+        }
+        // Readiness: running, and past the readinessProbe's initial delay.
+        let mut ready = false;
+        if let Some(started) = st["state"]["running"]["startedAt"].as_str().and_then(parse_ms) {
+            running += 1;
+            let delay = spec["readinessProbe"]["initialDelaySeconds"].as_u64().unwrap_or(0) * 1000;
+            let at = started + if spec["readinessProbe"].is_object() { delay.max(1000) } else { 0 };
+            ready = at <= now;
+            if !ready {
+                soon(at);
+            }
+        } else if let Some(code) = st["state"]["terminated"]["exitCode"].as_i64() {
+            if !should_restart(&policy, code) {
+                finished += 1;
+                if code != 0 {
+                    failed += 1;
+                }
+            }
+        }
+        st["ready"] = json!(ready);
+        st["started"] = json!(st["state"]["running"].is_object());
+        if !ready {
+            unready.push(name);
+        }
+    }
+    let all = statuses.len();
+    p["status"]["containerStatuses"] = Value::Array(statuses);
+    set_condition(p, "Initialized", true, None, None, &now_s);
+    let phase = if all > 0 && finished == all {
+        if failed > 0 {
+            "Failed"
+        } else {
+            "Succeeded"
+        }
+    } else if running > 0 || !fresh || all == 0 {
+        "Running"
+    } else {
+        "Running"
+    };
+    p["status"]["phase"] = json!(phase);
+    if phase == "Succeeded" {
+        set_condition(p, "Ready", false, Some("PodCompleted"), None, &now_s);
+        set_condition(p, "ContainersReady", false, Some("PodCompleted"), None, &now_s);
+    } else if unready.is_empty() {
+        set_condition(p, "Ready", true, None, None, &now_s);
+        set_condition(p, "ContainersReady", true, None, None, &now_s);
+    } else {
+        unready.sort();
+        let msg = format!("containers with unready status: [{}]", unready.join(" "));
+        set_condition(p, "Ready", false, Some("ContainersNotReady"), Some(msg.clone()), &now_s);
+        set_condition(p, "ContainersReady", false, Some("ContainersNotReady"), Some(msg), &now_s);
+    }
+    if phase == "Succeeded" || phase == "Failed" {
+        // A finished pod keeps its Initialized reason like the kubelet's.
+        if phase == "Succeeded" {
+            set_condition(p, "Initialized", true, Some("PodCompleted"), None, &now_s);
+        }
+        return None;
+    }
+    let _ = running;
+    next
+}
+
+/// Events for a container (re)start; the image is always "already present".
+fn started_events(name: &str, image: &str) -> [(&'static str, String); 3] {
+    [
+        ("Pulled", format!("Container image \"{image}\" already present on machine")),
+        ("Created", format!("Created container {name}")),
+        ("Started", format!("Started container {name}")),
+    ]
+}
+
+/// The status of a new running instance of a container.
+fn instance(uid: &str, name: &str, image: &str, restarts: u64, started: u64) -> Value {
+    let cid = format!("containerd://{}", hex64(&[uid, name, &restarts.to_string()]));
+    json!({"name": name, "state": {"running": {"startedAt": fmt_ts(started)}}, "lastState": {}, "ready": false, "restartCount": restarts,
+           "image": full_image(image), "imageID": image_id(image), "containerID": cid, "started": true})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(cmd: Value, policy: &str) -> Value {
+        json!({"metadata": {"name": "crash", "namespace": "default", "uid": "u1"},
+               "spec": {"restartPolicy": policy, "nodeName": "kctl-local", "containers": [{"name": "app", "image": "busybox", "command": cmd}]}})
+    }
+
+    fn state(p: &Value) -> &Value {
+        &p["status"]["containerStatuses"][0]
+    }
+
+    #[test]
+    fn crash_loop_backs_off() {
+        let t0 = 1_800_000_000_000;
+        let mut p = pod(json!(["sh", "-c", "echo hi; sleep 2; exit 3"]), "Always");
+        let mut evs = Vec::new();
+        assert_eq!(advance(&mut p, 0, t0, &mut evs), Some(t0 + 2000));
+        assert_eq!(p["status"]["phase"], "Running");
+        assert_eq!(state(&p)["ready"], true);
+        // Exit at +2 s, shown as Error until the first restart at +3 s.
+        assert_eq!(advance(&mut p, 0, t0 + 2500, &mut evs), Some(t0 + 3000));
+        assert_eq!(state(&p)["state"]["terminated"]["reason"], "Error");
+        assert_eq!(state(&p)["state"]["terminated"]["exitCode"], 3);
+        advance(&mut p, 0, t0 + 3000, &mut evs);
+        assert_eq!(state(&p)["restartCount"], 1);
+        assert_eq!(state(&p)["lastState"]["terminated"]["exitCode"], 3);
+        // Second exit at +5 s: back-off 10 s.
+        assert_eq!(advance(&mut p, 0, t0 + 6000, &mut evs), Some(t0 + 15_000));
+        assert_eq!(state(&p)["state"]["waiting"]["reason"], "CrashLoopBackOff");
+        assert!(state(&p)["state"]["waiting"]["message"].as_str().unwrap().starts_with("back-off 10s restarting failed container=app pod=crash_default(u1)"));
+        assert_eq!(p["status"]["conditions"][1]["reason"], "ContainersNotReady");
+        assert!(evs.iter().any(|e| e.reason == "BackOff"));
+    }
+
+    #[test]
+    fn never_and_on_failure() {
+        let t0 = 1_800_000_000_000;
+        let mut evs = Vec::new();
+        let mut p = pod(json!(["sh", "-c", "exit 1"]), "Never");
+        advance(&mut p, 0, t0, &mut evs);
+        assert_eq!(p["status"]["phase"], "Failed");
+        let mut p = pod(json!(["true"]), "OnFailure");
+        advance(&mut p, 0, t0, &mut evs);
+        assert_eq!(p["status"]["phase"], "Succeeded");
+        assert_eq!(state(&p)["state"]["terminated"]["reason"], "Completed");
+    }
+
+    #[test]
+    fn readiness_waits_for_the_initial_delay() {
+        let t0 = 1_800_000_000_000;
+        let mut p = pod(Value::Null, "Always");
+        p["spec"]["containers"][0]["readinessProbe"] = json!({"initialDelaySeconds": 5});
+        let mut evs = Vec::new();
+        assert_eq!(advance(&mut p, 1, t0, &mut evs), Some(t0 + 5000));
+        assert_eq!(state(&p)["ready"], false);
+        assert_eq!(p["status"]["hostIP"], "10.0.0.11");
+        advance(&mut p, 1, t0 + 5000, &mut evs);
+        assert_eq!(state(&p)["ready"], true);
+        assert_eq!(backoff_text(300_000), "5m0s");
+    }
+}
