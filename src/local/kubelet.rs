@@ -22,28 +22,44 @@ use super::program::{self, Program};
 use super::store::Op;
 
 pub fn start(state: Arc<State>) {
+    use tokio::sync::broadcast::error::{RecvError, TryRecvError};
     let mut rx = state.store.subscribe();
+    let prefixes = [res("", "pods").prefix(), res("", "nodes").prefix()];
     std::thread::spawn(move || {
+        let mut idle = Idle::new();
         let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let mut next = None;
+        let mut run = true;
         loop {
-            let next = match pass(&state, now_ms()) {
-                Ok(next) => next,
-                Err(e) => {
+            if run {
+                next = pass(&state, now_ms(), &mut idle).unwrap_or_else(|e| {
                     eprintln!("kctl local: kubelet: {e}");
                     None
-                }
-            };
-            let wait = next.map(|t| t.saturating_sub(now_ms())).unwrap_or(2000).clamp(20, 2000);
-            let closed = rt.block_on(async {
+                });
+            }
+            // Only pod and node changes (or the clock) give a pass work to do.
+            let wait = next.map(|t: u64| t.saturating_sub(now_ms())).unwrap_or(2000).clamp(10, 2000);
+            let got = rt.block_on(async {
                 tokio::select! {
-                    r = rx.recv() => matches!(r, Err(tokio::sync::broadcast::error::RecvError::Closed)),
-                    _ = tokio::time::sleep(Duration::from_millis(wait)) => false,
+                    r = rx.recv() => Some(r),
+                    _ = tokio::time::sleep(Duration::from_millis(wait)) => None,
                 }
             });
-            if closed {
-                return;
+            let relevant = |key: &str| prefixes.iter().any(|p| key.starts_with(p.as_str()));
+            run = match got {
+                None => true,
+                Some(Err(RecvError::Closed)) => return,
+                Some(Err(RecvError::Lagged(_))) => true,
+                Some(Ok(ev)) => relevant(&ev.key),
+            };
+            loop {
+                match rx.try_recv() {
+                    Ok(ev) => run |= relevant(&ev.key),
+                    Err(TryRecvError::Lagged(_)) => run = true,
+                    Err(_) => break,
+                }
             }
-            while rx.try_recv().is_ok() {}
+            run |= next.is_some_and(|t| t <= now_ms());
         }
     });
 }
@@ -207,7 +223,11 @@ fn write_events(state: &State, evs: Vec<Ev>) -> std::io::Result<()> {
 
 /// One pass of the scheduler and the kubelets; returns when the next timed
 /// change (an exit, a restart, readiness) is due, in ms since the epoch.
-fn pass(state: &State, now: u64) -> std::io::Result<Option<u64>> {
+/// Pods a pass left unchanged: uid -> (resourceVersion, when they next change),
+/// so the next pass skips them until they are written or their time comes.
+type Idle = std::collections::HashMap<String, (String, Option<u64>)>;
+
+fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>> {
     let (pods_r, nodes_r) = (res("", "pods"), res("", "nodes"));
     let mut nodes = list(state, nodes_r);
     let cordons: Vec<Value> = nodes.iter().filter_map(super::scheduler::cordon_taint).collect();
@@ -227,13 +247,24 @@ fn pass(state: &State, now: u64) -> std::io::Result<Option<u64>> {
     let mut writes = Vec::new();
     let mut next: Option<u64> = None;
     let now_s = now_rfc3339();
+    let mut seen = std::collections::HashSet::new();
     for pod in pods {
         if pod["metadata"]["deletionTimestamp"].is_string() {
             continue;
         }
+        let uid = meta(&pod, "uid").to_string();
+        seen.insert(uid.clone());
+        if let Some((rv, due)) = idle.get(&uid) {
+            if rv == meta(&pod, "resourceVersion") && due.is_none_or(|t| t > now) {
+                if let Some(t) = due {
+                    next = Some(next.map_or(*t, |n: u64| n.min(*t)));
+                }
+                continue;
+            }
+        }
         let mut p = pod.clone();
-        let node_name = meta(&p["spec"], "nodeName").to_string();
-        let node_name = if p["spec"]["nodeName"].as_str().unwrap_or("").is_empty() {
+        let node_name = p["spec"]["nodeName"].as_str().unwrap_or("").to_string();
+        let node_name = if node_name.is_empty() {
             let sched = p["spec"]["schedulerName"].as_str().unwrap_or("default-scheduler");
             if sched != "default-scheduler" {
                 continue;
@@ -259,15 +290,21 @@ fn pass(state: &State, now: u64) -> std::io::Result<Option<u64>> {
         } else {
             node_name
         };
+        let mut due = None;
         if let Some(idx) = super::nodes::index(&node_name).filter(|_| nodes.iter().any(|n| meta(n, "name") == node_name)) {
-            if let Some(t) = advance(&mut p, idx, now, &mut events) {
+            due = advance(&mut p, idx, now, &mut events);
+            if let Some(t) = due {
                 next = Some(next.map_or(t, |n: u64| n.min(t)));
             }
         }
         if p != pod {
+            idle.remove(&uid);
             writes.push(p);
+        } else if super::nodes::index(&node_name).is_some() {
+            idle.insert(uid, (meta(&pod, "resourceVersion").to_string(), due));
         }
     }
+    idle.retain(|uid, _| seen.contains(uid));
     write(state, pods_r, writes, vec![])?;
     write_events(state, events)?;
     Ok(next)
