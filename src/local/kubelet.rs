@@ -132,7 +132,7 @@ fn image_id(image: &str) -> String {
     format!("{repo}@sha256:{}", hex64(&["image", &full]))
 }
 
-fn qos_class(pod: &Value) -> &'static str {
+pub(super) fn qos_class(pod: &Value) -> &'static str {
     let cs: Vec<&Value> = ["initContainers", "containers"].iter().flat_map(|f| pod["spec"][*f].as_array().into_iter().flatten()).collect();
     let any = cs.iter().any(|c| ["requests", "limits"].iter().any(|k| c["resources"][*k].as_object().is_some_and(|m| !m.is_empty())));
     if !any {
