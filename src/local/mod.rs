@@ -12,7 +12,13 @@
 //! - `discovery`: /version, /api, /apis, group-version lists, aggregated
 //!   discovery, an OpenAPI v3 index and per-group-version paths (no schemas).
 //! - `table`, `table_more`: `as=Table` with the apiserver's columns.
-//! - `controllers`, `workloads`, `cron`: one simulated node, Deployments,
+//! - `nodes`, `scheduler`, `kubelet`, `program`, `logs`: N simulated nodes
+//!   (`up --nodes`), a scheduler (nodeSelector, required node affinity,
+//!   requests, taints/tolerations, cordon; FailedScheduling; `pods/binding`),
+//!   kubelets that run containers from a subset of their command (exits,
+//!   restarts, CrashLoopBackOff, readiness delays, Job pods) and serve
+//!   deterministic logs (follow, tail, since, timestamps, limitBytes, previous).
+//! - `controllers`, `workloads`, `cron`: Deployments,
 //!   ReplicaSets, StatefulSets (with PVCs), DaemonSets, Jobs, CronJobs (UTC),
 //!   a default StorageClass whose provisioner binds claims, Endpoints and
 //!   EndpointSlices, events, garbage collection (background), a default
@@ -20,9 +26,9 @@
 //!
 //! Not yet: server-side apply (415 with a clear message), OpenAPI schemas (so
 //! `kubectl explain` and field validation have nothing to read; unknown fields
-//! are kept, not rejected), several nodes and a real scheduler, rolling update
+//! are kept, not rejected), DaemonSet pods on every node (they go to the first), rolling update
 //! pacing (maxSurge/maxUnavailable), ControllerRevisions (StatefulSet/DaemonSet
-//! history), crash loops, graceful pod deletion and foreground/orphan
+//! history), image pulls (always "already present"), probes beyond the readiness delay, graceful pod deletion and foreground/orphan
 //! propagation, service-account tokens, NodePorts, admission (quotas, limits).
 
 pub mod api;
