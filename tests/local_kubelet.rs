@@ -139,6 +139,18 @@ fn failed_scheduling_matches_the_real_scheduler() {
 }
 
 #[test]
+fn no_execute_taint_evicts() {
+    let l = local("2");
+    apply(&l, "apiVersion: v1\nkind: Pod\nmetadata: {name: pinned}\nspec:\n  nodeSelector: {kubernetes.io/hostname: kctl-local-m02}\n  containers: [{name: app, image: nginx}]\n");
+    wait_for(&l, &["get", "pod", "pinned", "-o", "jsonpath={.status.phase}"], "running", |s| s == "Running");
+    ok(l.kubectl(&["taint", "node", "kctl-local-m02", "evict=yes:NoExecute"]));
+    wait_for(&l, &["get", "pods", "-o", "name"], "eviction", |s| s.is_empty());
+    let evs = ok(l.kubectl(&["get", "events", "--sort-by=.metadata.creationTimestamp", "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}"]));
+    assert!(evs.contains("TaintManagerEviction: Marking for deletion Pod default/pinned\n"), "{evs}");
+    assert!(evs.contains("Killing: Stopping container app\n"), "{evs}");
+}
+
+#[test]
 fn binding_subresource() {
     let l = local("2");
     apply(&l, "apiVersion: v1\nkind: Pod\nmetadata: {name: manual}\nspec:\n  schedulerName: my-scheduler\n  containers: [{name: app, image: nginx}]\n");

@@ -248,8 +248,24 @@ fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>
     let mut next: Option<u64> = None;
     let now_s = now_rfc3339();
     let mut seen = std::collections::HashSet::new();
+    let mut deletes = Vec::new();
     for pod in pods {
+        let bound = pod["spec"]["nodeName"].as_str().unwrap_or("");
+        let node = nodes.iter().find(|n| meta(n, "name") == bound && super::nodes::index(bound).is_some());
         if pod["metadata"]["deletionTimestamp"].is_string() {
+            // Simulated containers stop at once: the kubelet finishes the
+            // deletion (as node-sim does), unless finalizers hold the pod.
+            if node.is_some() && pod["metadata"]["finalizers"].as_array().is_none_or(|f| f.is_empty()) {
+                killing(&pod, bound, &mut events);
+                deletes.push(pods_r.key(meta(&pod, "namespace"), meta(&pod, "name")));
+            }
+            continue;
+        }
+        if node.is_some_and(|n| super::scheduler::evicting_taint(&pod, n).is_some()) {
+            let (ns, name) = (meta(&pod, "namespace"), meta(&pod, "name"));
+            events.push(Ev { pod: pod.clone(), reason: "TaintManagerEviction", message: format!("Marking for deletion Pod {ns}/{name}"), field_path: None, warning: false, component: "taint-controller", host: None });
+            killing(&pod, bound, &mut events);
+            deletes.push(pods_r.key(ns, name));
             continue;
         }
         let uid = meta(&pod, "uid").to_string();
@@ -305,7 +321,7 @@ fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>
         }
     }
     idle.retain(|uid, _| seen.contains(uid));
-    write(state, pods_r, writes, vec![])?;
+    write(state, pods_r, writes, deletes)?;
     write_events(state, events)?;
     Ok(next)
 }
@@ -512,6 +528,14 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
     }
     let _ = running;
     next
+}
+
+/// The kubelet's Killing events for the running containers of a pod it stops.
+fn killing(pod: &Value, host: &str, events: &mut Vec<Ev>) {
+    for st in pod["status"]["containerStatuses"].as_array().into_iter().flatten().filter(|s| s["state"]["running"].is_object()) {
+        let name = st["name"].as_str().unwrap_or("");
+        events.push(Ev { pod: pod.clone(), reason: "Killing", message: format!("Stopping container {name}"), field_path: Some(format!("spec.containers{{{name}}}")), warning: false, component: "kubelet", host: Some(host.to_string()) });
+    }
 }
 
 /// Events for a container (re)start; the image is always "already present".

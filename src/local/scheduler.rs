@@ -72,7 +72,7 @@ pub(super) fn rooms(nodes: &[Value], pods: &[Value]) -> Vec<Room> {
     rooms
 }
 
-fn tolerates(pod: &Value, taint: &Value) -> bool {
+pub(super) fn tolerates(pod: &Value, taint: &Value) -> bool {
     pod["spec"]["tolerations"].as_array().into_iter().flatten().any(|t| {
         let effect_ok = t["effect"].as_str().unwrap_or("").is_empty() || t["effect"] == taint["effect"];
         let key = t["key"].as_str().unwrap_or("");
@@ -185,6 +185,12 @@ pub(super) fn place(pod: &Value, nodes: &[Value], rooms: &mut [Room]) -> Result<
             Err(format!("0/{} nodes are available: {}.", nodes.len(), parts.join(", ")))
         }
     }
+}
+
+/// A NoExecute taint of `node` that `pod` does not tolerate (the taint
+/// manager evicts such pods; tolerationSeconds are not counted down).
+pub(super) fn evicting_taint<'a>(pod: &Value, node: &'a Value) -> Option<&'a Value> {
+    node["spec"]["taints"].as_array().into_iter().flatten().find(|t| t["effect"] == "NoExecute" && !tolerates(pod, t))
 }
 
 /// The PodScheduled condition the scheduler leaves on a pod it could not place.
