@@ -244,6 +244,18 @@ spec:
     wait_for(&l, &["get", "job", "once", "-o", "jsonpath={.status.succeeded}"], "job completes", |s| s == "1");
     let pod = ok(l.kubectl(&["get", "pods", "-l", "job-name=once", "--no-headers"]));
     assert_eq!(pod.split_whitespace().skip(1).take(3).collect::<Vec<_>>(), ["0/1", "Completed", "0"], "{pod}");
+
+    // A failing Job: replacement pods until backoffLimit, then Failed.
+    apply(
+        &l,
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: fails}\nspec:\n  backoffLimit: 2\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: app, image: busybox, command: [sh, -c, \"echo trying; exit 1\"]}]\n",
+    );
+    let cond = wait_for(&l, &["get", "job", "fails", "-o", "jsonpath={.status.conditions[0].type} {.status.conditions[0].reason} {.status.failed}"], "job fails", |s| s.starts_with("Failed"));
+    assert_eq!(cond, "Failed BackoffLimitExceeded 3");
+    let pods = ok(l.kubectl(&["get", "pods", "-l", "job-name=fails", "-o", "jsonpath={range .items[*]}{.status.phase} {end}"]));
+    assert_eq!(pods, "Failed Failed Failed ");
+    let d = same(&l, &["describe", "job", "fails"], &[Norm::Age, Norm::Timestamp, Norm::Uid]);
+    assert!(d.stdout.contains("Warning  BackoffLimitExceeded  "), "{}", d.stdout);
 }
 
 const WEB: &str = r#"

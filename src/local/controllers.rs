@@ -162,7 +162,7 @@ fn reconcile(state: &State) -> std::io::Result<()> {
 
 /// Events for what the controllers did, as the real components word them.
 #[derive(Default)]
-pub(super) struct Events(Vec<Value>);
+pub(super) struct Events(pub(super) Vec<Value>);
 
 impl Events {
     /// `kind` is the involved object's (kind, apiVersion).

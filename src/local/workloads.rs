@@ -175,11 +175,35 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
             }
             continue;
         }
+        if job["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Failed" && c["status"] == "True") {
+            continue;
+        }
         let want = job["spec"]["completions"].as_i64().unwrap_or(1).max(0) as usize;
         let mine = owned_by(&pods, &uid);
         let done = mine.iter().filter(|p| p["status"]["phase"] == "Succeeded").count();
+        let failed = mine.iter().filter(|p| p["status"]["phase"] == "Failed").count();
+        let active: Vec<&&Value> = mine.iter().filter(|p| !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))).collect();
+        // Failed pods and container restarts count against backoffLimit.
+        let restarts: i64 = active.iter().flat_map(|p| p["status"]["containerStatuses"].as_array().into_iter().flatten()).map(|c| c["restartCount"].as_i64().unwrap_or(0)).sum();
+        if failed as i64 + restarts > job["spec"]["backoffLimit"].as_i64().unwrap_or(6) {
+            let now = now_rfc3339();
+            let msg = "Job has reached the specified backoff limit";
+            events.add(&job, ("Job", "batch/v1"), "BackoffLimitExceeded", msg.into(), "job-controller", None);
+            if let Some(e) = events.0.last_mut() {
+                e["type"] = json!("Warning");
+            }
+            let mut status = json!({"startTime": job["status"]["startTime"].as_str().unwrap_or(&now), "failed": failed.max(1),
+                                    "conditions": [{"type": "Failed", "status": "True", "lastProbeTime": now, "lastTransitionTime": now, "reason": "BackoffLimitExceeded", "message": msg}]});
+            if done > 0 {
+                status["succeeded"] = json!(done);
+            }
+            job2["status"] = status;
+            updates.push(job2);
+            write(state, pods_r, vec![], active.iter().map(|p| pods_r.key(meta(p, "namespace"), meta(p, "name"))).collect())?;
+            continue;
+        }
         let mut create = Vec::new();
-        for _ in mine.len()..want {
+        for _ in (mine.len() - failed)..want {
             let pod_name = format!("{name}-{}", suffix());
             let labels = [("controller-uid", uid.clone()), ("job-name", name.clone())];
             events.add(&job, ("Job", "batch/v1"), "SuccessfulCreate", format!("Created pod: {pod_name}"), "job-controller", None);
@@ -187,12 +211,20 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
             events.pod_started(&pod);
             create.push(pod);
         }
+        let create_count = create.len();
         write(state, pods_r, create, vec![])?;
         let now = now_rfc3339();
         let start = job["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| now.clone());
         let mut status = json!({"startTime": start});
+        let running = active.len() + create_count;
+        if running > 0 && done < want {
+            status["active"] = json!(running);
+        }
         if done > 0 {
             status["succeeded"] = json!(done);
+        }
+        if failed > 0 {
+            status["failed"] = json!(failed);
         }
         if done >= want {
             status["completionTime"] = json!(now);
