@@ -341,3 +341,25 @@ fn logs_match_the_test_cluster() {
         assert_eq!(mine, real, "{args:?}");
     }
 }
+
+#[test]
+fn node_count_persists_across_restarts() {
+    let l = local("2");
+    let names = || ok(l.kubectl(&["get", "nodes", "-o", "name"]));
+    assert_eq!(names(), "node/kctl-local\nnode/kctl-local-m02\n");
+    ok(l.kubectl(&["label", "node", "kctl-local-m02", "team=a"]));
+    let busy = l.kctl(&["local", "up", "--nodes", "3"]);
+    assert_eq!((busy.code, busy.stderr.as_str()), (1, "error: kctl local is already running with 2 node(s); run `kctl local down` first\n"));
+    ok(l.kctl(&["local", "down"]));
+    ok(l.kctl(&["local", "up"]));
+    // The same nodes come back, with what users set on them.
+    assert_eq!(names(), "node/kctl-local\nnode/kctl-local-m02\n");
+    assert_eq!(ok(l.kubectl(&["get", "node", "kctl-local-m02", "-o", "jsonpath={.metadata.labels.team}"])), "a");
+    ok(l.kctl(&["local", "down"]));
+    ok(l.kctl(&["local", "up", "--nodes", "1"]));
+    assert_eq!(names(), "node/kctl-local\n");
+    let bad = l.kctl(&["local", "down"]);
+    assert_eq!(bad.code, 0);
+    let zero = l.kctl(&["local", "up", "--nodes", "0"]);
+    assert_eq!((zero.code, zero.stderr.as_str()), (1, "error: --nodes must be between 1 and 99\n"));
+}
