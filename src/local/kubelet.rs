@@ -424,7 +424,7 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
     let specs: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default();
     let mut statuses = p["status"]["containerStatuses"].as_array().cloned().unwrap_or_default();
     let mut unready = Vec::new();
-    let (mut running, mut failed, mut finished) = (0, 0, 0);
+    let (mut failed, mut finished) = (0, 0);
     for st in statuses.iter_mut() {
         let name = st["name"].as_str().unwrap_or("").to_string();
         let Some(spec) = specs.iter().find(|c| c["name"] == name.as_str()) else { continue };
@@ -471,7 +471,6 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
         // Readiness: running, and past the readinessProbe's initial delay.
         let mut ready = false;
         if let Some(started) = st["state"]["running"]["startedAt"].as_str().and_then(parse_ms) {
-            running += 1;
             let delay = spec["readinessProbe"]["initialDelaySeconds"].as_u64().unwrap_or(0) * 1000;
             let at = started + if spec["readinessProbe"].is_object() { delay.max(1000) } else { 0 };
             ready = at <= now;
@@ -501,9 +500,8 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
         } else {
             "Succeeded"
         }
-    } else if running > 0 || !fresh || all == 0 {
-        "Running"
     } else {
+        // Started containers, or ones waiting to restart.
         "Running"
     };
     p["status"]["phase"] = json!(phase);
@@ -526,7 +524,6 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
         }
         return None;
     }
-    let _ = running;
     next
 }
 

@@ -29,12 +29,15 @@ pub const ANN_EXIT_CODE: &str = "sim.kctl.dev/exit-code";
 /// Cap on the lines a looping program is expanded to.
 const MAX_LINES: usize = 100_000;
 
+/// Log lines at ms offsets.
+pub type Lines = Vec<(u64, String)>;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Program {
     /// Lines printed before any loop, at ms offsets from the start.
     pub lines: Vec<(u64, String)>,
     /// A body repeated forever from `.1` ms on, every `.2` ms.
-    pub repeat: Option<(Vec<(u64, String)>, u64, u64)>,
+    pub repeat: Option<(Lines, u64, u64)>,
     /// When (ms after the start) and with which code the container exits.
     pub exit: Option<(u64, i32)>,
     /// No command: node-sim's generated log lines.
