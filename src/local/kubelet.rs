@@ -98,8 +98,27 @@ fn backoff_text(ms: u64) -> String {
     }
 }
 
+/// node-sim's 64-hex-digit digest of `parts` (four FNV-1a-64 rounds), so image
+/// IDs match the test cluster's.
 fn hex64(parts: &[&str]) -> String {
-    (0..8u8).map(|i| format!("{:08x}", fnv32a(format!("{i}\0{}", parts.join("\0")).as_bytes()))).collect()
+    (0u64..4)
+        .map(|round| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ round.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            for b in parts.iter().flat_map(|p| p.bytes().chain(std::iter::once(0u8))) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            format!("{h:016x}")
+        })
+        .collect()
+}
+
+/// A container instance's id: node-sim's for the first run.
+fn container_id(uid: &str, name: &str, restarts: u64) -> String {
+    match restarts {
+        0 => format!("containerd://{}", hex64(&["container", uid, name])),
+        n => format!("containerd://{}", hex64(&["container", uid, name, &n.to_string()])),
+    }
 }
 
 /// The image reference as containerd reports it.
@@ -396,7 +415,7 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
                 for (reason, msg) in started_events(name, image) {
                     events.push(ev(reason, msg, name, "initContainers", false));
                 }
-                let cid = format!("containerd://{}", hex64(&[&uid, name, "init"]));
+                let cid = container_id(&uid, name, 0);
                 json!({"name": name, "state": {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": now_s, "finishedAt": now_s, "containerID": cid}},
                        "lastState": {}, "ready": true, "restartCount": 0, "image": full_image(image), "imageID": image_id(image), "containerID": cid})
             })
@@ -546,7 +565,7 @@ fn started_events(name: &str, image: &str) -> [(&'static str, String); 3] {
 
 /// The status of a new running instance of a container.
 fn instance(uid: &str, name: &str, image: &str, restarts: u64, started: u64) -> Value {
-    let cid = format!("containerd://{}", hex64(&[uid, name, &restarts.to_string()]));
+    let cid = container_id(uid, name, restarts);
     json!({"name": name, "state": {"running": {"startedAt": fmt_ts(started)}}, "lastState": {}, "ready": false, "restartCount": restarts,
            "image": full_image(image), "imageID": image_id(image), "containerID": cid, "started": true})
 }
