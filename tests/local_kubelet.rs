@@ -363,3 +363,49 @@ fn node_count_persists_across_restarts() {
     let zero = l.kctl(&["local", "up", "--nodes", "0"]);
     assert_eq!((zero.code, zero.stderr.as_str()), (1, "error: --nodes must be between 1 and 99\n"));
 }
+
+/// node-sim's annotations end containers the same way on both servers.
+#[test]
+fn pod_lifecycles_match_the_test_cluster() {
+    let manifest = r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers: [{name: app, image: nginx}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: done, annotations: {sim.kctl.dev/terminate-after-seconds: "1", sim.kctl.dev/exit-code: "0"}}
+spec:
+  restartPolicy: Never
+  containers: [{name: app, image: busybox}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: failed, annotations: {sim.kctl.dev/terminate-after-seconds: "1", sim.kctl.dev/exit-code: "3"}}
+spec:
+  restartPolicy: Never
+  containers: [{name: app, image: busybox}]
+"#;
+    let c = cluster();
+    let ns = c.namespace("kubelet-life");
+    c.kubectl_apply(&ns.name, manifest);
+    let l = local("1");
+    apply(&l, manifest);
+    let q = ["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].state.terminated.exitCode} {.status.containerStatuses[0].imageID}{\"\\n\"}{end}"];
+    let settled = |s: &str| s.contains("done Succeeded") && s.contains("failed Failed");
+    let mine = wait_for(&l, &q, "local pods finish", settled);
+    let t = Instant::now();
+    let real = loop {
+        let out = ok(c.cmd(["-n", &ns.name].iter().chain(q.iter()).copied().collect::<Vec<_>>()).kubectl());
+        if settled(&out) || t.elapsed() > Duration::from_secs(30) {
+            break out;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(mine, real);
+    // Every column but AGE.
+    let get = |out: Output| ok(out).lines().map(|l| l.split_whitespace().take(4).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>();
+    assert_eq!(get(l.kctl(&["get", "pods"])), get(c.cmd(["-n", &ns.name, "get", "pods"]).kctl()));
+}
