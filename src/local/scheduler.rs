@@ -153,6 +153,9 @@ fn misfit(pod: &Value, node: &Value, room: &Room) -> Vec<String> {
 /// The node for `pod`, or the FailedScheduling message. Charges the chosen
 /// node's room.
 pub(super) fn place(pod: &Value, nodes: &[Value], rooms: &mut [Room]) -> Result<String, String> {
+    if nodes.is_empty() {
+        return Err("no nodes available to schedule pods".into());
+    }
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut best: Option<(f64, usize)> = None;
     for (i, node) in nodes.iter().enumerate() {
@@ -179,9 +182,6 @@ pub(super) fn place(pod: &Value, nodes: &[Value], rooms: &mut [Room]) -> Result<
         None => {
             let mut parts: Vec<String> = reasons.into_iter().map(|(r, n)| format!("{n} {r}")).collect();
             parts.sort();
-            if parts.is_empty() {
-                return Err(format!("0/{} nodes are available.", nodes.len()));
-            }
             Err(format!("0/{} nodes are available: {}.", nodes.len(), parts.join(", ")))
         }
     }
@@ -290,6 +290,7 @@ mod tests {
         );
         let pod = json!({"spec": {"nodeSelector": {"disk": "ssd"}, "containers": [{"name": "x"}]}});
         assert_eq!(place(&pod, &nodes[..1], &mut rooms).unwrap_err(), "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity.");
+        assert_eq!(place(&pod, &[], &mut []).unwrap_err(), "no nodes available to schedule pods");
     }
 
     #[test]
