@@ -195,6 +195,12 @@ pub(super) struct Ev {
     host: Option<String>,
 }
 
+/// What an event needs of its pod.
+fn who(pod: &Value) -> Value {
+    let m = &pod["metadata"];
+    json!({"metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"], "resourceVersion": m["resourceVersion"]}})
+}
+
 fn write_events(state: &State, evs: Vec<Ev>) -> std::io::Result<()> {
     if evs.is_empty() {
         return Ok(());
@@ -282,7 +288,7 @@ fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>
         }
         if node.is_some_and(|n| super::scheduler::evicting_taint(&pod, n).is_some()) {
             let (ns, name) = (meta(&pod, "namespace"), meta(&pod, "name"));
-            events.push(Ev { pod: pod.clone(), reason: "TaintManagerEviction", message: format!("Marking for deletion Pod {ns}/{name}"), field_path: None, warning: false, component: "taint-controller", host: None });
+            events.push(Ev { pod: who(&pod), reason: "TaintManagerEviction", message: format!("Marking for deletion Pod {ns}/{name}"), field_path: None, warning: false, component: "taint-controller", host: None });
             killing(&pod, bound, &mut events);
             deletes.push(pods_r.key(ns, name));
             continue;
@@ -308,7 +314,7 @@ fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>
                 Ok(node) => {
                     p["spec"]["nodeName"] = json!(node);
                     let (ns, name) = (meta(&p, "namespace"), meta(&p, "name"));
-                    events.push(Ev { pod: p.clone(), reason: "Scheduled", message: format!("Successfully assigned {ns}/{name} to {node}"), field_path: None, warning: false, component: "default-scheduler", host: None });
+                    events.push(Ev { pod: who(&p), reason: "Scheduled", message: format!("Successfully assigned {ns}/{name} to {node}"), field_path: None, warning: false, component: "default-scheduler", host: None });
                     set_condition(&mut p, "PodScheduled", true, None, None, &now_s);
                     node
                 }
@@ -316,7 +322,7 @@ fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>
                     let cur = p["status"]["conditions"].as_array().into_iter().flatten().find(|c| c["type"] == "PodScheduled").cloned();
                     if cur.is_none_or(|c| c["message"] != msg.as_str()) {
                         super::scheduler::unschedulable(&mut p, &msg, &now_s);
-                        events.push(Ev { pod: p.clone(), reason: "FailedScheduling", message: msg, field_path: None, warning: true, component: "default-scheduler", host: None });
+                        events.push(Ev { pod: who(&p), reason: "FailedScheduling", message: msg, field_path: None, warning: true, component: "default-scheduler", host: None });
                         writes.push(p);
                     }
                     continue;
@@ -390,7 +396,7 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
     let now_s = fmt_ts(now);
     let policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always").to_string();
     let ev = |reason: &'static str, message: String, cname: &str, field: &str, warning: bool| Ev {
-        pod: pod.clone(), reason, message, field_path: Some(format!("spec.{field}{{{cname}}}")), warning, component: "kubelet", host: Some(host.clone()),
+        pod: who(&pod), reason, message, field_path: Some(format!("spec.{field}{{{cname}}}")), warning, component: "kubelet", host: Some(host.clone()),
     };
     let fresh = p["status"]["containerStatuses"].is_null();
     if fresh {
@@ -550,7 +556,7 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
 fn killing(pod: &Value, host: &str, events: &mut Vec<Ev>) {
     for st in pod["status"]["containerStatuses"].as_array().into_iter().flatten().filter(|s| s["state"]["running"].is_object()) {
         let name = st["name"].as_str().unwrap_or("");
-        events.push(Ev { pod: pod.clone(), reason: "Killing", message: format!("Stopping container {name}"), field_path: Some(format!("spec.containers{{{name}}}")), warning: false, component: "kubelet", host: Some(host.to_string()) });
+        events.push(Ev { pod: who(&pod), reason: "Killing", message: format!("Stopping container {name}"), field_path: Some(format!("spec.containers{{{name}}}")), warning: false, component: "kubelet", host: Some(host.to_string()) });
     }
 }
 
