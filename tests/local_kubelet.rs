@@ -409,3 +409,33 @@ spec:
     let get = |out: Output| ok(out).lines().map(|l| l.split_whitespace().take(4).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>();
     assert_eq!(get(l.kctl(&["get", "pods"])), get(c.cmd(["-n", &ns.name, "get", "pods"]).kctl()));
 }
+
+#[test]
+fn init_containers_gate_the_pod() {
+    let l = local("1");
+    apply(
+        &l,
+        r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: slow-init}
+spec:
+  initContainers: [{name: setup, image: busybox, command: [sh, -c, "echo preparing; sleep 3"]}]
+  containers: [{name: app, image: nginx}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bad-init}
+spec:
+  initContainers: [{name: setup, image: busybox, command: [sh, -c, "echo no config; exit 1"]}]
+  containers: [{name: app, image: nginx}]
+"#,
+    );
+    let status = |s: &str, name: &str| s.lines().find(|l| l.starts_with(name)).map(|l| l.split_whitespace().skip(1).take(2).collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    wait_for(&l, &["get", "pods", "--no-headers"], "init running", |s| status(s, "slow-init") == "0/1 Init:0/1");
+    same(&l, &["get", "pods"], &[Norm::Age]);
+    assert_eq!(ok(l.kctl(&["logs", "slow-init", "-c", "setup"])), "preparing\n");
+    wait_for(&l, &["get", "pods", "--no-headers"], "init crash loop", |s| status(s, "bad-init") == "0/1 Init:CrashLoopBackOff");
+    wait_for(&l, &["get", "pods", "--no-headers"], "main started", |s| status(s, "slow-init") == "1/1 Running");
+    same(&l, &["describe", "pod", "bad-init"], &[Norm::Age, Norm::Timestamp]);
+}

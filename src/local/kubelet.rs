@@ -385,6 +385,133 @@ fn should_restart(policy: &str, code: i64) -> bool {
     }
 }
 
+/// The pod a kubelet works on.
+struct Ctx<'a> {
+    pod: &'a Value,
+    uid: &'a str,
+    host: String,
+}
+
+impl Ctx<'_> {
+    fn ev(&self, reason: &'static str, message: String, cname: &str, field: &str, warning: bool) -> Ev {
+        Ev { pod: who(self.pod), reason, message, field_path: Some(format!("spec.{field}{{{cname}}}")), warning, component: "kubelet", host: Some(self.host.clone()) }
+    }
+
+    fn start(&self, name: &str, image: &str, field: &str, restarts: u64, at: u64, events: &mut Vec<Ev>) -> Value {
+        for (reason, msg) in started_events(name, image) {
+            events.push(self.ev(reason, msg, name, field, false));
+        }
+        instance(self.uid, name, image, restarts, at)
+    }
+}
+
+fn soonest(next: &mut Option<u64>, t: Option<u64>) {
+    if let Some(t) = t {
+        *next = Some(next.map_or(t, |n| n.min(t)));
+    }
+}
+
+/// Plays one container's life forward to `now` (exits, restarts with
+/// back-off); returns when it next changes.
+fn play(c: &Ctx, st: &mut Value, prog: &Program, image: &str, field: &str, policy: &str, now: u64, events: &mut Vec<Ev>) -> Option<u64> {
+    let name = st["name"].as_str().unwrap_or("").to_string();
+    for _ in 0..10_000 {
+        let restarts = st["restartCount"].as_u64().unwrap_or(0);
+        if let Some(started) = st["state"]["running"]["startedAt"].as_str().and_then(parse_ms) {
+            let (after, code) = prog.exit?;
+            let end = started + after;
+            if end > now {
+                return Some(end);
+            }
+            let reason = if code == 0 { "Completed" } else { "Error" };
+            st["state"] = json!({"terminated": {"exitCode": code, "reason": reason, "startedAt": fmt_ts(started), "finishedAt": fmt_ts(end), "containerID": st["containerID"]}});
+            continue;
+        }
+        let term = if st["state"]["terminated"].is_object() { st["state"]["terminated"].clone() } else { st["lastState"]["terminated"].clone() };
+        let end = term["finishedAt"].as_str().and_then(parse_ms)?;
+        if !should_restart(policy, term["exitCode"].as_i64().unwrap_or(0)) {
+            return None;
+        }
+        let delay = backoff_ms(restarts);
+        if end + delay > now {
+            if restarts > 0 && st["state"]["terminated"].is_object() {
+                let msg = format!("back-off {} restarting failed container={name} pod={}_{}({})", backoff_text(delay), meta(c.pod, "name"), meta(c.pod, "namespace"), c.uid);
+                st["lastState"] = json!({"terminated": term});
+                st["state"] = json!({"waiting": {"reason": "CrashLoopBackOff", "message": msg}});
+                events.push(c.ev("BackOff", "Back-off restarting failed container".into(), &name, field, true));
+            }
+            return Some(end + delay);
+        }
+        // The restart: a new instance; the old one becomes lastState.
+        *st = c.start(&name, image, field, restarts + 1, end + delay, events);
+        st["lastState"] = json!({"terminated": term});
+    }
+    None
+}
+
+/// A container that has not started: waiting with `reason`.
+fn waiting(name: &str, image: &str, reason: &str) -> Value {
+    json!({"name": name, "state": {"waiting": {"reason": reason}}, "lastState": {}, "ready": false, "restartCount": 0,
+           "image": full_image(image), "imageID": "", "started": false})
+}
+
+fn completed(st: &Value) -> bool {
+    st["state"]["terminated"]["exitCode"] == 0
+}
+
+/// An init container's program: one that would run on (an unknown command,
+/// say a `wget` or an `until` loop) is taken to succeed, as setup steps do;
+/// no command at all succeeds at once, as in node-sim.
+fn init_program(pod: &Value, spec: &Value) -> Program {
+    let mut prog = program::of(pod, spec);
+    if prog.exit.is_none() && prog.repeat.is_none() {
+        prog.exit = Some((prog.lines.last().map_or(0, |l| l.0), 0));
+    }
+    prog
+}
+
+/// Init containers, one after another. Returns whether they are all done
+/// (and when the last ended), or leaves the pod Pending/Failed.
+fn run_inits(c: &Ctx, p: &mut Value, policy: &str, now: u64, events: &mut Vec<Ev>, next: &mut Option<u64>) -> Option<u64> {
+    let specs: Vec<Value> = c.pod["spec"]["initContainers"].as_array().cloned().unwrap_or_default();
+    let mut statuses: Vec<Value> = p["status"]["initContainerStatuses"].as_array().cloned().unwrap_or_default();
+    let init_policy = if policy == "Never" { "Never" } else { "OnFailure" };
+    let mut prev_end = p["status"]["startTime"].as_str().and_then(parse_ms).unwrap_or(now);
+    let mut blocked = false;
+    let mut failed = false;
+    for (spec, st) in specs.iter().zip(statuses.iter_mut()) {
+        let (name, image) = (spec["name"].as_str().unwrap_or(""), spec["image"].as_str().unwrap_or(""));
+        if !completed(st) && st["state"]["waiting"]["reason"] == "PodInitializing" {
+            *st = c.start(name, image, "initContainers", 0, prev_end, events);
+        }
+        soonest(next, play(c, st, &init_program(c.pod, spec), image, "initContainers", init_policy, now, events));
+        let done = completed(st);
+        st["ready"] = json!(done);
+        st.as_object_mut().unwrap().remove("started");
+        if done {
+            prev_end = st["state"]["terminated"]["finishedAt"].as_str().and_then(parse_ms).unwrap_or(prev_end);
+            continue;
+        }
+        failed = init_policy == "Never" && st["state"]["terminated"].is_object();
+        blocked = true;
+        break;
+    }
+    let pending: Vec<String> = specs.iter().zip(&statuses).filter(|(_, st)| !completed(st)).map(|(s, _)| s["name"].as_str().unwrap_or("").to_string()).collect();
+    p["status"]["initContainerStatuses"] = Value::Array(statuses);
+    if !blocked {
+        return Some(prev_end);
+    }
+    let now_s = fmt_ts(now);
+    p["status"]["phase"] = json!(if failed { "Failed" } else { "Pending" });
+    set_condition(p, "Initialized", false, Some("ContainersNotInitialized"), Some(format!("containers with incomplete status: [{}]", pending.join(" "))), &now_s);
+    let mut main: Vec<String> = c.pod["spec"]["containers"].as_array().into_iter().flatten().filter_map(|s| s["name"].as_str().map(String::from)).collect();
+    main.sort();
+    let msg = format!("containers with unready status: [{}]", main.join(" "));
+    set_condition(p, "Ready", false, Some("ContainersNotReady"), Some(msg.clone()), &now_s);
+    set_condition(p, "ContainersReady", false, Some("ContainersNotReady"), Some(msg), &now_s);
+    None
+}
+
 /// Moves a bound pod's status forward to `now`; returns when it next changes.
 fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option<u64> {
     if matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
@@ -392,14 +519,12 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
     }
     let pod = p.clone();
     let uid = meta(&pod, "uid").to_string();
-    let host = super::nodes::name(node);
+    let c = Ctx { pod: &pod, uid: &uid, host: super::nodes::name(node) };
     let now_s = fmt_ts(now);
     let policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always").to_string();
-    let ev = |reason: &'static str, message: String, cname: &str, field: &str, warning: bool| Ev {
-        pod: who(&pod), reason, message, field_path: Some(format!("spec.{field}{{{cname}}}")), warning, component: "kubelet", host: Some(host.clone()),
-    };
-    let fresh = p["status"]["containerStatuses"].is_null();
-    if fresh {
+    let specs: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default();
+    let has_inits = pod["spec"]["initContainers"].as_array().is_some_and(|a| !a.is_empty());
+    if p["status"]["containerStatuses"].is_null() {
         let ip = format!("10.244.{node}.{}", 2 + fnv32a(uid.as_bytes()) % 253);
         let host_ip = super::nodes::ip(node);
         let pod_ip = if pod["spec"]["hostNetwork"] == true { host_ip.clone() } else { ip };
@@ -411,88 +536,46 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
         p["status"]["startTime"] = json!(now_s);
         p["status"]["qosClass"] = json!(qos_class(&pod));
         set_condition(p, "PodScheduled", true, None, None, &now_s);
-        // Init containers ran to completion, as in node-sim.
-        let inits: Vec<Value> = pod["spec"]["initContainers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|c| {
-                let (name, image) = (c["name"].as_str().unwrap_or(""), c["image"].as_str().unwrap_or(""));
-                for (reason, msg) in started_events(name, image) {
-                    events.push(ev(reason, msg, name, "initContainers", false));
+        let name_image = |s: &Value| (s["name"].as_str().unwrap_or("").to_string(), s["image"].as_str().unwrap_or("").to_string());
+        let mut statuses: Vec<Value> = specs
+            .iter()
+            .map(|s| {
+                let (name, image) = name_image(s);
+                if has_inits {
+                    waiting(&name, &image, "PodInitializing")
+                } else {
+                    c.start(&name, &image, "containers", 0, now, events)
                 }
-                let cid = container_id(&uid, name, 0);
-                json!({"name": name, "state": {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": now_s, "finishedAt": now_s, "containerID": cid}},
-                       "lastState": {}, "ready": true, "restartCount": 0, "image": full_image(image), "imageID": image_id(image), "containerID": cid})
-            })
-            .collect();
-        if !inits.is_empty() {
-            p["status"]["initContainerStatuses"] = Value::Array(inits);
-        }
-        let mut statuses: Vec<Value> = pod["spec"]["containers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|c| {
-                let (name, image) = (c["name"].as_str().unwrap_or(""), c["image"].as_str().unwrap_or(""));
-                for (reason, msg) in started_events(name, image) {
-                    events.push(ev(reason, msg, name, "containers", false));
-                }
-                instance(&uid, name, image, 0, now)
             })
             .collect();
         statuses.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
         p["status"]["containerStatuses"] = Value::Array(statuses);
+        if has_inits {
+            let inits: Vec<Value> = pod["spec"]["initContainers"].as_array().into_iter().flatten().map(|s| {
+                let (name, image) = name_image(s);
+                waiting(&name, &image, "PodInitializing")
+            }).collect();
+            p["status"]["initContainerStatuses"] = Value::Array(inits);
+        }
     }
     let mut next: Option<u64> = None;
-    let mut soon = |t: u64| next = Some(next.map_or(t, |n: u64| n.min(t)));
-    let specs: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default();
     let mut statuses = p["status"]["containerStatuses"].as_array().cloned().unwrap_or_default();
+    if has_inits && statuses.iter().all(|st| st["state"]["waiting"]["reason"] == "PodInitializing") {
+        // The main containers start once every init container has succeeded.
+        let Some(at) = run_inits(&c, p, &policy, now, events, &mut next) else { return next };
+        for st in statuses.iter_mut() {
+            let name = st["name"].as_str().unwrap_or("").to_string();
+            let image = specs.iter().find(|s| s["name"] == name.as_str()).and_then(|s| s["image"].as_str()).unwrap_or("");
+            *st = c.start(&name, image, "containers", 0, at, events);
+        }
+    }
     let mut unready = Vec::new();
     let (mut failed, mut finished) = (0, 0);
     for st in statuses.iter_mut() {
         let name = st["name"].as_str().unwrap_or("").to_string();
         let Some(spec) = specs.iter().find(|c| c["name"] == name.as_str()) else { continue };
         let image = spec["image"].as_str().unwrap_or("");
-        let prog: Program = program::of(&pod, spec);
-        // Play the container's life forward until it waits on the clock.
-        for _ in 0..10_000 {
-            let restarts = st["restartCount"].as_u64().unwrap_or(0);
-            if let Some(started) = st["state"]["running"]["startedAt"].as_str().and_then(parse_ms) {
-                let Some((after, code)) = prog.exit else { break };
-                let end = started + after;
-                if end > now {
-                    soon(end);
-                    break;
-                }
-                let reason = if code == 0 { "Completed" } else { "Error" };
-                st["state"] = json!({"terminated": {"exitCode": code, "reason": reason, "startedAt": fmt_ts(started), "finishedAt": fmt_ts(end), "containerID": st["containerID"]}});
-                continue;
-            }
-            let term = if st["state"]["terminated"].is_object() { st["state"]["terminated"].clone() } else { st["lastState"]["terminated"].clone() };
-            let Some(end) = term["finishedAt"].as_str().and_then(parse_ms) else { break };
-            if !should_restart(&policy, term["exitCode"].as_i64().unwrap_or(0)) {
-                break;
-            }
-            let delay = backoff_ms(restarts);
-            if end + delay > now {
-                if restarts > 0 && st["state"]["terminated"].is_object() {
-                    let msg = format!("back-off {} restarting failed container={name} pod={}_{}({uid})", backoff_text(delay), meta(&pod, "name"), meta(&pod, "namespace"));
-                    st["lastState"] = json!({"terminated": term});
-                    st["state"] = json!({"waiting": {"reason": "CrashLoopBackOff", "message": msg}});
-                    events.push(ev("BackOff", "Back-off restarting failed container".into(), &name, "containers", true));
-                }
-                soon(end + delay);
-                break;
-            }
-            // The restart: a new instance; the old one becomes lastState.
-            let mut new = instance(&uid, &name, image, restarts + 1, end + delay);
-            new["lastState"] = json!({"terminated": term});
-            *st = new;
-            for (reason, msg) in started_events(&name, image) {
-                events.push(ev(reason, msg, &name, "containers", false));
-            }
-        }
+        soonest(&mut next, play(&c, st, &program::of(&pod, spec), image, "containers", &policy, now, events));
         // Readiness: running, and past the readinessProbe's initial delay.
         let mut ready = false;
         if let Some(started) = st["state"]["running"]["startedAt"].as_str().and_then(parse_ms) {
@@ -500,7 +583,7 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
             let at = started + if spec["readinessProbe"].is_object() { delay.max(1000) } else { 0 };
             ready = at <= now;
             if !ready {
-                soon(at);
+                soonest(&mut next, Some(at));
             }
         } else if let Some(code) = st["state"]["terminated"]["exitCode"].as_i64() {
             if !should_restart(&policy, code) {
@@ -623,6 +706,29 @@ mod tests {
         advance(&mut p, 0, t0, &mut evs);
         assert_eq!(p["status"]["phase"], "Succeeded");
         assert_eq!(state(&p)["state"]["terminated"]["reason"], "Completed");
+    }
+
+    #[test]
+    fn init_containers_run_first() {
+        let t0 = 1_800_000_000_000;
+        let mut p = pod(Value::Null, "Always");
+        p["spec"]["initContainers"] = json!([{"name": "setup", "image": "busybox", "command": ["sh", "-c", "echo preparing; sleep 2"]},
+                                             {"name": "fetch", "image": "busybox", "command": ["wget", "http://example.com"]}]);
+        let mut evs = Vec::new();
+        assert_eq!(advance(&mut p, 0, t0, &mut evs), Some(t0 + 2000));
+        assert_eq!(p["status"]["phase"], "Pending");
+        assert!(p["status"]["initContainerStatuses"][0]["state"]["running"].is_object());
+        assert_eq!(p["status"]["initContainerStatuses"][1]["state"]["waiting"]["reason"], "PodInitializing");
+        assert_eq!(state(&p)["state"]["waiting"]["reason"], "PodInitializing");
+        assert_eq!(p["status"]["conditions"][0]["message"], "containers with incomplete status: [setup fetch]");
+        advance(&mut p, 0, t0 + 2000, &mut evs);
+        assert_eq!(p["status"]["phase"], "Running");
+        assert_eq!(p["status"]["initContainerStatuses"][1]["state"]["terminated"]["reason"], "Completed");
+        assert_eq!(state(&p)["state"]["running"]["startedAt"], fmt_ts(t0 + 2000));
+        let mut bad = pod(Value::Null, "Never");
+        bad["spec"]["initContainers"] = json!([{"name": "setup", "image": "busybox", "command": ["false"]}]);
+        advance(&mut bad, 0, t0, &mut evs);
+        assert_eq!(bad["status"]["phase"], "Failed");
     }
 
     #[test]
