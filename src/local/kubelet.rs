@@ -390,6 +390,7 @@ struct Ctx<'a> {
     pod: &'a Value,
     uid: &'a str,
     host: String,
+    now: u64,
 }
 
 impl Ctx<'_> {
@@ -413,7 +414,8 @@ fn soonest(next: &mut Option<u64>, t: Option<u64>) {
 
 /// Plays one container's life forward to `now` (exits, restarts with
 /// back-off); returns when it next changes.
-fn play(c: &Ctx, st: &mut Value, prog: &Program, image: &str, field: &str, policy: &str, now: u64, events: &mut Vec<Ev>) -> Option<u64> {
+fn play(c: &Ctx, st: &mut Value, prog: &Program, image: &str, field: &str, policy: &str, events: &mut Vec<Ev>) -> Option<u64> {
+    let now = c.now;
     let name = st["name"].as_str().unwrap_or("").to_string();
     for _ in 0..10_000 {
         let restarts = st["restartCount"].as_u64().unwrap_or(0);
@@ -484,7 +486,7 @@ fn run_inits(c: &Ctx, p: &mut Value, policy: &str, now: u64, events: &mut Vec<Ev
         if !completed(st) && st["state"]["waiting"]["reason"] == "PodInitializing" {
             *st = c.start(name, image, "initContainers", 0, prev_end, events);
         }
-        soonest(next, play(c, st, &init_program(c.pod, spec), image, "initContainers", init_policy, now, events));
+        soonest(next, play(c, st, &init_program(c.pod, spec), image, "initContainers", init_policy, events));
         let done = completed(st);
         st["ready"] = json!(done);
         st.as_object_mut().unwrap().remove("started");
@@ -519,7 +521,7 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
     }
     let pod = p.clone();
     let uid = meta(&pod, "uid").to_string();
-    let c = Ctx { pod: &pod, uid: &uid, host: super::nodes::name(node) };
+    let c = Ctx { pod: &pod, uid: &uid, host: super::nodes::name(node), now };
     let now_s = fmt_ts(now);
     let policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always").to_string();
     let specs: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default();
@@ -575,7 +577,7 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
         let name = st["name"].as_str().unwrap_or("").to_string();
         let Some(spec) = specs.iter().find(|c| c["name"] == name.as_str()) else { continue };
         let image = spec["image"].as_str().unwrap_or("");
-        soonest(&mut next, play(&c, st, &program::of(&pod, spec), image, "containers", &policy, now, events));
+        soonest(&mut next, play(&c, st, &program::of(&pod, spec), image, "containers", &policy, events));
         // Readiness: running, and past the readinessProbe's initial delay.
         let mut ready = false;
         if let Some(started) = st["state"]["running"]["startedAt"].as_str().and_then(parse_ms) {
@@ -639,7 +641,7 @@ fn advance(p: &mut Value, node: usize, now: u64, events: &mut Vec<Ev>) -> Option
 fn killing(pod: &Value, host: &str, events: &mut Vec<Ev>) {
     for st in pod["status"]["containerStatuses"].as_array().into_iter().flatten().filter(|s| s["state"]["running"].is_object()) {
         let name = st["name"].as_str().unwrap_or("");
-        events.push(Ev { pod: who(&pod), reason: "Killing", message: format!("Stopping container {name}"), field_path: Some(format!("spec.containers{{{name}}}")), warning: false, component: "kubelet", host: Some(host.to_string()) });
+        events.push(Ev { pod: who(pod), reason: "Killing", message: format!("Stopping container {name}"), field_path: Some(format!("spec.containers{{{name}}}")), warning: false, component: "kubelet", host: Some(host.to_string()) });
     }
 }
 
