@@ -23,8 +23,8 @@ Nodes and pods:
   prints two lines, exits with 1 after 5 s and, under restartPolicy Always, goes into
   CrashLoopBackOff (restart back-off 10s, 20s, ... 5m; KCTL_LOCAL_CRASH_BACKOFF_SECONDS
   set for `up` changes the 10s base). `kubectl logs --previous` shows the crashed run.
-  Readiness follows readinessProbe.initialDelaySeconds; Job pods without a command succeed
-  after 1 s. The annotations sim.kctl.dev/terminate-after-seconds and sim.kctl.dev/exit-code
+  Readiness follows readinessProbe.initialDelaySeconds; init containers run in order first
+  (an unknown command in one counts as success); Job pods without a command succeed after 1 s. The annotations sim.kctl.dev/terminate-after-seconds and sim.kctl.dev/exit-code
   (as in the test cluster's node-sim) make any container exit.";
 
 #[derive(Debug, clap::Args)]

@@ -16,7 +16,8 @@
 //!   (`up --nodes`), a scheduler (nodeSelector, required node affinity,
 //!   requests, taints/tolerations, cordon; FailedScheduling; `pods/binding`),
 //!   kubelets that run containers from a subset of their command (exits,
-//!   restarts, CrashLoopBackOff, readiness delays, Job pods) and serve
+//!   restarts, CrashLoopBackOff, readiness delays, init containers in order,
+//!   Job pods, NoExecute eviction) and serve
 //!   deterministic logs (follow, tail, since, timestamps, limitBytes, previous).
 //! - `controllers`, `workloads`, `cron`: Deployments,
 //!   ReplicaSets, StatefulSets (with PVCs), DaemonSets, Jobs, CronJobs (UTC),
