@@ -355,9 +355,12 @@ fn node_count_persists_across_restarts() {
     // The same nodes come back, with what users set on them.
     assert_eq!(names(), "node/kctl-local\nnode/kctl-local-m02\n");
     assert_eq!(ok(l.kubectl(&["get", "node", "kctl-local-m02", "-o", "jsonpath={.metadata.labels.team}"])), "a");
+    apply(&l, "apiVersion: v1\nkind: Pod\nmetadata: {name: on-m02}\nspec:\n  nodeName: kctl-local-m02\n  containers: [{name: app, image: nginx}]\n");
     ok(l.kctl(&["local", "down"]));
     ok(l.kctl(&["local", "up", "--nodes", "1"]));
+    wait_for(&l, &["get", "pods", "-o", "name"], "orphan collected", |s| s.is_empty());
     assert_eq!(names(), "node/kctl-local\n");
+    assert!(ok(l.kctl(&["local", "status"])).ends_with("\nnodes: 1\n"));
     let bad = l.kctl(&["local", "down"]);
     assert_eq!(bad.code, 0);
     let zero = l.kctl(&["local", "up", "--nodes", "0"]);

@@ -95,6 +95,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                 println!("server: https://127.0.0.1:{}", r.port);
                 println!("pid: {}", r.pid);
                 println!("state: {}", dir.display());
+                println!("nodes: {}", crate::local::nodes::count(&dir));
                 Ok(())
             }
             None => {

@@ -277,6 +277,12 @@ fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>
     for pod in pods {
         let bound = pod["spec"]["nodeName"].as_str().unwrap_or("");
         let node = nodes.iter().find(|n| meta(n, "name") == bound && super::nodes::index(bound).is_some());
+        if node.is_none() && super::nodes::index(bound).is_some() {
+            // Bound to a simulated node that is gone (`up --nodes` with fewer):
+            // the pod garbage collector deletes such orphans.
+            deletes.push(pods_r.key(meta(&pod, "namespace"), meta(&pod, "name")));
+            continue;
+        }
         if pod["metadata"]["deletionTimestamp"].is_string() {
             // Simulated containers stop at once: the kubelet finishes the
             // deletion (as node-sim does), unless finalizers hold the pod.
