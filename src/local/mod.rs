@@ -38,6 +38,7 @@ mod controllers;
 mod cron;
 mod defaults;
 pub mod discovery;
+mod job_backoff;
 mod kubelet;
 pub mod lifecycle;
 pub mod logs;

@@ -182,24 +182,9 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
         let mine = owned_by(&pods, &uid);
         let done = mine.iter().filter(|p| p["status"]["phase"] == "Succeeded").count();
         let failed = mine.iter().filter(|p| p["status"]["phase"] == "Failed").count();
-        let active: Vec<&&Value> = mine.iter().filter(|p| !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))).collect();
-        // Failed pods and container restarts count against backoffLimit.
-        let restarts: i64 = active.iter().flat_map(|p| p["status"]["containerStatuses"].as_array().into_iter().flatten()).map(|c| c["restartCount"].as_i64().unwrap_or(0)).sum();
-        if failed as i64 + restarts > job["spec"]["backoffLimit"].as_i64().unwrap_or(6) {
-            let now = now_rfc3339();
-            let msg = "Job has reached the specified backoff limit";
-            events.add(&job, ("Job", "batch/v1"), "BackoffLimitExceeded", msg.into(), "job-controller", None);
-            if let Some(e) = events.0.last_mut() {
-                e["type"] = json!("Warning");
-            }
-            let mut status = json!({"startTime": job["status"]["startTime"].as_str().unwrap_or(&now), "failed": failed.max(1),
-                                    "conditions": [{"type": "Failed", "status": "True", "lastProbeTime": now, "lastTransitionTime": now, "reason": "BackoffLimitExceeded", "message": msg}]});
-            if done > 0 {
-                status["succeeded"] = json!(done);
-            }
-            job2["status"] = status;
-            updates.push(job2);
-            write(state, pods_r, vec![], active.iter().map(|p| pods_r.key(meta(p, "namespace"), meta(p, "name"))).collect())?;
+        let active = mine.iter().filter(|p| !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))).count();
+        if let Some(failed_job) = super::job_backoff::check(state, &job2, &mine, events)? {
+            updates.push(failed_job);
             continue;
         }
         let mut create = Vec::new();
@@ -216,7 +201,7 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
         let now = now_rfc3339();
         let start = job["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| now.clone());
         let mut status = json!({"startTime": start});
-        let running = active.len() + create_count;
+        let running = active + create_count;
         if running > 0 && done < want {
             status["active"] = json!(running);
         }
