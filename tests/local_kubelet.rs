@@ -313,11 +313,15 @@ fn logs_with_every_flag() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(2600));
+    std::thread::sleep(Duration::from_millis(3500));
     child.kill().unwrap();
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("web app line 20\nweb app line 21\nweb app line 22\n"), "{text}");
+    assert!(text.starts_with("web app line 20\nweb app line 21\n"), "{text}");
+    // One line a second, numbered on.
+    for (i, l) in text.lines().enumerate() {
+        assert_eq!(l, format!("web app line {}", 20 + i));
+    }
 }
 
 #[test]
