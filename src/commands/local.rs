@@ -6,7 +6,29 @@ use crate::error::CliError;
 use crate::local::{lifecycle, state_dir};
 use crate::settings::Settings;
 
+/// How the simulated cluster runs pods (shown by `kctl local --help`).
+const PODS_HELP: &str = "\
+Nodes and pods:
+  `kctl local up --nodes 3` simulates kctl-local, kctl-local-m02 and kctl-local-m03 (8 CPUs,
+  16Gi each). A scheduler places pods (nodeSelector, required node affinity, requests,
+  taints/tolerations, cordoned nodes) and records FailedScheduling when nothing fits.
+
+  No process runs: the simulated kubelet reads the container's command. Without one, the
+  container runs forever and logs `<pod> <container> line <n>`. With `sh -c` (or a bare
+  command) it understands `echo WORDS`, `sleep N`, `exit K`, `true`, `false` and
+  `while true; do ...; done`; anything else is a server that keeps running. So
+
+    command: [\"sh\", \"-c\", \"echo starting; sleep 5; echo oops; exit 1\"]
+
+  prints two lines, exits with 1 after 5 s and, under restartPolicy Always, goes into
+  CrashLoopBackOff (restart back-off 10s, 20s, ... 5m; KCTL_LOCAL_CRASH_BACKOFF_SECONDS
+  set for `up` changes the 10s base). `kubectl logs --previous` shows the crashed run.
+  Readiness follows readinessProbe.initialDelaySeconds; init containers run in order first
+  (an unknown command in one counts as success); Job pods without a command succeed after 1 s. The annotations sim.kctl.dev/terminate-after-seconds and sim.kctl.dev/exit-code
+  (as in the test cluster's node-sim) make any container exit.";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = PODS_HELP)]
 pub struct Args {
     #[command(subcommand)]
     pub command: LocalCommand,
@@ -19,6 +41,10 @@ pub enum LocalCommand {
         /// Port to listen on (127.0.0.1 only); default: the last one used, else a free one
         #[arg(long, env = "KCTL_LOCAL_PORT")]
         port: Option<u16>,
+        /// Number of simulated nodes (kctl-local, kctl-local-m02, ...); remembered in the state
+        /// directory, so a later `up` without it keeps the same count (`reset` keeps it too)
+        #[arg(long)]
+        nodes: Option<usize>,
     },
     /// Stop the local cluster (its objects are kept)
     Down,
@@ -31,15 +57,24 @@ pub enum LocalCommand {
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let dir = state_dir();
     match args.command {
-        LocalCommand::Up { port } => {
+        LocalCommand::Up { port, nodes } => {
             let r = match lifecycle::running(&dir) {
                 Some(r) => {
                     if port.is_some_and(|p| p != r.port) {
                         return Err(CliError::msg(format!("kctl local is already running on port {}; run `kctl local down` first", r.port)));
                     }
+                    let have = crate::local::nodes::count(&dir);
+                    if nodes.is_some_and(|n| n != have) {
+                        return Err(CliError::msg(format!("kctl local is already running with {have} node(s); run `kctl local down` first")));
+                    }
                     r
                 }
-                None => lifecycle::start(&dir, port).map_err(CliError::Message)?,
+                None => {
+                    if let Some(n) = nodes {
+                        crate::local::nodes::set_count(&dir, n).map_err(CliError::Message)?;
+                    }
+                    lifecycle::start(&dir, port).map_err(CliError::Message)?
+                }
             };
             lifecycle::write_kubeconfig(settings.global.kubeconfig.clone(), &dir, r.port).map_err(CliError::Message)?;
             println!("kctl local is running at https://127.0.0.1:{} (pid {})", r.port, r.pid);
@@ -60,6 +95,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                 println!("server: https://127.0.0.1:{}", r.port);
                 println!("pid: {}", r.pid);
                 println!("state: {}", dir.display());
+                println!("nodes: {}", crate::local::nodes::count(&dir));
                 Ok(())
             }
             None => {

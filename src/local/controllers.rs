@@ -41,7 +41,7 @@ pub fn start(state: Arc<State>) {
         let closed = RT.with(|rt| rt.block_on(async {
             tokio::select! {
                 r = rx.recv() => matches!(r, Err(tokio::sync::broadcast::error::RecvError::Closed)),
-                _ = tokio::time::sleep(super::readiness::next_due().map_or(Duration::from_secs(1), |d| d.min(Duration::from_secs(1)))) => false,
+                _ = tokio::time::sleep(Duration::from_secs(1)) => false,
             }
         }));
         if closed {
@@ -83,56 +83,10 @@ pub(super) fn safe_encode(n: u32) -> String {
     n.to_string().bytes().map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char).collect()
 }
 
-fn pod_ip(uid: &str) -> String {
-    let h = fnv32a(uid.as_bytes());
-    format!("10.244.{}.{}", (h >> 8) & 0xff, 1 + (h & 0xff) % 254)
-}
-
-/// A pod as the scheduler and the kubelet leave it once it runs.
-pub(super) fn running(mut pod: Value) -> Value {
-    let now = now_rfc3339();
-    pod["spec"]["nodeName"] = json!(NODE);
-    let uid = meta(&pod, "uid").to_string();
-    let statuses: Vec<Value> = pod["spec"]["containers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| {
-            let image = full_image(c["image"].as_str().unwrap_or(""));
-            json!({
-                "name": c["name"], "image": image, "imageID": format!("kctl://{image}"),
-                "containerID": format!("kctl://{}", &new_uid().replace('-', "")),
-                "ready": true, "started": true, "restartCount": 0,
-                "state": {"running": {"startedAt": now}}, "lastState": {},
-            })
-        })
-        .collect();
-    let cond = |t: &str| json!({"type": t, "status": "True", "lastProbeTime": null, "lastTransitionTime": now});
-    pod["status"] = json!({
-        "phase": "Running",
-        "conditions": [cond("Initialized"), cond("Ready"), cond("ContainersReady"), cond("PodScheduled")],
-        "hostIP": "10.0.0.10", "hostIPs": [{"ip": "10.0.0.10"}],
-        "podIP": pod_ip(&uid), "podIPs": [{"ip": pod_ip(&uid)}],
-        "startTime": now, "containerStatuses": statuses, "qosClass": "BestEffort",
-    });
-    super::readiness::starting(&mut pod);
-    pod
-}
-
-/// The image reference as the container runtime reports it.
-fn full_image(image: &str) -> String {
-    let first = image.split('/').next().unwrap_or("");
-    let has_registry = image.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
-    let mut out = match (has_registry, image.contains('/')) {
-        (true, _) => image.to_string(),
-        (false, true) => format!("docker.io/{image}"),
-        (false, false) => format!("docker.io/library/{image}"),
-    };
-    let last = out.rsplit('/').next().unwrap_or("");
-    if !last.contains(':') && !out.contains('@') {
-        out.push_str(":latest");
-    }
-    out
+/// A pod as its controller creates it: Pending, for the scheduler and the
+/// simulated kubelets (`kubelet`) to place and run.
+pub(super) fn running(pod: Value) -> Value {
+    super::kubelet::pending(pod)
 }
 
 pub(super) fn is_ready(pod: &Value) -> bool {
@@ -209,8 +163,6 @@ fn reconcile(state: &State) -> std::io::Result<()> {
     let mut events = Events::default();
     super::gc::pass(state)?;
     trace("gc");
-    super::readiness::mark_ready(state)?;
-    trace("ready");
     super::deployment::deployments(state, &mut events)?;
     trace("deploy");
     replicasets(state, rs_r, pods_r, &mut events)?;
@@ -220,18 +172,6 @@ fn reconcile(state: &State) -> std::io::Result<()> {
     super::cron::cronjobs(state, &mut events)?;
     super::workloads::jobs(state, &mut events)?;
     super::workloads::volumes(state, &mut events)?;
-    // The scheduler and kubelet: pods nobody placed yet run on the node.
-    let pending: Vec<Value> = list(state, pods_r)
-        .into_iter()
-        .filter(|p| p["spec"]["nodeName"].is_null() && p["metadata"]["deletionTimestamp"].is_null())
-        .map(|p| {
-            let p = running(p);
-            events.pod_started(&p);
-            p
-        })
-        .collect();
-    write(state, pods_r, pending, vec![])?;
-    trace("others");
     endpoints(state)?;
     trace("endpoints");
     let r = write(state, res("", "events"), events.0, vec![]);
@@ -241,7 +181,7 @@ fn reconcile(state: &State) -> std::io::Result<()> {
 
 /// Events for what the controllers did, as the real components word them.
 #[derive(Default)]
-pub(super) struct Events(Vec<Value>);
+pub(super) struct Events(pub(super) Vec<Value>);
 
 impl Events {
     /// `kind` is the involved object's (kind, apiVersion).
@@ -270,17 +210,9 @@ impl Events {
         }));
     }
 
-    pub(super) fn pod_started(&mut self, pod: &Value) {
-        let (ns, name) = (meta(pod, "namespace"), meta(pod, "name"));
-        self.add(pod, ("Pod", "v1"), "Scheduled", format!("Successfully assigned {ns}/{name} to {NODE}"), "default-scheduler", None);
-        for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
-            let (cname, image) = (c["name"].as_str().unwrap_or(""), c["image"].as_str().unwrap_or(""));
-            let path = Some(format!("spec.containers{{{cname}}}"));
-            self.add(pod, ("Pod", "v1"), "Pulled", format!("Container image \"{image}\" already present on machine"), "kubelet", path.clone());
-            self.add(pod, ("Pod", "v1"), "Created", format!("Created container {cname}"), "kubelet", path.clone());
-            self.add(pod, ("Pod", "v1"), "Started", format!("Started container {cname}"), "kubelet", path);
-        }
-    }
+    /// The scheduler's and kubelet's events come from `kubelet` once the pod
+    /// is placed and started.
+    pub(super) fn pod_started(&mut self, _pod: &Value) {}
 }
 
 /// Endpoints of Services with a selector: the ready pods they select.

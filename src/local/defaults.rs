@@ -69,7 +69,7 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
                 }
             }
             if old.is_none() {
-                obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
+                obj["status"] = json!({"phase": "Pending", "qosClass": super::kubelet::qos_class(obj)});
             }
         }
         "deployments" => {

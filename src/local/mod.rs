@@ -18,7 +18,14 @@
 //!   validation, strategic-merge metadata); unknown fields are pruned on write
 //!   and wrongly typed ones refused as the apiserver refuses them.
 //! - `table`, `table_more`: `as=Table` with the apiserver's columns.
-//! - `controllers`, `workloads`, `cron`: one simulated node, Deployments,
+//! - `nodes`, `scheduler`, `kubelet`, `program`, `logs`: N simulated nodes
+//!   (`up --nodes`), a scheduler (nodeSelector, required node affinity,
+//!   requests, taints/tolerations, cordon; FailedScheduling; `pods/binding`),
+//!   kubelets that run containers from a subset of their command (exits,
+//!   restarts, CrashLoopBackOff, readiness delays, init containers in order,
+//!   Job pods, NoExecute eviction) and serve
+//!   deterministic logs (follow, tail, since, timestamps, limitBytes, previous).
+//! - `controllers`, `workloads`, `cron`: Deployments,
 //!   ReplicaSets, StatefulSets (with PVCs), DaemonSets, Jobs, CronJobs (UTC),
 //!   a default StorageClass whose provisioner binds claims, Endpoints and
 //!   EndpointSlices, events, garbage collection (background), a default
@@ -29,16 +36,16 @@
 //!   NodePort allocation; `api/validate_update`: immutable fields, Secret base64;
 //!   `accounts`: each namespace's token Secret and kube-root-ca.crt, the
 //!   `kubernetes` Service.
-//! - `deployment`, `statefulset`, `daemonset`, `history`, `readiness`: the
+//! - `deployment`, `statefulset`, `daemonset`, `history`: the
 //!   workload controllers after v1.20's (rolling updates with maxSurge/
 //!   maxUnavailable, Recreate, pause, partition, OnDelete, ControllerRevisions
-//!   for StatefulSet/DaemonSet history) and simulated readiness (a started pod
-//!   turns Ready shortly after, or after its probe's initialDelaySeconds).
+//!   for StatefulSet/DaemonSet history); readiness comes from `kubelet`.
 //!
 //! Not yet: managedFields entries for pods, events and endpoints written by
 //! the local controllers (kubelet, scheduler), server-side `fieldValidation`
-//! (ignored, as by the v1.20 apiserver), several nodes and a real scheduler,
-//! crash loops, token authentication, admission (quotas, limits).
+//! (ignored, as by the v1.20 apiserver), image pulls (always "already
+//! present"), liveness and startup probes, token authentication, admission
+//! (quotas, limits).
 
 mod accounts;
 pub mod api;
@@ -51,12 +58,17 @@ mod deployment;
 mod history;
 pub mod discovery;
 mod gc;
+mod job_backoff;
+mod kubelet;
 pub mod lifecycle;
+pub mod logs;
 mod managed_fields;
+pub mod nodes;
 mod openapi;
+mod program;
 mod proto;
-mod readiness;
 pub mod resources;
+mod scheduler;
 pub mod server;
 mod smd;
 mod statefulset;

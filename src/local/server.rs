@@ -89,9 +89,11 @@ pub fn run(dir: &Path, port: u16) -> Result<(), String> {
     let tls = tokio_rustls::TlsAcceptor::from(Arc::new(tls_config(&pki)?));
     let store = Store::open(&dir.join("data")).map_err(|e| format!("opening the store: {e}"))?;
     bootstrap(&store).map_err(|e| e.to_string())?;
+    super::nodes::ensure(&store, dir).map_err(|e| e.to_string())?;
     super::resources::refresh_crds(&store);
     let state = Arc::new(State { store });
     super::controllers::start(state.clone());
+    super::kubelet::start(state.clone());
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
     rt.block_on(async move {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| format!("listening on 127.0.0.1:{port}: {e}"))?;

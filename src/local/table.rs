@@ -105,26 +105,74 @@ fn none_if_empty(v: String) -> String {
 }
 
 fn pod_cells(o: &Value, age: String) -> Vec<Value> {
-    let statuses = o["status"]["containerStatuses"].as_array().cloned().unwrap_or_default();
-    let total = o["spec"]["containers"].as_array().map(|c| c.len()).unwrap_or(0);
-    let ready = statuses.iter().filter(|c| c["ready"] == true).count();
-    let restarts: i64 = statuses.iter().map(|c| c["restartCount"].as_i64().unwrap_or(0)).sum();
-    let mut reason = o["status"]["reason"].as_str().or(o["status"]["phase"].as_str()).unwrap_or("").to_string();
-    for c in &statuses {
-        if let Some(r) = c["state"]["waiting"]["reason"].as_str() {
-            reason = r.to_string();
-        } else if let Some(r) = c["state"]["terminated"]["reason"].as_str() {
-            reason = r.to_string();
-        }
-    }
-    if !o["metadata"]["deletionTimestamp"].is_null() {
-        reason = "Terminating".into();
-    }
+    let (ready, total, reason, restarts) = pod_status(o);
     let ip = none_if_empty(s(&o["status"]["podIP"]));
     let node = none_if_empty(s(&o["spec"]["nodeName"]));
     let nominated = none_if_empty(s(&o["status"]["nominatedNodeName"]));
     let gates = if o["spec"]["readinessGates"].as_array().is_some_and(|g| !g.is_empty()) { "0/0".to_string() } else { "<none>".into() };
     vec![json!(format!("{ready}/{total}")), json!(reason), json!(restarts), json!(age), json!(ip), json!(node), json!(nominated), json!(gates)]
+}
+
+/// READY, STATUS and RESTARTS as the apiserver's printPod computes them
+/// (init containers first; the first main container's reason wins).
+fn pod_status(o: &Value) -> (usize, usize, String, i64) {
+    let st = &o["status"];
+    let total = o["spec"]["containers"].as_array().map(|c| c.len()).unwrap_or(0);
+    let mut reason = st["reason"].as_str().filter(|r| !r.is_empty()).or(st["phase"].as_str()).unwrap_or("").to_string();
+    let mut restarts = 0;
+    let mut initializing = false;
+    let inits = st["initContainerStatuses"].as_array().cloned().unwrap_or_default();
+    let n_inits = o["spec"]["initContainers"].as_array().map(|c| c.len()).unwrap_or(0);
+    for (i, c) in inits.iter().enumerate() {
+        restarts += c["restartCount"].as_i64().unwrap_or(0);
+        let (term, wait) = (&c["state"]["terminated"], &c["state"]["waiting"]);
+        if term.is_object() && term["exitCode"].as_i64().unwrap_or(0) == 0 {
+            continue;
+        }
+        reason = if term.is_object() {
+            match term["reason"].as_str().filter(|r| !r.is_empty()) {
+                Some(r) => format!("Init:{r}"),
+                None if term["signal"].as_i64().unwrap_or(0) != 0 => format!("Init:Signal:{}", term["signal"]),
+                None => format!("Init:ExitCode:{}", term["exitCode"].as_i64().unwrap_or(0)),
+            }
+        } else if let Some(r) = wait["reason"].as_str().filter(|r| !r.is_empty() && *r != "PodInitializing") {
+            format!("Init:{r}")
+        } else {
+            format!("Init:{i}/{n_inits}")
+        };
+        initializing = true;
+        break;
+    }
+    let mut ready = 0;
+    if !initializing {
+        restarts = 0;
+        let mut has_running = false;
+        for c in st["containerStatuses"].as_array().into_iter().flatten().rev() {
+            restarts += c["restartCount"].as_i64().unwrap_or(0);
+            let (term, wait) = (&c["state"]["terminated"], &c["state"]["waiting"]);
+            if let Some(r) = wait["reason"].as_str().filter(|r| !r.is_empty()) {
+                reason = r.to_string();
+            } else if let Some(r) = term["reason"].as_str().filter(|r| !r.is_empty()) {
+                reason = r.to_string();
+            } else if term.is_object() {
+                reason = match term["signal"].as_i64().unwrap_or(0) {
+                    0 => format!("ExitCode:{}", term["exitCode"].as_i64().unwrap_or(0)),
+                    sig => format!("Signal:{sig}"),
+                };
+            } else if c["ready"] == true && c["state"]["running"].is_object() {
+                has_running = true;
+                ready += 1;
+            }
+        }
+        if reason == "Completed" && has_running {
+            let pod_ready = st["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True");
+            reason = if pod_ready { "Running".into() } else { "NotReady".into() };
+        }
+    }
+    if !o["metadata"]["deletionTimestamp"].is_null() {
+        reason = if st["reason"] == "NodeLost" { "Unknown".into() } else { "Terminating".into() };
+    }
+    (ready, total, reason, restarts)
 }
 
 fn service_cells(o: &Value, age: String) -> Vec<Value> {

@@ -23,23 +23,9 @@ fn pod_from(owner: &Value, kind: &str, api_version: &str, name: &str, labels: &[
     pod
 }
 
-/// A pod whose containers ran to completion.
+/// A Job's pod: the simulated kubelet runs it to completion (see `program`).
 fn succeeded(pod: Value) -> Value {
-    let mut pod = running(pod);
-    let now = now_rfc3339();
-    for c in pod["status"]["containerStatuses"].as_array_mut().into_iter().flatten() {
-        c["ready"] = json!(false);
-        c["started"] = json!(false);
-        c["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": now, "finishedAt": now, "containerID": c["containerID"]}});
-    }
-    pod["status"]["phase"] = json!("Succeeded");
-    for cond in pod["status"]["conditions"].as_array_mut().into_iter().flatten() {
-        if cond["type"] == "Ready" || cond["type"] == "ContainersReady" {
-            cond["status"] = json!("False");
-            cond["reason"] = json!("PodCompleted");
-        }
-    }
-    pod
+    running(pod)
 }
 
 pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
@@ -61,11 +47,20 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
             }
             continue;
         }
+        if job["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Failed" && c["status"] == "True") {
+            continue;
+        }
         let want = job["spec"]["completions"].as_i64().unwrap_or(1).max(0) as usize;
         let mine = owned_by(&pods, &uid);
         let done = mine.iter().filter(|p| p["status"]["phase"] == "Succeeded").count();
+        let failed = mine.iter().filter(|p| p["status"]["phase"] == "Failed").count();
+        let active = mine.iter().filter(|p| !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))).count();
+        if let Some(failed_job) = super::job_backoff::check(state, &job2, &mine, events)? {
+            updates.push(failed_job);
+            continue;
+        }
         let mut create = Vec::new();
-        for _ in mine.len()..want {
+        for _ in (mine.len() - failed)..want {
             let pod_name = format!("{name}-{}", suffix());
             let labels = [("controller-uid", uid.clone()), ("job-name", name.clone())];
             events.add(&job, ("Job", "batch/v1"), "SuccessfulCreate", format!("Created pod: {pod_name}"), "job-controller", None);
@@ -73,12 +68,20 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
             events.pod_started(&pod);
             create.push(pod);
         }
+        let create_count = create.len();
         write(state, pods_r, create, vec![])?;
         let now = now_rfc3339();
         let start = job["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| now.clone());
         let mut status = json!({"startTime": start});
+        let running = active + create_count;
+        if running > 0 && done < want {
+            status["active"] = json!(running);
+        }
         if done > 0 {
             status["succeeded"] = json!(done);
+        }
+        if failed > 0 {
+            status["failed"] = json!(failed);
         }
         if done >= want {
             status["completionTime"] = json!(now);

@@ -240,6 +240,7 @@ async fn dispatch(state: &Arc<State>, req: &Req, t: Target, watch_path: bool) ->
         }
         (&Method::GET, Some(name)) => objects::get(state, req, &t, name),
         (&Method::POST, None) => objects::create(state, req, &t),
+        (&Method::POST, Some(name)) if t.sub.as_deref() == Some("binding") => super::scheduler::bind(state, req, &t, name),
         (&Method::PUT, Some(name)) => objects::update(state, req, &t, name),
         (&Method::PATCH, Some(name)) => objects::patch(state, req, &t, name),
         (&Method::DELETE, Some(name)) => objects::delete(state, req, &t, name),

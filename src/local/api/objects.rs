@@ -77,38 +77,9 @@ pub fn get(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<Resp
     let obj = state.store.get(&t.res.key(&t.namespace, name)).ok_or_else(|| ApiError::not_found(t.res, name))?;
     match t.sub.as_deref() {
         Some("scale") => Ok(json_response(200, &scale_of(t.res, &obj))),
-        Some("log") => pod_log(req, &obj),
+        Some("log") => super::super::logs::serve(state, req, &obj),
         _ => respond(req, t.res, 200, &obj),
     }
-}
-
-/// `pods/log` of a simulated container: a deterministic start-up line (the
-/// containers run nothing). `tailLines`, `timestamps` and `container` are honoured.
-fn pod_log(req: &Req, pod: &Value) -> Result<Response<Body>, ApiError> {
-    use http_body_util::{BodyExt, Full};
-    let name = meta_str(pod, "name");
-    let containers: Vec<&str> = pod["spec"]["containers"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
-    let container = match req.q("container") {
-        "" if containers.len() == 1 => containers[0],
-        "" => return Err(ApiError::bad_request(format!("a container name must be specified for pod {name}, choose one of: [{}]", containers.join(" ")))),
-        c if containers.contains(&c) => c,
-        c => return Err(ApiError::bad_request(format!("container {c} is not valid for pod {name}"))),
-    };
-    let status = pod["status"]["containerStatuses"].as_array().into_iter().flatten().find(|s| s["name"] == container);
-    let Some(started) = status.and_then(|s| s["state"]["running"]["startedAt"].as_str().or(s["state"]["terminated"]["startedAt"].as_str())) else {
-        return Err(ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating")));
-    };
-    let image = status.and_then(|s| s["image"].as_str()).unwrap_or("");
-    let mut lines = vec![
-        format!("kctl local: simulated container {container} of pod {name} started (image {image})"),
-        format!("kctl local: {container} is {}", if pod["status"]["phase"] == "Succeeded" { "done" } else { "running" }),
-    ];
-    if let Ok(n) = req.q("tailLines").parse::<usize>() {
-        lines = lines.split_off(lines.len().saturating_sub(n));
-    }
-    let stamp = req.q("timestamps") == "true";
-    let text: String = lines.iter().map(|l| if stamp { format!("{}.000000000Z {l}\n", started.trim_end_matches('Z')) } else { format!("{l}\n") }).collect();
-    Ok(Response::builder().status(200).header("Content-Type", "text/plain").body(Full::new(hyper::body::Bytes::from(text)).boxed()).unwrap())
 }
 
 fn scale_of(res: &Res, obj: &Value) -> Value {
