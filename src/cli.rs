@@ -121,6 +121,10 @@ pub struct GlobalArgs {
     /// If true, opt-out of response compression for all requests to the server
     #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", help_heading = "Global options")]
     pub disable_compression: Option<bool>,
+
+    /// Treat warnings received from the server as errors and exit with a non-zero exit code
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL", help_heading = "Global options")]
+    pub warnings_as_errors: Option<bool>,
 }
 
 /// The full definition, with examples: what parsing, `--help` and the man pages use.

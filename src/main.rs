@@ -69,6 +69,15 @@ fn main() {
 }
 
 fn run(cli: cli::Cli) -> Result<(), CliError> {
+    let warnings_as_errors = cli.global.warnings_as_errors.unwrap_or(false);
     let settings = settings::Settings::resolve(cli.global)?;
-    commands::dispatch(cli.command, &settings)
+    commands::dispatch(cli.command, &settings)?;
+    let n = client::warnings::count();
+    if !warnings_as_errors || n == 0 {
+        return Ok(());
+    }
+    // kubectl fails here after the command ran, through klog, not `error:`.
+    let err = if n == 1 { "1 warning received".to_string() } else { format!("{n} warnings received") };
+    client::log::emit('E', "run.go:72", &format!("\"command failed\" err={}", client::log::kv_value(&err)));
+    Err(CliError::Exit(1))
 }

@@ -7,6 +7,7 @@ pub mod log;
 pub mod request;
 pub mod tls;
 mod transport;
+pub mod warnings;
 
 pub use error::{ClientError, Status};
 pub use request::{Request, ResourcePath};

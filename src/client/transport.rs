@@ -271,6 +271,7 @@ impl Client {
         };
         let status = resp.status();
         let headers = resp.headers().clone();
+        super::warnings::report(&headers);
         let body = resp.bytes().await.map_err(|e| self.classify(req, &e))?.to_vec();
         let status_text = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or(""));
         self.log_response(req, &url, &status_text, start.elapsed().as_millis(), Some(&headers), Some(&body));
@@ -289,6 +290,7 @@ impl Client {
             let status = resp.status();
             let status_text = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or(""));
             self.log_response(req, &url, &status_text, start.elapsed().as_millis(), Some(resp.headers()), None);
+            super::warnings::report(resp.headers());
             if status.as_u16() == 401 && self.config.exec.is_some() && !refreshed {
                 refreshed = true;
                 self.prepare(Some(generation)).map_err(|e| self.credential_error(req, e))?;
