@@ -38,6 +38,7 @@ pub mod server;
 pub mod store;
 pub mod table;
 mod table_more;
+mod template_defaults;
 pub mod workloads;
 
 use std::path::PathBuf;
