@@ -348,10 +348,15 @@ fn delete_and_wait() {
         tr.step(&["wait", "--for=condition=Available", "deployment/web", "--timeout=30s"]);
         tr.step(&["wait", "--for=condition=complete", "job/migrate", "--timeout=30s"]);
         tr.step(&["wait", "--for=jsonpath={.status.readyReplicas}=2", "statefulset/db", "--timeout=30s"]);
+        tr.step(&["wait", "--for=delete", "configmap/web-config", "--timeout=1s"]);
         tr.step(&["delete", "deployment", "web"]);
-        tr.step(&["wait", "--for=delete", "pods", "-l", WEB_LABEL, "--timeout=60s"]);
+        // Whether `wait --for=delete` still sees the pods (and prints them) depends
+        // on how fast each cluster collects them, so the wait itself is setup.
+        tr.target.must(&["wait", "--for=delete", "pods", "-l", WEB_LABEL, "--timeout=60s"]);
+        tr.target.until(&["get", "rs,pods", "-l", WEB_LABEL, "-o", "name"], str::is_empty);
         tr.step(&["get", "deploy,rs,pods", "-l", WEB_LABEL]);
         tr.step(&["delete", "configmap", "web-config", "web-secret"]);
+        tr.step(&["wait", "--for=delete", "configmap/web-config", "--timeout=5s"]);
         tr.step(&["delete", "-f", &demo_dir(), "--ignore-not-found"]);
         tr.step(&["delete", "service", "web"]);
     });
