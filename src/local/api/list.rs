@@ -169,8 +169,7 @@ pub fn list(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>,
             }
         }
         if req.wants_table() {
-            let items: Vec<Value> = page.into_iter().cloned().collect();
-            let mut table = super::super::table::table(t.res, &items, req.q("includeObject"), "", true);
+            let mut table = super::super::table::table(t.res, page, req.q("includeObject"), "", true);
             table["metadata"] = meta;
             return serde_json::to_vec(&table).expect("json");
         }
