@@ -6,8 +6,12 @@
 //!   of the test cluster, with the same client (ratio <= 1);
 //! - the server's RSS holding 5,000 objects (<= 150 MB), from /proc/<pid>/status.
 //!
-//!     cargo build --release && cargo bench --bench local
-//!     cargo bench --bench local -- list      # scenarios whose name contains "list"
+//! Run it with:
+//!
+//! ```sh
+//! cargo build --release && cargo bench --bench local
+//! cargo bench --bench local -- list      # scenarios whose name contains "list"
+//! ```
 //!
 //! Prints numbers and whether each target is met; it asserts nothing about time.
 //! Every server is private (its own `KCTL_LOCAL_DIR` and kubeconfig in a
