@@ -323,3 +323,34 @@ fn stream_response(initial: Vec<Bytes>, rx: Option<tokio::sync::mpsc::Receiver<B
         .body(BodyExt::boxed(body))
         .unwrap()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written list encoding is the bytes `serde_json` gives for the
+    /// list as a `Value` with kind/apiVersion dropped from the items.
+    #[test]
+    fn list_bytes_match_the_value_encoding() {
+        let res = super::super::super::resources::find("", "v1", "configmaps").unwrap();
+        let t = Target { res, namespace: "ns".into(), name: None, sub: None };
+        let items = [
+            json!({"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "a", "labels": {"x": "\"q\""}}, "data": {"k": "v\n"}}),
+            json!({"apiVersion": "v1", "metadata": {"name": "b"}, "kind": "ConfigMap"}),
+        ];
+        let meta = json!({"resourceVersion": "7", "continue": "abc", "remainingItemCount": 3});
+        let refs: Vec<&Value> = items.iter().collect();
+        let stripped: Vec<Value> = items
+            .iter()
+            .map(|i| {
+                let mut i = i.clone();
+                i.as_object_mut().unwrap().remove("kind");
+                i.as_object_mut().unwrap().remove("apiVersion");
+                i
+            })
+            .collect();
+        let expected = json!({"kind": "ConfigMapList", "apiVersion": "v1", "metadata": meta, "items": stripped});
+        assert_eq!(String::from_utf8(list_bytes(&t, &meta, &refs)).unwrap(), serde_json::to_string(&expected).unwrap());
+        assert_eq!(String::from_utf8(list_bytes(&t, &meta, &[])).unwrap(), serde_json::to_string(&json!({"kind": "ConfigMapList", "apiVersion": "v1", "metadata": meta, "items": []})).unwrap());
+    }
+}
