@@ -45,6 +45,7 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
     if res.custom.is_some() {
         return;
     }
+    super::template_defaults::apply(res, obj);
     match res.name {
         "pods" => {
             if obj["spec"].is_object() {

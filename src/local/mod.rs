@@ -75,6 +75,7 @@ mod statefulset;
 pub mod store;
 pub mod table;
 mod table_more;
+mod template_defaults;
 pub mod workloads;
 
 use std::path::PathBuf;

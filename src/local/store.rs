@@ -147,6 +147,14 @@ impl Store {
         self.inner.lock().unwrap().objects.get(key).cloned()
     }
 
+    /// Run `f` on the objects and the revision under the lock, without copying
+    /// them: a list serialises straight from the store (copying 3,000 pods to
+    /// answer a 500-item page cost more than the page itself).
+    pub fn read<R>(&self, f: impl FnOnce(&BTreeMap<String, Value>, u64) -> R) -> R {
+        let inner = self.inner.lock().unwrap();
+        f(&inner.objects, inner.rv)
+    }
+
     /// Objects whose key starts with `prefix`, in key order, and the revision.
     pub fn list(&self, prefix: &str) -> (Vec<(String, Value)>, u64) {
         let inner = self.inner.lock().unwrap();

@@ -333,9 +333,9 @@ fn cells(res: &Res, o: &Value) -> Vec<Value> {
 /// A `meta.k8s.io/v1` Table of `items`. `include` is the `includeObject`
 /// parameter (`Metadata` by default); `with_columns` is false for the watch
 /// events after the first, which the apiserver sends without definitions.
-pub fn table(res: &Res, items: &[Value], include: &str, _rv: &str, with_columns: bool) -> Value {
+pub fn table<'a>(res: &Res, items: impl IntoIterator<Item = &'a Value>, include: &str, _rv: &str, with_columns: bool) -> Value {
     let rows: Vec<Value> = items
-        .iter()
+        .into_iter()
         .map(|o| {
             let mut row = json!({"cells": cells(res, o)});
             match include {

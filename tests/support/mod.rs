@@ -346,3 +346,4 @@ pub fn twin(a: &str, b: &str, args: &[&str]) -> (Output, Output) {
     (norm(with(a).kctl(), a), norm(with(b).kubectl(), b))
 }
 pub mod local;
+pub mod e2e;

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::super::store::EventType;
 use super::objects::with_type;
-use super::{json_response, ApiError, Body, Req, State, Target};
+use super::{ApiError, Body, Req, State, Target};
 
 enum Req1 {
     Eq(String, String),
@@ -128,7 +128,6 @@ pub fn select(state: &Arc<State>, req: &Req, t: &Target) -> Result<(Vec<Value>, 
 
 pub fn list(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
     let filter = Filter::from(req)?;
-    let (items, rv) = state.store.list(&prefix(t));
     let after = match req.q("continue") {
         "" => None,
         c => {
@@ -137,43 +136,94 @@ pub fn list(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>,
         }
     };
     let limit: usize = req.q("limit").parse().unwrap_or(0);
-    let mut out = Vec::new();
-    let mut next = None;
-    let mut remaining = 0usize;
-    for (k, v) in items {
-        if after.as_ref().is_some_and(|a| k.as_str() <= a.as_str()) || !filter.accepts(&v) {
-            continue;
+    let prefix = prefix(t);
+    // Under the store's lock: page and filter by reference, then serialise only
+    // the page (a Table converts only the page).
+    let bytes = state.store.read(|objects, rv| {
+        use std::ops::Bound;
+        let range = match &after {
+            Some(a) if a.as_str() >= prefix.as_str() => objects.range::<str, _>((Bound::Excluded(a.as_str()), Bound::Unbounded)),
+            _ => objects.range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded)),
+        };
+        let mut page: Vec<&Value> = Vec::new();
+        let mut next = None;
+        let mut remaining = 0usize;
+        for (k, v) in range.take_while(|(k, _)| k.starts_with(&prefix)) {
+            if !filter.accepts(v) {
+                continue;
+            }
+            if limit > 0 && page.len() == limit {
+                remaining += 1;
+                continue;
+            }
+            if limit > 0 && page.len() + 1 == limit {
+                next = Some(k.clone());
+            }
+            page.push(v);
         }
-        if limit > 0 && out.len() == limit {
-            remaining += 1;
-            continue;
+        let mut meta = json!({"resourceVersion": rv.to_string()});
+        if remaining > 0 {
+            if let Some(k) = next {
+                meta["continue"] = json!(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k));
+                meta["remainingItemCount"] = json!(remaining);
+            }
         }
-        if limit > 0 && out.len() + 1 == limit {
-            next = Some(k.clone());
+        if req.wants_table() {
+            let mut table = super::super::table::table(t.res, page, req.q("includeObject"), "", true);
+            table["metadata"] = meta;
+            return serde_json::to_vec(&table).expect("json");
         }
-        out.push(v);
+        list_bytes(t, &meta, &page)
+    });
+    Ok(bytes_response(200, bytes))
+}
+
+/// `{"kind":"<Kind>List","apiVersion":…,"metadata":…,"items":[…]}` with the
+/// items encoded without kind/apiVersion, as the apiserver's lists are, and
+/// byte for byte what serialising the equivalent `Value` gives.
+fn list_bytes(t: &Target, meta: &Value, items: &[&Value]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256 + items.len() * 1024);
+    let w = |out: &mut Vec<u8>, v: &Value| serde_json::to_writer(out, v).expect("json");
+    out.extend_from_slice(b"{\"apiVersion\":");
+    w(&mut out, &json!(t.res.api_version()));
+    out.extend_from_slice(b",\"items\":[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match item.as_object() {
+            Some(m) => {
+                out.push(b'{');
+                let mut first = true;
+                for (k, v) in m.iter().filter(|(k, _)| *k != "kind" && *k != "apiVersion") {
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut out, k).expect("json");
+                    out.push(b':');
+                    w(&mut out, v);
+                }
+                out.push(b'}');
+            }
+            None => w(&mut out, item),
+        }
     }
-    let mut meta = json!({"resourceVersion": rv.to_string()});
-    if remaining > 0 {
-        if let Some(k) = next {
-            meta["continue"] = json!(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k));
-            meta["remainingItemCount"] = json!(remaining);
-        }
-    }
-    if req.wants_table() {
-        let mut table = super::super::table::table(t.res, &out, req.q("includeObject"), "", true);
-        table["metadata"] = meta;
-        return Ok(json_response(200, &table));
-    }
-    // Items are encoded without kind/apiVersion, as the apiserver's lists are.
-    for item in out.iter_mut() {
-        if let Some(m) = item.as_object_mut() {
-            m.remove("kind");
-            m.remove("apiVersion");
-        }
-    }
-    let list = json!({"kind": format!("{}List", t.res.kind), "apiVersion": t.res.api_version(), "metadata": meta, "items": out});
-    Ok(json_response(200, &list))
+    out.extend_from_slice(b"],\"kind\":");
+    w(&mut out, &json!(format!("{}List", t.res.kind)));
+    out.extend_from_slice(b",\"metadata\":");
+    w(&mut out, meta);
+    out.push(b'}');
+    out
+}
+
+fn bytes_response(code: u16, bytes: Vec<u8>) -> Response<Body> {
+    use http_body_util::Full;
+    Response::builder()
+        .status(code)
+        .header("Content-Type", "application/json")
+        .body(BodyExt::boxed(Full::new(Bytes::from(bytes))))
+        .unwrap()
 }
 
 fn event_line(req: &Req, t: &Target, kind: &str, obj: &Value, first: &mut bool) -> Bytes {
@@ -272,4 +322,35 @@ fn stream_response(initial: Vec<Bytes>, rx: Option<tokio::sync::mpsc::Receiver<B
         .header("Content-Type", "application/json")
         .body(BodyExt::boxed(body))
         .unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written list encoding is the bytes `serde_json` gives for the
+    /// list as a `Value` with kind/apiVersion dropped from the items.
+    #[test]
+    fn list_bytes_match_the_value_encoding() {
+        let res = super::super::super::resources::find("", "v1", "configmaps").unwrap();
+        let t = Target { res, namespace: "ns".into(), name: None, sub: None };
+        let items = [
+            json!({"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "a", "labels": {"x": "\"q\""}}, "data": {"k": "v\n"}}),
+            json!({"apiVersion": "v1", "metadata": {"name": "b"}, "kind": "ConfigMap"}),
+        ];
+        let meta = json!({"resourceVersion": "7", "continue": "abc", "remainingItemCount": 3});
+        let refs: Vec<&Value> = items.iter().collect();
+        let stripped: Vec<Value> = items
+            .iter()
+            .map(|i| {
+                let mut i = i.clone();
+                i.as_object_mut().unwrap().remove("kind");
+                i.as_object_mut().unwrap().remove("apiVersion");
+                i
+            })
+            .collect();
+        let expected = json!({"kind": "ConfigMapList", "apiVersion": "v1", "metadata": meta, "items": stripped});
+        assert_eq!(String::from_utf8(list_bytes(&t, &meta, &refs)).unwrap(), serde_json::to_string(&expected).unwrap());
+        assert_eq!(String::from_utf8(list_bytes(&t, &meta, &[])).unwrap(), serde_json::to_string(&json!({"kind": "ConfigMapList", "apiVersion": "v1", "metadata": meta, "items": []})).unwrap());
+    }
 }
