@@ -201,6 +201,30 @@ fn who(pod: &Value) -> Value {
     json!({"metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"], "resourceVersion": m["resourceVersion"]}})
 }
 
+/// The name of the event a repeat is counted on: `<pod>.<hex nanoseconds>` of
+/// its first occurrence, as client-go's recorder names events (so a list, in
+/// name order, is in creation order). Repeats are matched in memory, as the
+/// real event correlator's cache does; a restarted server starts afresh.
+fn event_name(pod: &str, key: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static NAMES: Mutex<Option<(HashMap<String, String>, u64)>> = Mutex::new(None);
+    let mut guard = NAMES.lock().unwrap();
+    let (names, last) = guard.get_or_insert_with(|| (HashMap::new(), 0));
+    if let Some(n) = names.get(key) {
+        return n.clone();
+    }
+    // Bounded like the correlator's LRU: an old repeat after this starts a new event.
+    if names.len() >= 8192 {
+        names.clear();
+    }
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0).max(*last + 1);
+    *last = nanos;
+    let n = format!("{pod}.{nanos:x}");
+    names.insert(key.to_string(), n.clone());
+    n
+}
+
 fn write_events(state: &State, evs: Vec<Ev>) -> std::io::Result<()> {
     if evs.is_empty() {
         return Ok(());
@@ -214,7 +238,7 @@ fn write_events(state: &State, evs: Vec<Ev>) -> std::io::Result<()> {
             for e in evs {
                 let (ns, name, uid) = (meta(&e.pod, "namespace"), meta(&e.pod, "name"), meta(&e.pod, "uid"));
                 let fp = e.field_path.clone().unwrap_or_default();
-                let ev_name = format!("{name}.{}", &hex64(&[uid, e.reason, &fp, &e.message])[..16]);
+                let ev_name = event_name(name, &hex64(&[uid, e.reason, &fp, &e.message]));
                 let key = r.key(ns, &ev_name);
                 if let Some(mut old) = batch.remove(&key).or_else(|| current.get(&key).cloned()) {
                     old["count"] = json!(old["count"].as_i64().unwrap_or(1) + 1);
