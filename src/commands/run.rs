@@ -147,9 +147,8 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         Some(_) => bool_flag("--attach", &args.attach)?,
         None => stdin,
     };
-    let Some(image) = args.image.clone() else {
-        return Err(CliError::msg("required flag(s) \"image\" not set"));
-    };
+    flags::require(if args.image.is_none() { &["image"] } else { &[] })?;
+    let image = args.image.clone().unwrap_or_default();
     let common = Common {
         allow_missing_template_keys: args.allow_missing_template_keys.clone(),
         dry_run: args.dry_run.clone(),
@@ -161,7 +160,10 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         validate: None,
     };
     let ctx = Ctx::complete(settings, PATH, &common)?.without_field_validation();
-    let Some(name) = args.args.first().cloned() else {
+    // kubectl 1.32 takes the first word after `--` as NAME when none precedes it.
+    let mut words: Vec<String> = args.args.clone();
+    words.extend(args.command_args.iter().cloned());
+    let Some(name) = words.first().cloned() else {
         return Err(flags::usage(PATH, "NAME is required for run"));
     };
     crate::commands::remote::pod_running_timeout(&args.pod_running_timeout, PATH)?;
@@ -197,8 +199,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         return Err(CliError::msg("kctl run: --attach, -i/--stdin and --rm are not supported yet"));
     }
 
-    let mut container_args: Vec<String> = args.args[1..].to_vec();
-    container_args.extend(args.command_args.iter().cloned());
+    let container_args: Vec<String> = words[1..].to_vec();
     let spec = PodSpec {
         name: &name,
         image: &image,
