@@ -288,3 +288,31 @@ fn expose_from_file_matches_kubectl() {
     let steps: &[&[&str]] = &[&["expose", "-f", p, "--dry-run=client", "-o", "yaml"], &["expose", "-f", p, "--port=90"]];
     steps_match(&a.name, &b.name, steps);
 }
+
+/// `-i`: the pod is attached to once running (the node simulator's attached
+/// process echoes stdin); `--rm` deletes it afterwards; a pod that must stop
+/// (`--restart=Never`) is waited for until `--pod-running-timeout`.
+#[test]
+fn run_attach_matches_kubectl() {
+    let c = cluster();
+    let a = c.namespace("run-att-a");
+    let b = c.namespace("run-att-b");
+    let cases: &[&[&str]] = &[
+        &["run", "att", "-i", "--rm", "--image=busybox"],
+        &["run", "att2", "-i", "-q", "--image=busybox"],
+        &["run", "att3", "-i", "-t", "--rm", "--image=busybox"],
+        &["run", "att4", "-i", "--rm", "--restart=Never", "--pod-running-timeout=2s", "--image=busybox"],
+        &["run", "att5", "-i", "--port=80", "--expose", "--rm", "--image=busybox"],
+    ];
+    for args in cases {
+        let run = |ns: &str| {
+            let mut full = vec!["-n", ns];
+            full.extend_from_slice(args);
+            c.cmd(&full).stdin("line one\nline two\n")
+        };
+        let (x, y) = (run(&a.name).kctl(), run(&b.name).kubectl());
+        let norm = |o: &Output, ns: &str| (o.code, o.stdout.replace(ns, "<NS>"), o.stderr.replace(ns, "<NS>"));
+        assert_eq!(norm(&x, &a.name), norm(&y, &b.name), "{args:?}");
+    }
+    steps_match(&a.name, &b.name, &[&["get", "pods,svc", "-o", "name"]]);
+}

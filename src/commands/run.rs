@@ -166,7 +166,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let Some(name) = words.first().cloned() else {
         return Err(flags::usage(PATH, "NAME is required for run"));
     };
-    crate::commands::remote::pod_running_timeout(&args.pod_running_timeout, PATH)?;
+    let pod_timeout = crate::commands::remote::pod_running_timeout(&args.pod_running_timeout, PATH)?;
     if image.is_empty() {
         return Err(CliError::msg("--image is required"));
     }
@@ -193,11 +193,6 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if !matches!(pull_policy.as_str(), "" | "Always" | "IfNotPresent" | "Never") {
         return Err(flags::usage(PATH, format!("invalid image pull policy: {pull_policy}")));
     }
-    if attach {
-        // Attaching needs the pod-running watch and the exit-code wait of
-        // kubectl's run; kctl does not implement them yet.
-        return Err(CliError::msg("kctl run: --attach, -i/--stdin and --rm are not supported yet"));
-    }
 
     let container_args: Vec<String> = words[1..].to_vec();
     let spec = PodSpec {
@@ -220,11 +215,13 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let pod = crate::commands::overrides::apply(pod, &args.override_type, args.overrides.as_deref().unwrap_or(""))?;
     let pod = submit(&ctx, &POD, pod)?;
     let mut errors = Vec::new();
+    let mut created = vec![("pods", name.clone())];
     if expose {
         let selector = if spec.labels.is_empty() { format!("run={name}") } else { spec.labels.to_string() };
         let built = service(&name, spec.labels, &selector, &port).map_err(CliError::msg)?;
         match submit(&ctx, &SERVICE, built) {
             Ok(svc) => {
+                created.push(("services", name.clone()));
                 ctx.print(&SERVICE, svc)?;
                 if ctx.is_yaml() {
                     // kubectl separates the documents itself, and its YAML
@@ -234,6 +231,15 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             }
             Err(e) => errors.push(e),
         }
+    }
+    if attach {
+        let quiet = bool_flag("-q, --quiet", &args.quiet)?;
+        let session = Session { ctx: &ctx, name: &name, stdin, tty, quiet, timeout: pod_timeout };
+        let result = session.attach_and_wait(&args.restart, leave_stdin_open);
+        if rm {
+            session.remove(&created)?;
+        }
+        return result;
     }
     ctx.print(&POD, pod)?;
     match errors.pop() {
@@ -258,6 +264,118 @@ pub fn submit(ctx: &Ctx, kind: &Kind, mut obj: Node) -> Result<Node, CliError> {
     }
     let client = ctx.client()?;
     crate::commands::runtime().block_on(ctx.post(client, kind, &obj)).map_err(check_err)
+}
+
+/// `--attach` / `-i`: the created pod, followed until it runs, attached to,
+/// then (for pods that stop) waited for until it ends.
+struct Session<'a> {
+    ctx: &'a Ctx<'a>,
+    name: &'a str,
+    stdin: bool,
+    tty: bool,
+    quiet: bool,
+    timeout: std::time::Duration,
+}
+
+impl Session<'_> {
+    fn attach_and_wait(&self, restart: &str, leave_stdin_open: bool) -> Result<(), CliError> {
+        let pod = self.wait_for(|phase, ready| match phase {
+            "Succeeded" | "Failed" => Some(true),
+            "Running" if ready => Some(true),
+            _ => None,
+        })?;
+        let phase = pod["status"]["phase"].as_str().unwrap_or("");
+        if phase == "Succeeded" || phase == "Failed" {
+            self.print_logs()?;
+        } else {
+            let opts = crate::commands::exec::StreamOpts {
+                target: self.name.to_string(),
+                namespace: Some(self.ctx.namespace.clone()),
+                pod_running_timeout: self.timeout,
+                container: Some(self.name.to_string()),
+                quiet: self.quiet,
+                stdin: self.stdin,
+                tty: self.tty,
+            };
+            if let Err(e) = crate::commands::exec::stream(self.ctx.settings, "attach", &opts, &[]) {
+                if !matches!(e, CliError::Exit(_)) {
+                    eprintln!("warning: couldn't attach to pod/{}, falling back to streaming logs: {}", self.name, e.to_string().trim_start_matches("error: "));
+                    self.print_logs()?;
+                }
+            }
+        }
+        if leave_stdin_open || restart == "Always" {
+            return Ok(());
+        }
+        let on_failure = restart == "OnFailure";
+        let pod = self.wait_for(|phase, _| match phase {
+            "Succeeded" => Some(true),
+            "Failed" if !on_failure => Some(true),
+            _ => None,
+        })?;
+        let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
+        match pod["status"]["phase"].as_str().unwrap_or("") {
+            "Succeeded" => Ok(()),
+            "Failed" => {
+                let terminated = &pod["status"]["containerStatuses"][0]["state"]["terminated"];
+                let code = terminated["exitCode"].as_i64().unwrap_or(0);
+                if terminated.is_null() || code == 0 {
+                    return Err(CliError::msg(format!("pod {ns}/{} failed with unknown exit code", self.name)));
+                }
+                eprintln!(
+                    "pod {ns}/{} terminated ({})\n{}",
+                    self.name,
+                    terminated["reason"].as_str().unwrap_or(""),
+                    terminated["message"].as_str().unwrap_or("")
+                );
+                Err(CliError::Exit(code as i32))
+            }
+            other => Err(CliError::msg(format!("pod {ns}/{} left in phase {other}", self.name))),
+        }
+    }
+
+    /// Poll the pod until `done(phase, ready)` says so, or the timeout passes.
+    fn wait_for(&self, done: impl Fn(&str, bool) -> Option<bool>) -> Result<serde_json::Value, CliError> {
+        let client = self.ctx.client()?;
+        let path = format!("/api/v1/namespaces/{}/pods/{}", self.ctx.namespace, self.name);
+        let deadline = std::time::Instant::now() + self.timeout;
+        crate::commands::runtime().block_on(async {
+            loop {
+                let pod: serde_json::Value = client.send(&crate::client::Request::get(path.clone())).await?.json()?;
+                let phase = pod["status"]["phase"].as_str().unwrap_or("");
+                let ready = pod["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True");
+                if done(phase, ready).is_some() {
+                    return Ok(pod);
+                }
+                if std::time::Instant::now() >= deadline {
+                    return Err(CliError::msg("timed out waiting for the condition"));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+        })
+    }
+
+    fn print_logs(&self) -> Result<(), CliError> {
+        let client = self.ctx.client()?;
+        let req = crate::client::Request::get(format!("/api/v1/namespaces/{}/pods/{}/log", self.ctx.namespace, self.name)).query("container", self.name.to_string());
+        let body = crate::commands::runtime().block_on(client.send(&req))?.body;
+        crate::output::print(&String::from_utf8_lossy(&body));
+        Ok(())
+    }
+
+    /// `--rm`: delete what was created, as `kubectl delete` reports it.
+    fn remove(&self, created: &[(&str, String)]) -> Result<(), CliError> {
+        let client = self.ctx.client()?;
+        for (resource, name) in created {
+            let req = crate::client::Request::new(reqwest::Method::DELETE, format!("/api/v1/namespaces/{}/{resource}/{name}", self.ctx.namespace));
+            match crate::commands::runtime().block_on(client.send(&req)) {
+                Ok(_) => crate::output::print(&format!("{} \"{name}\" deleted\n", resource.trim_end_matches('s'))),
+                Err(crate::client::ClientError::Api { http_code: 404, .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
 }
 
 struct PodSpec<'a> {
