@@ -259,6 +259,11 @@ fn expose_matches_kubectl() {
         &["expose", "deploy", "web", "--labels=a=b=c"],
         &["expose", "deploy", "web", "--port=x"],
         &["expose", "deploy", "web", "-o", "wide"],
+        // Several objects: one document each, errors aggregated.
+        &["expose", "deploy", "web", "multi", "--dry-run=client", "-o", "yaml"],
+        &["expose", "deploy", "nope", "web", "--dry-run=client"],
+        &["expose", "deploy", "nope", "nope2"],
+        &["expose", "deploy", "web", "--container-port=8080"],
         // Real creation, then the same name again.
         &["expose", "deploy", "web"],
         &["expose", "deploy", "web"],

@@ -28,9 +28,6 @@ pub struct Args {
     /// ClusterIP to be assigned to the service. Leave empty to auto-allocate, or set to 'None' to create a headless service.
     #[arg(long = "cluster-ip", value_name = "IP")]
     pub cluster_ip: Option<String>,
-    /// Synonym for --target-port
-    #[arg(long = "container-port", hide = true, value_name = "PORT")]
-    pub container_port: Option<String>,
     /// Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.
     #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unchanged", value_name = "STRATEGY")]
     pub dry_run: Option<String>,
@@ -143,7 +140,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         protocol: s(&args.protocol),
         labels: s(&args.labels),
         name: s(&args.name),
-        target_port: args.target_port.clone().or_else(|| args.container_port.clone()).unwrap_or_default(),
+        target_port: s(&args.target_port),
         external_ip: s(&args.external_ip),
         service_type: s(&args.service_type),
         load_balancer_ip: s(&args.load_balancer_ip),
@@ -152,8 +149,9 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         ..Default::default()
     };
     let mut errors = Vec::new();
+    let mut printed = 0;
     for obj in objects {
-        let result = obj.and_then(|obj| expose_one(&ctx, &args, &mut o, &obj));
+        let result = obj.and_then(|obj| expose_one(&ctx, &args, &mut o, &obj, &mut printed));
         if let Err(e) = result {
             errors.push(e);
         }
@@ -161,7 +159,8 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     match errors.len() {
         0 => Ok(()),
         1 => Err(errors.remove(0)),
-        _ => Err(CliError::msg(format!("[{}]", errors.iter().map(|e| e.to_string().trim_start_matches("error: ").to_string()).collect::<Vec<_>>().join(", ")))),
+        // An aggregate: one error per line, without the `error: ` prefix.
+        _ => Err(CliError::Raw(errors.iter().map(|e| e.to_string().trim_start_matches("error: ").to_string()).collect::<Vec<_>>().join("\n"))),
     }
 }
 
@@ -197,7 +196,7 @@ fn fetch(ctx: &Ctx, settings: &Settings, args: &Args, recursive: bool) -> Result
     })
 }
 
-fn expose_one(ctx: &Ctx, args: &Args, o: &mut Opts, obj: &Value) -> Result<(), CliError> {
+fn expose_one(ctx: &Ctx, args: &Args, o: &mut Opts, obj: &Value, printed: &mut usize) -> Result<(), CliError> {
     let kind = obj["kind"].as_str().unwrap_or("");
     let group = obj["apiVersion"].as_str().and_then(|v| v.split_once('/')).map_or("", |(g, _)| g);
     let exposable = match kind {
@@ -259,6 +258,11 @@ fn expose_one(ctx: &Ctx, args: &Args, o: &mut Opts, obj: &Value) -> Result<(), C
     let service = build(o).map_err(CliError::msg)?;
     let service = crate::commands::overrides::apply(service, &args.override_type, args.overrides.as_deref().unwrap_or(""))?;
     let service = submit(ctx, &SERVICE, service)?;
+    // kubectl's YAML printer separates the documents it prints.
+    if ctx.is_yaml() && *printed > 0 {
+        crate::output::print("---\n");
+    }
+    *printed += 1;
     ctx.print_as(&SERVICE, service, "exposed")
 }
 
