@@ -117,7 +117,7 @@ mod tests {
         let obj = Node::obj().with("kind", "Pod").with("spec", Node::obj().with("containers", Node::Arr(vec![])).with("restartPolicy", "Always"));
         let out = apply(obj, "merge", r#"{"spec":{"nodeName":"n"}}"#).unwrap();
         let json = crate::printers::json::to_string_compact(&out);
-        assert_eq!(json, r#"{"kind":"Pod","spec":{"containers":[],"restartPolicy":"Always","nodeName":"n"}}"#);
+        assert_eq!(json, r#"{"kind":"Pod","spec":{"containers":[],"restartPolicy":"Always","nodeName":"n"},"status":{}}"#);
         assert!(apply(Node::obj(), "foo", "{}").unwrap_err().to_string().contains("invalid override type: foo"));
     }
 }
