@@ -80,6 +80,12 @@ fn run_errors_match_kubectl() {
         &["run", "x", "--image=nginx", "--dry-run=client", "--overrides={bad"],
         &["run", "x", "--image=nginx", "--dry-run=client", "--override-type=foo", "--overrides={}"],
         &["run", "x", "--image=nginx", "--privileged=maybe"],
+        &["run", "x", "--image=nginx", "--dry-run=client", "--pod-running-timeout=abc"],
+        &["run", "x", "--image=nginx", "--dry-run=client", "--timeout=abc"],
+        &["run", "x", "--image=nginx", "--dry-run=client", "--restart=", "-o", "yaml"],
+        &["run", "x", "--image=nginx", "--dry-run=client", "--annotations=", "--env=", "-o", "yaml"],
+        &["run", "x", "--image=nginx", "--dry-run=client", "--annotations=a=1", "--annotations="],
+        &["run", "x", "--image=nginx", "--dry-run=client", "--env=A=1", "--env="],
         &["expose"],
     ];
     for args in cases {

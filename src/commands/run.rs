@@ -139,6 +139,11 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     for (flag, v) in [("--force", &args.force), ("-q, --quiet", &args.quiet), ("-R, --recursive", &args.recursive), ("--wait", &args.wait)] {
         bool_flag(flag, v)?;
     }
+    for (flag, v) in [("--pod-running-timeout", Some(&args.pod_running_timeout)), ("--timeout", args.timeout.as_ref())] {
+        if let Some(Err(msg)) = v.map(|v| crate::commands::wait::parse_go_duration(v)) {
+            return Err(CliError::Raw(format!("Error: invalid argument \"{}\" for \"{flag}\" flag: {msg}\nSee 'kctl {PATH} --help' for usage.", v.unwrap())));
+        }
+    }
     if let Some(g) = &args.grace_period {
         flags::parse_int(PATH, "--grace-period", g, 64)?;
     }
@@ -180,9 +185,12 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if expose && port.is_empty() {
         return Err(flags::usage(PATH, "--port must be set when exposing a service"));
     }
-    if !matches!(args.restart.as_str(), "Always" | "OnFailure" | "Never") {
-        return Err(flags::usage(PATH, format!("invalid restart policy: {}", args.restart)));
-    }
+    let restart = match args.restart.as_str() {
+        "" if stdin => "OnFailure",
+        "" => "Always",
+        r @ ("Always" | "OnFailure" | "Never") => r,
+        other => return Err(flags::usage(PATH, format!("invalid restart policy: {other}"))),
+    };
     if !attach && rm {
         return Err(flags::usage(PATH, "--rm should only be used for attached containers"));
     }
@@ -204,7 +212,8 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         annotations: &args.annotations,
         labels: args.labels.as_deref().unwrap_or(""),
         port: &port,
-        restart: &args.restart,
+        // The generator defaults an empty policy to Always, even for -i.
+        restart: if args.restart.is_empty() { "Always" } else { restart },
         pull_policy: &pull_policy,
         privileged,
         stdin,
@@ -235,7 +244,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     if attach {
         let quiet = bool_flag("-q, --quiet", &args.quiet)?;
         let session = Session { ctx: &ctx, name: &name, stdin, tty, quiet, timeout: pod_timeout };
-        let result = session.attach_and_wait(&args.restart, leave_stdin_open);
+        let result = session.attach_and_wait(restart, leave_stdin_open);
         if rm {
             session.remove(&created)?;
         }
@@ -397,8 +406,8 @@ struct PodSpec<'a> {
 
 /// The `run-pod/v1` generator, its checks in its order.
 fn pod(s: &PodSpec) -> Result<Node, String> {
-    let env = parse_envs(s.env)?;
-    let annotations = parse_pairs(s.annotations, "annotations")?;
+    let env = parse_envs(string_array(s.env))?;
+    let annotations = parse_pairs(string_array(s.annotations), "annotations")?;
     let labels = if s.labels.is_empty() { vec![("run".to_string(), s.name.to_string())] } else { parse_labels(s.labels)? };
     let port = if s.port.is_empty() { None } else { Some(go_atoi(s.port)?) };
     let container = Node::obj()
@@ -456,6 +465,16 @@ pub fn parse_labels(spec: &str) -> Result<Vec<(String, String)>, String> {
         out.push((kv[0].to_string(), kv[1].to_string()));
     }
     Ok(out)
+}
+
+/// pflag's string array read back from its text form: a lone empty value
+/// (`[]`) reads as no values at all.
+fn string_array(values: &[String]) -> &[String] {
+    if values.len() == 1 && values[0].is_empty() {
+        &[]
+    } else {
+        values
+    }
 }
 
 /// `cmdutil.ParsePairs` without removals: every bad pair listed in one error.
