@@ -331,12 +331,17 @@ impl Session<'_> {
                 if terminated.is_null() || code == 0 {
                     return Err(CliError::msg(format!("pod {ns}/{} failed with unknown exit code", self.name)));
                 }
-                eprintln!(
+                // An exit error: printed without `error: `, a newline added only if missing.
+                let mut msg = format!(
                     "pod {ns}/{} terminated ({})\n{}",
                     self.name,
                     terminated["reason"].as_str().unwrap_or(""),
                     terminated["message"].as_str().unwrap_or("")
                 );
+                if !msg.ends_with('\n') {
+                    msg.push('\n');
+                }
+                eprint!("{msg}");
                 Err(CliError::Exit(code as i32))
             }
             other => Err(CliError::msg(format!("pod {ns}/{} left in phase {other}", self.name))),
