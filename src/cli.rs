@@ -150,6 +150,10 @@ pub enum Command {
     Describe(commands::describe::Args),
     /// Create a resource from a file or from stdin
     Create(commands::create::Args),
+    /// Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
+    Expose(commands::expose::Args),
+    /// Run a particular image on the cluster
+    Run(commands::run::Args),
     /// Update the labels on a resource
     Label(commands::label::Args),
     /// Update the annotations on a resource

@@ -73,6 +73,27 @@ const EXAMPLES: &[(&str, &str)] = &[
 
   # Remove it
   kctl annotate pods -l app=web owner-"),
+    ("run", "  # A pod running nginx, then one that also gets a ClusterIP service on port 80
+  kctl run web --image=nginx
+  kctl run web --image=nginx --port=80 --expose
+
+  # The pod as YAML, without creating it
+  kctl run web --image=nginx --dry-run=client -o yaml
+
+  # Arguments for the image's entrypoint, or a command of its own
+  kctl run pi --image=perl --restart=Never -- perl -e 'print 1'
+  kctl run box --image=busybox --command -- sleep 3600
+
+  # Change the generated pod with a JSON merge patch
+  kctl run web --image=nginx --overrides='{\"spec\":{\"nodeName\":\"node-1\"}}'"),
+    ("expose", "  # A service for a deployment, its selector and port read from the deployment
+  kctl expose deployment web
+
+  # Port 80 on the service, 8080 on the pods, under another name
+  kctl expose deployment web --port=80 --target-port=8080 --name=web-http
+
+  # A NodePort service for a pod, as YAML, without creating it
+  kctl expose pod web --type=NodePort --dry-run=client -o yaml"),
     ("scale", "  # Run three replicas
   kctl scale deployment web --replicas=3
 

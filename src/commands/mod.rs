@@ -12,6 +12,7 @@ pub mod describe;
 pub mod diff;
 pub mod edit;
 pub mod events;
+pub mod expose;
 pub mod failures;
 pub mod get;
 pub mod label;
@@ -30,6 +31,8 @@ pub mod switch_state;
 pub mod view_secret;
 pub mod replace;
 pub mod rollout;
+pub mod run;
+pub mod overrides;
 pub mod targets;
 pub mod version;
 pub mod wait;
@@ -54,6 +57,8 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Diff(args) => diff::run(args, settings),
         Command::Edit(args) => edit::run(args, settings),
         Command::Create(args) => create::run(args, settings),
+        Command::Expose(args) => expose::run(args, settings),
+        Command::Run(args) => run::run(args, settings),
         Command::Label(args) => label::run_label(args, settings),
         Command::Annotate(args) => label::run_annotate(args, settings),
         Command::Patch(args) => patch::run(args, settings),

@@ -157,7 +157,7 @@ impl<'a> Ctx<'a> {
         self.print(kind, obj)
     }
 
-    async fn post(&self, client: &Client, kind: &Kind, obj: &Node) -> Result<Node, ClientError> {
+    pub(crate) async fn post(&self, client: &Client, kind: &Kind, obj: &Node) -> Result<Node, ClientError> {
         let path = ResourcePath {
             group: kind.group,
             version: kind.version,
@@ -170,7 +170,9 @@ impl<'a> Ctx<'a> {
         if !self.field_manager.is_empty() {
             req = req.query("fieldManager", self.field_manager.clone());
         }
-        req = req.query("fieldValidation", self.validation);
+        if !self.validation.is_empty() {
+            req = req.query("fieldValidation", self.validation);
+        }
         if self.dry_run == DryRun::Server {
             req = req.query("dryRun", "All");
         }
@@ -181,7 +183,26 @@ impl<'a> Ctx<'a> {
     }
 
     /// kubectl's printer for the object: `kind[.group]/name created`, or `-o`.
-    pub fn print(&self, kind: &Kind, mut obj: Node) -> Result<(), CliError> {
+    pub fn print(&self, kind: &Kind, obj: Node) -> Result<(), CliError> {
+        self.print_as(kind, obj, "created")
+    }
+
+    /// Commands built without `resource.Helper`'s field validation (`run`, `expose`).
+    pub fn without_field_validation(mut self) -> Self {
+        self.validation = "";
+        self
+    }
+
+    pub fn save_config(&self) -> bool {
+        self.save_config
+    }
+
+    pub fn is_yaml(&self) -> bool {
+        matches!(self.format, Some(OutputFormat::Yaml))
+    }
+
+    /// [`Ctx::print`] with the verb of the command (`exposed`).
+    pub fn print_as(&self, kind: &Kind, mut obj: Node, verb: &str) -> Result<(), CliError> {
         let name = obj.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or("").to_string();
         let resource = if kind.group.is_empty() {
             format!("{}/{name}", kind.kind.to_lowercase())
@@ -195,7 +216,7 @@ impl<'a> Ctx<'a> {
                     DryRun::Client => " (dry run)",
                     DryRun::Server => " (server dry run)",
                 };
-                format!("{resource} created{suffix}\n")
+                format!("{resource} {verb}{suffix}\n")
             }
             Some(OutputFormat::Name) => format!("{resource}\n"),
             Some(f @ (OutputFormat::Json | OutputFormat::Yaml)) => {
