@@ -186,6 +186,8 @@ pub enum Command {
     /// Print the supported API resources on the server
     #[command(name = "api-resources")]
     ApiResources(commands::api_resources::Args),
+    /// Get documentation for a resource
+    Explain(commands::explain::Args),
     /// Print the supported API versions on the server, in the form of "group/version"
     #[command(name = "api-versions")]
     ApiVersions(commands::api_versions::Args),

@@ -1,0 +1,103 @@
+//! `TYPE.field.path` to a resource and a field path, as kubectl's explain
+//! parses it: the first dotted word names the resource (plural, singular,
+//! kind or short name); without `--api-version`, a group-qualified name such
+//! as `deployments.apps.spec` picks the group whose `resource.group` prefixes
+//! the argument.
+
+use crate::discovery::{ApiResource, Discovery, DiscoveryCache};
+use crate::error::CliError;
+
+pub struct Target {
+    pub resource: ApiResource,
+    pub fields: Vec<String>,
+}
+
+pub async fn target(cache: &DiscoveryCache<'_>, arg: &str, api_version_given: bool) -> Result<Target, CliError> {
+    let arg = arg.strip_suffix('.').unwrap_or(arg);
+    let (first, _) = arg.split_once('.').unwrap_or((arg, ""));
+    // A name the cached discovery does not know may be a new CRD: ask again.
+    let mut d = crate::discovery::for_mapping(cache).await?;
+    let mut found = matches(&d, first);
+    if found.0.is_empty() {
+        d = cache.refresh().await.map_err(CliError::from)?;
+        found = matches(&d, first);
+    }
+    let (gvrs, warnings, resource) = found;
+    for w in warnings {
+        eprintln!("Warning: short name \"{first}\" could also match lower priority resource {w}");
+    }
+    if gvrs.is_empty() {
+        return Err(CliError::Raw(format!("the server doesn't have a resource type \"{resource}\"")));
+    }
+    let dotted_fields = || -> Vec<String> { arg.split('.').skip(1).map(String::from).collect() };
+    if api_version_given {
+        let chosen = by_priority(&d, &gvrs);
+        return Ok(Target { resource: chosen.clone(), fields: dotted_fields() });
+    }
+    for r in &gvrs {
+        let qualified = r.qualified_name();
+        if let Some(rest) = arg.strip_prefix(qualified.as_str()) {
+            let fields = if rest.is_empty() { Vec::new() } else { rest.split('.').skip(1).map(String::from).collect() };
+            return Ok(Target { resource: (*r).clone(), fields });
+        }
+    }
+    Ok(Target { resource: gvrs[0].clone(), fields: dotted_fields() })
+}
+
+fn singular(r: &ApiResource) -> String {
+    if r.singular.is_empty() {
+        r.kind.to_lowercase()
+    } else {
+        r.singular.clone()
+    }
+}
+
+/// The mapper's `ResourcesFor`: every served version of the resource a name
+/// stands for, groups in discovery order and each group's versions in order.
+/// Also the lower-priority resources a short name shadows, and the resource
+/// name the lookup ended with (for the error).
+fn matches<'d>(d: &'d Discovery, name: &str) -> (Vec<&'d ApiResource>, Vec<String>, String) {
+    let lower = name.to_lowercase();
+    let in_order = || {
+        d.groups.iter().flat_map(move |g| {
+            g.versions.iter().flat_map(move |v| d.resources.iter().filter(move |r| r.group == g.name && &r.version == v && !r.is_subresource()))
+        })
+    };
+    let exact = in_order().any(|r| r.name == lower || r.singular == lower);
+    let mut group: Option<&str> = None;
+    let mut resource = lower.clone();
+    let mut warnings = Vec::new();
+    if !exact {
+        for r in in_order() {
+            if !r.short_names.iter().any(|s| *s == lower) {
+                continue;
+            }
+            match group {
+                None => {
+                    group = Some(&r.group);
+                    resource = r.name.clone();
+                }
+                Some(g) if g == r.group && resource == r.name => {}
+                Some(_) => {
+                    let q = r.qualified_name();
+                    if !warnings.contains(&q) {
+                        warnings.push(q);
+                    }
+                }
+            }
+        }
+    }
+    let found = in_order().filter(|r| group.is_none_or(|g| r.group == g) && (r.name == resource || singular(r) == resource)).collect();
+    (found, warnings, resource)
+}
+
+/// The mapper's `ResourceFor`: a group's preferred version first, groups in
+/// discovery order, then any version.
+fn by_priority<'d>(d: &'d Discovery, gvrs: &[&'d ApiResource]) -> &'d ApiResource {
+    for g in &d.groups {
+        if let Some(r) = gvrs.iter().find(|r| r.group == g.name && r.version == g.preferred) {
+            return r;
+        }
+    }
+    gvrs[0]
+}
