@@ -140,6 +140,8 @@ pub fn command() -> clap::Command {
 pub enum Command {
     /// Display one or many resources
     Get(commands::get::Args),
+    /// Get documentation for a resource
+    Explain(commands::explain::Args),
     /// Apply a configuration to a resource by file name or stdin
     Apply(commands::apply::Args),
     /// Diff the live version against a would-be applied version
@@ -186,8 +188,6 @@ pub enum Command {
     /// Print the supported API resources on the server
     #[command(name = "api-resources")]
     ApiResources(commands::api_resources::Args),
-    /// Get documentation for a resource
-    Explain(commands::explain::Args),
     /// Print the supported API versions on the server, in the form of "group/version"
     #[command(name = "api-versions")]
     ApiVersions(commands::api_versions::Args),

@@ -19,7 +19,7 @@ const PLAINTEXT_V2: &str = "plaintext-openapiv2";
 #[derive(Debug, clap::Args)]
 #[command(
     override_usage = "kctl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [--output=plaintext|plaintext-openapiv2]",
-    long_about = "Describe fields and structure of various resources.\n\nThis command describes the fields associated with each supported API resource. Fields are identified via a simple JSONPath identifier:\n\n  <type>.<fieldName>[.<fieldName>]\n\nInformation about each field is retrieved from the server in OpenAPI format.\n\nUse \"kubectl api-resources\" for a complete list of supported resources."
+    long_about = "Describe fields and structure of various resources.\n\nThis command describes the fields associated with each supported API resource. Fields are identified via a simple JSONPath identifier:\n\n  <type>.<fieldName>[.<fieldName>]\n\nInformation about each field is retrieved from the server in OpenAPI format.\n\nUse \"kctl api-resources\" for a complete list of supported resources."
 )]
 pub struct Args {
     /// TYPE or TYPE.field.path (e.g. pods.spec.containers)
