@@ -33,6 +33,9 @@ const CASES: &[&[&str]] = &[
     &["ingresses.extensions.spec"],
     &["crd.spec.versions.schema"],
     &["pods."],
+    // Lists, under the names the mapper guesses for them.
+    &["deploymentlist"],
+    &["podlists.items.spec.nodeName"],
     &["pods", "--recursive"],
     &["deployment.spec.template", "--recursive"],
     &["crd", "--recursive"],

@@ -38,7 +38,7 @@ pub async fn target(cache: &DiscoveryCache<'_>, arg: &str, api_version_given: bo
         let qualified = r.qualified_name();
         if let Some(rest) = arg.strip_prefix(qualified.as_str()) {
             let fields = if rest.is_empty() { Vec::new() } else { rest.split('.').skip(1).map(String::from).collect() };
-            return Ok(Target { resource: (*r).clone(), fields });
+            return Ok(Target { resource: r.clone(), fields });
         }
     }
     Ok(Target { resource: gvrs[0].clone(), fields: dotted_fields() })
@@ -56,7 +56,7 @@ fn singular(r: &ApiResource) -> String {
 /// stands for, groups in discovery order and each group's versions in order.
 /// Also the lower-priority resources a short name shadows, and the resource
 /// name the lookup ended with (for the error).
-fn matches<'d>(d: &'d Discovery, name: &str) -> (Vec<&'d ApiResource>, Vec<String>, String) {
+fn matches(d: &Discovery, name: &str) -> (Vec<ApiResource>, Vec<String>, String) {
     let lower = name.to_lowercase();
     let in_order = || {
         d.groups.iter().flat_map(move |g| {
@@ -87,17 +87,32 @@ fn matches<'d>(d: &'d Discovery, name: &str) -> (Vec<&'d ApiResource>, Vec<Strin
             }
         }
     }
-    let found = in_order().filter(|r| group.is_none_or(|g| r.group == g) && (r.name == resource || singular(r) == resource)).collect();
+    let wanted = |r: &ApiResource| group.is_none_or(|g| r.group == g) && (r.name == resource || singular(r) == resource);
+    // The mapper also knows each kind's list under guessed names
+    // (`deploymentlist`, `deploymentlists`), which kubectl explains too.
+    let found = in_order().flat_map(|r| [Some(r.clone()), Some(list_of(r))]).flatten().filter(|r| wanted(r)).collect();
     (found, warnings, resource)
+}
+
+fn list_of(r: &ApiResource) -> ApiResource {
+    let singular = format!("{}list", r.kind.to_lowercase());
+    ApiResource {
+        name: format!("{singular}s"),
+        singular,
+        kind: format!("{}List", r.kind),
+        short_names: Vec::new(),
+        categories: Vec::new(),
+        ..r.clone()
+    }
 }
 
 /// The mapper's `ResourceFor`: a group's preferred version first, groups in
 /// discovery order, then any version.
-fn by_priority<'d>(d: &'d Discovery, gvrs: &[&'d ApiResource]) -> &'d ApiResource {
+fn by_priority<'d>(d: &Discovery, gvrs: &'d [ApiResource]) -> &'d ApiResource {
     for g in &d.groups {
         if let Some(r) = gvrs.iter().find(|r| r.group == g.name && r.version == g.preferred) {
             return r;
         }
     }
-    gvrs[0]
+    &gvrs[0]
 }
