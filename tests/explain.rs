@@ -165,3 +165,15 @@ fn custom_resources_on_both_servers() {
         same(l.cmd(explain(args)));
     }
 }
+
+/// An unreachable server: the mapper's two logged discovery failures, then
+/// kubectl's connection message.
+#[test]
+fn unreachable_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(&cluster().kubeconfig).unwrap();
+    let dead = regex::Regex::new(r"server: https://[^\s]+").unwrap().replace_all(&text, "server: https://127.0.0.1:1");
+    let path = dir.path().join("kubeconfig");
+    std::fs::write(&path, dead.as_ref()).unwrap();
+    Invocation::new(["explain", "pods.spec"]).kubeconfig(&path).assert_same(&[support::Norm::KlogHeader]);
+}

@@ -16,7 +16,15 @@ pub async fn target(cache: &DiscoveryCache<'_>, arg: &str, api_version_given: bo
     let arg = arg.strip_suffix('.').unwrap_or(arg);
     let (first, _) = arg.split_once('.').unwrap_or((arg, ""));
     // A name the cached discovery does not know may be a new CRD: ask again.
-    let mut d = crate::discovery::for_mapping(cache).await?;
+    let mut d = match cache.get().await {
+        Ok(d) => d,
+        // explain's mapper asks twice before giving up, logging each failure.
+        Err(crate::discovery::DiscoveryError::Client(e)) if e.is_transport() => {
+            crate::discovery::report_group_list_error_times(&e, 2);
+            return Err(e.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut found = matches(&d, first);
     if found.0.is_empty() {
         d = cache.refresh().await.map_err(CliError::from)?;
