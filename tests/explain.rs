@@ -56,6 +56,15 @@ const CASES: &[&[&str]] = &[
     &["pods.spec.nosuchfield"],
     &["pods.nosuch.deeper"],
     &["deployment.spec.template.spec.containers.nosuch"],
+    // The argument is parsed as JSONPath: only plain fields are accepted.
+    &["pods.spec.containers[0]"],
+    &["pods.spec.containers[0]", "--api-version=v1"],
+    &[".pods"],
+    &[""],
+    &["pods.."],
+    &["pods..spec"],
+    &["pods/x"],
+    &["pods.spec.*"],
 ];
 
 fn explain(args: &[&str]) -> Vec<String> {

@@ -4,6 +4,7 @@
 //! the original v2 printer (`plaintext-openapiv2`) when it does not.
 
 mod fetch;
+mod path;
 mod resolve;
 mod v2;
 mod v3;

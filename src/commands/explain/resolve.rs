@@ -4,6 +4,7 @@
 //! as `deployments.apps.spec` picks the group whose `resource.group` prefixes
 //! the argument.
 
+use super::path::{self, Node};
 use crate::discovery::{ApiResource, Discovery, DiscoveryCache};
 use crate::error::CliError;
 
@@ -13,8 +14,15 @@ pub struct Target {
 }
 
 pub async fn target(cache: &DiscoveryCache<'_>, arg: &str, api_version_given: bool) -> Result<Target, CliError> {
-    let arg = arg.strip_suffix('.').unwrap_or(arg);
-    let (first, _) = arg.split_once('.').unwrap_or((arg, ""));
+    const FIRST: &str = "invalid jsonpath syntax, first node must be field node";
+    let nodes = path::nodes(arg).map_err(CliError::Message)?;
+    let first = match nodes.first() {
+        Some(Node::Field(f)) => f.clone(),
+        _ => return Err(CliError::msg(FIRST)),
+    };
+    if first.is_empty() {
+        return Err(CliError::msg("a resource must be present, got: /, Resource="));
+    }
     // A name the cached discovery does not know may be a new CRD: ask again.
     let mut d = match cache.get().await {
         Ok(d) => d,
@@ -25,10 +33,10 @@ pub async fn target(cache: &DiscoveryCache<'_>, arg: &str, api_version_given: bo
         }
         Err(e) => return Err(e.into()),
     };
-    let mut found = matches(&d, first);
+    let mut found = matches(&d, &first);
     if found.0.is_empty() {
         d = cache.refresh().await.map_err(CliError::from)?;
-        found = matches(&d, first);
+        found = matches(&d, &first);
     }
     let (gvrs, warnings, resource) = found;
     for w in warnings {
@@ -37,19 +45,25 @@ pub async fn target(cache: &DiscoveryCache<'_>, arg: &str, api_version_given: bo
     if gvrs.is_empty() {
         return Err(CliError::Raw(format!("the server doesn't have a resource type \"{resource}\"")));
     }
-    let dotted_fields = || -> Vec<String> { arg.split('.').skip(1).map(String::from).collect() };
     if api_version_given {
         let chosen = by_priority(&d, &gvrs);
-        return Ok(Target { resource: chosen.clone(), fields: dotted_fields() });
+        let fields = path::fields_after_first(&nodes, "invalid jsonpath syntax, all nodes must be field nodes").map_err(CliError::Message)?;
+        return Ok(Target { resource: chosen.clone(), fields });
     }
     for r in &gvrs {
         let qualified = r.qualified_name();
         if let Some(rest) = arg.strip_prefix(qualified.as_str()) {
-            let fields = if rest.is_empty() { Vec::new() } else { rest.split('.').skip(1).map(String::from).collect() };
+            let fields = if rest.is_empty() {
+                Vec::new()
+            } else {
+                let nodes = path::nodes(rest).map_err(CliError::Message)?;
+                path::fields_after_first(&nodes, FIRST).map_err(CliError::Message)?
+            };
             return Ok(Target { resource: r.clone(), fields });
         }
     }
-    Ok(Target { resource: gvrs[0].clone(), fields: dotted_fields() })
+    let fields = path::fields_after_first(&nodes, FIRST).map_err(CliError::Message)?;
+    Ok(Target { resource: gvrs[0].clone(), fields })
 }
 
 fn singular(r: &ApiResource) -> String {
