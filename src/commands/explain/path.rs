@@ -105,7 +105,8 @@ mod tests {
         assert_eq!(nodes("pods.").unwrap(), vec![f("pods")]);
         assert_eq!(nodes("").unwrap(), vec![f("")]);
         assert_eq!(nodes(".spec").unwrap(), vec![Node::Other, f("spec")]);
-        assert_eq!(nodes(".").unwrap(), vec![Node::Other]);
+        assert_eq!(nodes(".").unwrap(), vec![f("")]);
+        assert_eq!(nodes("..").unwrap(), vec![Node::Other]);
         assert_eq!(nodes("pods.spec.containers[0]").unwrap(), vec![f("pods"), f("spec"), f("containers"), Node::Other]);
         assert_eq!(nodes("a\\.b.c").unwrap(), vec![f("a.b"), f("c")]);
         assert!(nodes("pods/x").is_err());
