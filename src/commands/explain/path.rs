@@ -109,6 +109,7 @@ mod tests {
         assert_eq!(nodes("..").unwrap(), vec![Node::Other]);
         assert_eq!(nodes("pods.spec.containers[0]").unwrap(), vec![f("pods"), f("spec"), f("containers"), Node::Other]);
         assert_eq!(nodes("a\\.b.c").unwrap(), vec![f("a.b"), f("c")]);
-        assert!(nodes("pods/x").is_err());
+        assert_eq!(nodes("pods/x").unwrap(), vec![f("pods/x")]);
+        assert!(nodes("a.b]").is_err());
     }
 }
