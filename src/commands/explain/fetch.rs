@@ -1,6 +1,7 @@
-//! The schemas explain reads: the OpenAPI v2 document through the shared
-//! cache (src/openapi.rs), and the v3 group-version documents, which the
-//! server names by content hash and which are therefore kept on disk per hash.
+//! The schemas explain reads: the OpenAPI v2 document (fetched afresh into
+//! the shared cache of src/openapi.rs), and the v3 group-version documents,
+//! which the server names by content hash and which are therefore kept on
+//! disk per hash.
 
 use std::path::Path;
 
@@ -65,18 +66,17 @@ pub async fn v3_document(client: &Client, cache_dir: &Path, group: &str, version
     Ok(doc)
 }
 
-/// The v2 explanation of a kind; a kind the cached document lacks (a CRD
-/// created since) makes kctl fetch the document again.
+/// The v2 explanation of a kind. Like kubectl, which keeps no copy of the v2
+/// document, kctl reads the current one (a CRD's schema may have changed
+/// since the shared cache was filled); fetching it also refreshes that cache.
 pub async fn explain_v2(client: &Client, cache_dir: &Path, group: &str, version: &str, kind: &str, fields: &[String], recursive: bool) -> Result<String, CliError> {
     let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
     let req = v2::Request { group_version: &gv, kind, path: fields, recursive };
-    for refresh in [false, true] {
-        let doc = if refresh { crate::openapi::refresh(client, cache_dir).await } else { crate::openapi::document(client, cache_dir).await };
-        let doc = doc.map_err(CliError::from)?.ok_or_else(|| CliError::msg("the server could not find the requested resource"))?;
-        let Some(model) = v2::Model::new(&doc) else { continue };
-        if let Some(def) = model.lookup(group, version, kind) {
-            return v2::render(&model, def, &req).map_err(CliError::msg);
-        }
+    let doc = crate::openapi::refresh(client, cache_dir).await.map_err(CliError::from)?;
+    let doc = doc.ok_or_else(|| CliError::msg("the server could not find the requested resource"))?;
+    let def = v2::Model::new(&doc).and_then(|m| m.lookup(group, version, kind).map(|d| (m, d)));
+    match def {
+        Some((model, def)) => v2::render(&model, def, &req).map_err(CliError::msg),
+        None => Err(CliError::msg(format!("couldn't find resource for \"{group}/{version}, Kind={kind}\""))),
     }
-    Err(CliError::msg(format!("couldn't find resource for \"{group}/{version}, Kind={kind}\"")))
 }
