@@ -91,7 +91,7 @@ fn matches(d: &Discovery, name: &str) -> (Vec<ApiResource>, Vec<String>, String)
     let mut warnings = Vec::new();
     if !exact {
         for r in in_order() {
-            if !r.short_names.iter().any(|s| *s == lower) {
+            if !r.short_names.contains(&lower) {
                 continue;
             }
             match group {

@@ -43,12 +43,12 @@ impl<'a> Model<'a> {
     pub fn lookup(&self, group: &str, version: &str, kind: &str) -> Option<&'a Value> {
         self.defs
             .values()
-            .filter(|d| {
+            .rev()
+            .find(|d| {
                 d["x-kubernetes-group-version-kind"].as_array().into_iter().flatten().any(|g| {
                     g["group"].as_str().unwrap_or("") == group && g["version"].as_str() == Some(version) && g["kind"].as_str() == Some(kind)
                 })
             })
-            .last()
     }
 
     fn parse(&self, s: &'a Value) -> Node<'a> {
