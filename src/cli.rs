@@ -140,6 +140,8 @@ pub fn command() -> clap::Command {
 pub enum Command {
     /// Display one or many resources
     Get(commands::get::Args),
+    /// Get documentation for a resource
+    Explain(commands::explain::Args),
     /// Apply a configuration to a resource by file name or stdin
     Apply(commands::apply::Args),
     /// Diff the live version against a would-be applied version

@@ -145,6 +145,15 @@ const EXAMPLES: &[(&str, &str)] = &[
   kctl api-resources --api-group=apps --namespaced=true"),
     ("api-versions", "  # Every group/version the server serves
   kctl api-versions"),
+    ("explain", "  # A resource and its fields, then one field
+  kctl explain pods
+  kctl explain deployments.spec.template.spec.containers
+
+  # Every field, without descriptions
+  kctl explain pods --recursive
+
+  # One version of a resource, in kubectl's original format
+  kctl explain cronjobs --api-version=batch/v1beta1 --output=plaintext-openapiv2"),
     ("cluster-info", "  # Where the control plane and its services are
   kctl cluster-info"),
     ("completion", "  # Load the kctl completion code for bash into the current shell

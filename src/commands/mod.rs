@@ -12,6 +12,7 @@ pub mod describe;
 pub mod diff;
 pub mod edit;
 pub mod events;
+pub mod explain;
 pub mod expose;
 pub mod failures;
 pub mod get;
@@ -76,6 +77,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Cp(args) => cp::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
+        Command::Explain(args) => explain::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),
         Command::Config(args) => config::run(args, settings),
         Command::Plugin(args) => plugin_list::run(args, settings),
