@@ -9,7 +9,7 @@ pub const DAEMONSET_FATAL: &str = "DaemonSet-managed Pods (use --ignore-daemonse
 pub const DAEMONSET_WARNING: &str = "ignoring DaemonSet-managed Pods";
 pub const LOCAL_STORAGE_FATAL: &str = "Pods with local storage (use --delete-emptydir-data to override)";
 pub const LOCAL_STORAGE_WARNING: &str = "deleting Pods with local storage";
-pub const UNMANAGED_FATAL: &str = "Pods declare no controller (use --force to override)";
+pub const UNMANAGED_FATAL: &str = "cannot delete Pods that declare no controller (use --force to override)";
 pub const UNMANAGED_WARNING: &str = "deleting Pods that declare no controller";
 
 #[derive(Debug, Clone, PartialEq)]

@@ -44,9 +44,6 @@ pub struct Args {
     /// Ignore DaemonSet-managed pods.
     #[arg(long = "ignore-daemonsets", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false")]
     pub ignore_daemonsets: bool,
-    /// Ignore errors occurred between drain nodes in group.
-    #[arg(long = "ignore-errors", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false")]
-    pub ignore_errors: bool,
     /// Label selector to filter pods on the node
     #[arg(long = "pod-selector", default_value = "")]
     pub pod_selector: String,
@@ -106,37 +103,37 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     crate::commands::runtime().block_on(async {
         let nodes = cordon::find_nodes(&client, &args.nodes, args.selector.as_deref()).await?;
         cordon::set_unschedulable(&client, &nodes, true, dry_run).await;
-        let mut drained: Vec<&str> = Vec::new();
+        // Every node is attempted; the failures are summed up at the end.
+        let mut fatal: Vec<Vec<String>> = Vec::new();
+        let mut pending: Vec<&str> = Vec::new();
         for node in &nodes {
             let name = node_name(node);
             match d.drain_node(name).await {
                 Ok(()) => {
-                    drained.push(name);
                     output::print(&format!("node/{name} drained{}\n", dry_run.suffix()));
                     output::flush_stdout();
                 }
-                Err(errs) if args.ignore_errors && nodes.len() > 1 => {
-                    output::flush_stdout();
-                    eprintln!("error: unable to drain node {} due to error: {}, continuing command...", crate::gostr::quote(name), aggregate(&errs));
-                }
                 Err(errs) => {
                     output::flush_stdout();
-                    eprint!("error: unable to drain node {}, aborting command...\n\n", crate::gostr::quote(name));
-                    let pending: Vec<&str> = nodes.iter().map(node_name).filter(|n| !drained.contains(n)).collect();
-                    if !pending.is_empty() {
-                        eprintln!("There are pending nodes to be drained:");
-                        for n in pending {
-                            eprintln!(" {n}");
-                        }
-                    }
-                    return Err(match errs.len() {
-                        1 => CliError::msg(errs[0].trim_start_matches("error: ")),
-                        _ => CliError::Raw(errs.join("\n")),
-                    });
+                    eprintln!("error: unable to drain node {} due to error: {}, continuing command...", crate::gostr::quote(name), aggregate(&errs));
+                    fatal.push(errs);
+                    pending.push(name);
                 }
             }
         }
-        Ok(())
+        if !pending.is_empty() {
+            eprintln!("There are pending nodes to be drained:");
+            for n in &pending {
+                eprintln!(" {n}");
+            }
+        }
+        // kubectl's error handler unwraps an aggregate of one: a single node's
+        // errors are printed one per line, several nodes' one line each.
+        match fatal.len() {
+            0 => Ok(()),
+            1 => Err(CliError::Raw(fatal.remove(0).join("\n"))),
+            _ => Err(CliError::Raw(fatal.iter().map(|e| aggregate(e)).collect::<Vec<_>>().join("\n"))),
+        }
     })
 }
 
@@ -224,7 +221,7 @@ impl Drainer<'_> {
         let warnings = filters::warnings(&list);
         if !warnings.is_empty() {
             output::flush_stdout();
-            eprintln!("WARNING: {warnings}");
+            eprintln!("Warning: {warnings}");
         }
         let pods = filters::to_delete(&list);
         if self.dry_run == DryRun::Client {
@@ -383,7 +380,8 @@ impl Drainer<'_> {
                             output::flush_stdout();
                         } else if filters::should_skip(&fresh, self.args.skip_wait_for_delete_timeout) {
                             output::print(&format!(
-                                "Pod {name} has DeletionTimestamp older than {} seconds, skipping\n",
+                                "pod {} has DeletionTimestamp older than {} seconds, skipping\n",
+                                crate::gostr::quote(&name),
                                 self.args.skip_wait_for_delete_timeout
                             ));
                         } else {
