@@ -104,7 +104,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         let nodes = cordon::find_nodes(&client, &args.nodes, args.selector.as_deref()).await?;
         cordon::set_unschedulable(&client, &nodes, true, dry_run).await;
         // Every node is attempted; the failures are summed up at the end.
-        let mut fatal: Vec<Vec<String>> = Vec::new();
+        let mut fatal: Vec<NodeError> = Vec::new();
         let mut pending: Vec<&str> = Vec::new();
         for node in &nodes {
             let name = node_name(node);
@@ -115,7 +115,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                 }
                 Err(errs) => {
                     output::flush_stdout();
-                    eprintln!("error: unable to drain node {} due to error: {}, continuing command...", crate::gostr::quote(name), aggregate(&errs));
+                    eprintln!("error: unable to drain node {} due to error: {}, continuing command...", crate::gostr::quote(name), errs.text());
                     fatal.push(errs);
                     pending.push(name);
                 }
@@ -131,10 +131,36 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         // errors are printed one per line, several nodes' one line each.
         match fatal.len() {
             0 => Ok(()),
-            1 => Err(CliError::Raw(fatal.remove(0).join("\n"))),
-            _ => Err(CliError::Raw(fatal.iter().map(|e| aggregate(e)).collect::<Vec<_>>().join("\n"))),
+            1 => {
+                let e = fatal.remove(0);
+                Err(if e.aggregate { CliError::Raw(e.msgs.join("\n")) } else { CliError::msg(e.text()) })
+            }
+            _ => Err(CliError::Raw(fatal.iter().map(NodeError::text).collect::<Vec<_>>().join("\n"))),
         }
     })
+}
+
+/// Why a node could not be drained: an aggregate of errors (printed one
+/// per line when it is the only failure) or a single plain error.
+struct NodeError {
+    msgs: Vec<String>,
+    aggregate: bool,
+}
+
+impl NodeError {
+    fn plain(msg: String) -> Self {
+        NodeError { msgs: vec![msg], aggregate: false }
+    }
+
+    fn text(&self) -> String {
+        aggregate(&self.msgs)
+    }
+}
+
+enum WaitError {
+    /// The pods still there when the deadline passed.
+    Timeout(Vec<Value>),
+    Api(String),
 }
 
 /// utilerrors' aggregate text: one message alone, several in brackets.
@@ -212,10 +238,10 @@ impl Drainer<'_> {
         (Some(list), errs)
     }
 
-    async fn drain_node(&self, node: &str) -> Result<(), Vec<String>> {
+    async fn drain_node(&self, node: &str) -> Result<(), NodeError> {
         let (list, errs) = self.pods_for_deletion(node).await;
         if !errs.is_empty() {
-            return Err(errs);
+            return Err(NodeError { msgs: errs, aggregate: true });
         }
         let list = list.unwrap_or_default();
         let warnings = filters::warnings(&list);
@@ -237,7 +263,7 @@ impl Drainer<'_> {
             if let Some(pending) = pending {
                 let pods = filters::to_delete(&pending);
                 if !pods.is_empty() {
-                    eprintln!("There are pending pods in node {} when an error occurred: {}", crate::gostr::quote(node), err);
+                    eprintln!("There are pending pods in node {} when an error occurred: {}", crate::gostr::quote(node), err.text());
                     for p in pods {
                         eprintln!("pod/{}", pod_key(&p).1);
                     }
@@ -246,17 +272,17 @@ impl Drainer<'_> {
             if !new_errs.is_empty() {
                 eprint!("Following errors occurred while getting the list of pods to delete:\n{}", aggregate(&new_errs));
             }
-            return Err(vec![err]);
+            return Err(err);
         }
         Ok(())
     }
 
-    async fn delete_or_evict(&self, pods: &[Value]) -> Result<(), String> {
+    async fn delete_or_evict(&self, pods: &[Value]) -> Result<(), NodeError> {
         if pods.is_empty() {
             return Ok(());
         }
         if !self.args.disable_eviction {
-            if let Some(version) = self.eviction_version().await? {
+            if let Some(version) = self.eviction_version().await.map_err(NodeError::plain)? {
                 return self.evict(pods, &version).await;
             }
         }
@@ -290,7 +316,7 @@ impl Drainer<'_> {
         self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 
-    async fn evict(&self, pods: &[Value], version: &str) -> Result<(), String> {
+    async fn evict(&self, pods: &[Value], version: &str) -> Result<(), NodeError> {
         let mut errors = Vec::new();
         let mut waiting = Vec::new();
         for pod in pods {
@@ -334,16 +360,23 @@ impl Drainer<'_> {
                 Err(e) => errors.push(e),
             }
         }
-        if let Err(e) = self.wait_for_delete(waiting, "evicted").await {
-            errors.push(e);
+        match self.wait_for_delete(waiting, "evicted").await {
+            Ok(()) => {}
+            Err(WaitError::Api(e)) => errors.push(e),
+            Err(WaitError::Timeout(pods)) => {
+                for pod in pods {
+                    let (ns, name) = pod_key(&pod);
+                    errors.push(format!("error when waiting for pod \"{name}\" in namespace \"{ns}\" to terminate: context deadline exceeded"));
+                }
+            }
         }
         match errors.len() {
             0 => Ok(()),
-            _ => Err(aggregate(&errors)),
+            _ => Err(NodeError { msgs: errors, aggregate: true }),
         }
     }
 
-    async fn delete(&self, pods: &[Value]) -> Result<(), String> {
+    async fn delete(&self, pods: &[Value]) -> Result<(), NodeError> {
         for pod in pods {
             let (ns, name) = pod_key(pod);
             let body = crate::printers::json::to_string_compact(&Value::Object(self.delete_options()));
@@ -351,18 +384,21 @@ impl Drainer<'_> {
             match self.client.send(&req).await {
                 Ok(_) => {}
                 Err(e) if reason(&e) == "NotFound" => {}
-                Err(e) => return Err(api_message(&e)),
+                Err(e) => return Err(NodeError::plain(api_message(&e))),
             }
         }
         if self.dry_run == DryRun::Server {
             return Ok(());
         }
-        self.wait_for_delete(pods.to_vec(), "deleted").await
+        self.wait_for_delete(pods.to_vec(), "deleted").await.map_err(|e| match e {
+            WaitError::Api(m) => NodeError::plain(m),
+            WaitError::Timeout(_) => NodeError::plain("context deadline exceeded".into()),
+        })
     }
 
     /// Poll every second until each pod is gone (or replaced), printing
     /// `pod/x <verb>` as each goes.
-    async fn wait_for_delete(&self, mut pods: Vec<Value>, verb: &str) -> Result<(), String> {
+    async fn wait_for_delete(&self, mut pods: Vec<Value>, verb: &str) -> Result<(), WaitError> {
         loop {
             let mut pending = Vec::new();
             for pod in pods {
@@ -372,9 +408,9 @@ impl Drainer<'_> {
                         output::print(&format!("pod/{name} {verb}\n"));
                         output::flush_stdout();
                     }
-                    Err(e) => return Err(api_message(&e)),
+                    Err(e) => return Err(WaitError::Api(api_message(&e))),
                     Ok(resp) => {
-                        let fresh: Value = resp.json().map_err(|e| e.to_string())?;
+                        let fresh: Value = resp.json().map_err(|e| WaitError::Api(e.to_string()))?;
                         if fresh["metadata"]["uid"] != pod["metadata"]["uid"] {
                             output::print(&format!("pod/{name} {verb}\n"));
                             output::flush_stdout();
@@ -394,12 +430,7 @@ impl Drainer<'_> {
                 return Ok(());
             }
             if self.timed_out() {
-                let first = pod_key(&pending[0]).1;
-                return Err(if verb == "evicted" {
-                    format!("error when waiting for pod \"{first}\" terminating: global timeout reached: {}", self.timeout_text)
-                } else {
-                    format!("global timeout reached: {}", self.timeout_text)
-                });
+                return Err(WaitError::Timeout(pending));
             }
             pods = pending;
             tokio::time::sleep(Duration::from_secs(1)).await;
