@@ -153,6 +153,10 @@ fn taint_matches_kubectl() {
         &["taint", "nodes", "{N}", "q=1:NoSchedule", "q:NoExecute-"],
         &["taint", "nodes", "{N}", "q=2:NoSchedule", "s=3:NoSchedule", "--overwrite"],
         &["taint", "nodes", "{N}", "t=4:NoSchedule", "q:NoSchedule-"],
+        &["taint", "nodes", "{N}", "k=v:NoSchedule", "--validate=bogus"],
+        &["taint", "nodes", "{N}", "k=v:NoSchedule", "-o", "bogus"],
+        &["taint", "nodes", "{N}", "k-", "-o", "bogus"],
+        &["taint", "nodes", "{N}", "k=v:NoSchedule", "--validate=false"],
         &["get", "node", "{N}", "-o", "jsonpath={.spec.taints}"],
     ];
     for args in steps {
@@ -192,6 +196,9 @@ fn drain_matches_kubectl() {
         &["drain", "nope-node"],
         &["drain", "{N}", "--pod-selector=a=="],
         &["drain", "{N}", "--timeout=bogus"],
+        &["drain", "{N}", "--grace-period=abc"],
+        &["drain", "{N}", "--delete-local-data"],
+        &["drain", "{N}", "--chunk-size=0x1", "--pod-selector=app=o", "--dry-run=client"],
         // Blocked: a pod without a controller.
         &["drain", "{N}", "--pod-selector=app in (bare,o)"],
         // Blocked: local storage.

@@ -200,7 +200,12 @@ fn parse_taints(specs: &[String]) -> Result<(Vec<Taint>, Vec<Taint>), String> {
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let dry_run = parse_dry_run(&args.dry_run)?;
-    let format = print_flags::parse(args.output.as_deref(), args.template.as_deref())?;
+    if !matches!(args.validate.as_str(), "strict" | "true" | "warn" | "ignore" | "false") {
+        return Err(CliError::msg(format!("invalid - validate option {:?}; must be one of: strict (or true), warn, ignore (or false)", args.validate)));
+    }
+    // kubectl builds its printer per node, after the taints are checked.
+    let format = print_flags::parse(args.output.as_deref(), args.template.as_deref())
+        .map_err(|e| e.to_string().trim_start_matches("error: ").to_string());
     let mut resources = Vec::new();
     let mut specs = Vec::new();
     for s in &args.args {
@@ -280,11 +285,11 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
                     continue;
                 }
             };
-            match taint_one(&client, node, &add, &remove, &args, dry_run).await {
+            match taint_one(&client, node, &add, &remove, &args, dry_run, format.as_ref().err()).await {
                 Ok((operation, obj)) => {
                     // A printer per node, as kubectl's: YAML documents get no separator;
                     // and its operation line has no dry-run marker.
-                    let text = match &format {
+                    let text = match format.as_ref().ok().and_then(Option::as_ref) {
                         Some(f) => ObjectPrinter::new(f.clone(), args.allow_missing_template_keys, args.show_managed_fields, false).render(&Ordered::Value(obj))?,
                         None => format!("node/{} {operation}\n", node_name(&obj)),
                     };
@@ -300,7 +305,15 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
 
 /// One node: the new taint list (kubectl's `reorganizeTaints`) sent as a patch.
 /// Errors are a list: kubectl flattens the aggregate of missing taints.
-async fn taint_one(client: &crate::client::Client, node: Value, add: &[Taint], remove: &[Taint], args: &Args, dry_run: DryRun) -> Result<(&'static str, Value), Vec<Failure>> {
+async fn taint_one(
+    client: &crate::client::Client,
+    node: Value,
+    add: &[Taint],
+    remove: &[Taint],
+    args: &Args,
+    dry_run: DryRun,
+    printer_error: Option<&String>,
+) -> Result<(&'static str, Value), Vec<Failure>> {
     let name = node_name(&node).to_string();
     let old_json: Vec<Value> = node["spec"]["taints"].as_array().cloned().unwrap_or_default();
     let old: Vec<Taint> = old_json.iter().map(Taint::from_json).collect();
@@ -336,6 +349,9 @@ async fn taint_one(client: &crate::client::Client, node: Value, add: &[Taint], r
     };
     if !missing.is_empty() {
         return Err(missing.into_iter().map(Failure::Msg).collect());
+    }
+    if let Some(e) = printer_error {
+        return Err(vec![Failure::Msg(e.clone())]);
     }
     let taints = if new.is_empty() { Value::Null } else { Value::Array(new.into_iter().map(|(_, j)| j).collect()) };
     if dry_run == DryRun::Client {

@@ -22,13 +22,10 @@ pub struct Args {
     pub nodes: Vec<String>,
     /// Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.
     #[arg(long = "chunk-size", default_value = "500", allow_hyphen_values = true)]
-    pub chunk_size: i64,
+    pub chunk_size: String,
     /// Continue even if there are pods using emptyDir (local data that will be deleted when the node is drained).
     #[arg(long = "delete-emptydir-data", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false")]
     pub delete_emptydir_data: bool,
-    /// Deprecated spelling of --delete-emptydir-data.
-    #[arg(long = "delete-local-data", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
-    pub delete_local_data: Option<bool>,
     /// Force drain to use delete, even if eviction is supported. This will bypass checking PodDisruptionBudgets, use with caution.
     #[arg(long = "disable-eviction", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false")]
     pub disable_eviction: bool,
@@ -40,7 +37,7 @@ pub struct Args {
     pub force: bool,
     /// Period of time in seconds given to each pod to terminate gracefully. If negative, the default value specified in the pod will be used.
     #[arg(long = "grace-period", default_value = "-1", allow_hyphen_values = true)]
-    pub grace_period: i64,
+    pub grace_period: String,
     /// Ignore DaemonSet-managed pods.
     #[arg(long = "ignore-daemonsets", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false")]
     pub ignore_daemonsets: bool,
@@ -52,7 +49,7 @@ pub struct Args {
     pub selector: Option<String>,
     /// If pod DeletionTimestamp older than N seconds, skip waiting for the pod.  Seconds must be greater than 0 to skip.
     #[arg(long = "skip-wait-for-delete-timeout", default_value = "0", allow_hyphen_values = true)]
-    pub skip_wait_for_delete_timeout: i64,
+    pub skip_wait_for_delete_timeout: String,
     /// The length of time to wait before giving up, zero means infinite
     #[arg(long, default_value = "0s", allow_hyphen_values = true)]
     pub timeout: String,
@@ -61,6 +58,9 @@ pub struct Args {
 struct Drainer<'a> {
     client: &'a Client,
     args: &'a Args,
+    chunk_size: i64,
+    grace_period: i64,
+    skip_wait: i64,
     dry_run: DryRun,
     /// None: wait forever.
     deadline: Option<Instant>,
@@ -68,7 +68,20 @@ struct Drainer<'a> {
     opts: filters::Options,
 }
 
+/// An integer flag as pflag parses it (`strconv.ParseInt(s, 0, 64)`).
+fn int_flag(name: &str, value: &str) -> Result<i64, CliError> {
+    crate::commands::scale::go_parse_int(value).map_err(|why| {
+        CliError::Raw(format!(
+            "Error: invalid argument \"{value}\" for \"--{name}\" flag: strconv.ParseInt: parsing {}: {why}\nSee 'kctl drain --help' for usage.",
+            crate::gostr::quote(value)
+        ))
+    })
+}
+
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let chunk_size = int_flag("chunk-size", &args.chunk_size)?;
+    let grace_period = int_flag("grace-period", &args.grace_period)?;
+    let skip_wait = int_flag("skip-wait-for-delete-timeout", &args.skip_wait_for_delete_timeout)?;
     let timeout = match crate::commands::wait::parse_go_duration(&args.timeout) {
         Ok(d) => d.unwrap_or_default(),
         Err(msg) => {
@@ -78,9 +91,6 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
             )))
         }
     };
-    if args.delete_local_data.is_some() {
-        eprintln!("Flag --delete-local-data has been deprecated, This option is deprecated and will be deleted. Use --delete-emptydir-data.");
-    }
     cordon::check_usage("drain", &args.nodes, args.selector.as_deref())?;
     let dry_run = cordon::parse_dry_run(&args.dry_run)?;
     if !args.pod_selector.is_empty() && !valid_selector(&args.pod_selector) {
@@ -90,14 +100,17 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     let d = Drainer {
         client: &client,
         args: &args,
+        chunk_size,
+        grace_period,
+        skip_wait,
         dry_run,
         deadline: (!timeout.is_zero()).then(|| Instant::now() + timeout),
         timeout_text: args.timeout.clone(),
         opts: filters::Options {
             force: args.force,
             ignore_daemonsets: args.ignore_daemonsets,
-            delete_emptydir_data: args.delete_emptydir_data || args.delete_local_data.unwrap_or(false),
-            skip_wait_for_delete_timeout: args.skip_wait_for_delete_timeout,
+            delete_emptydir_data: args.delete_emptydir_data,
+            skip_wait_for_delete_timeout: skip_wait,
         },
     };
     crate::commands::runtime().block_on(async {
@@ -212,8 +225,8 @@ impl Drainer<'_> {
             if !self.args.pod_selector.is_empty() {
                 req = req.query("labelSelector", self.args.pod_selector.clone());
             }
-            if self.args.chunk_size > 0 {
-                req = req.query("limit", self.args.chunk_size.to_string());
+            if self.chunk_size > 0 {
+                req = req.query("limit", self.chunk_size.to_string());
             }
             if !cont.is_empty() {
                 req = req.query("continue", cont.clone());
@@ -303,8 +316,8 @@ impl Drainer<'_> {
 
     fn delete_options(&self) -> serde_json::Map<String, Value> {
         let mut opts = serde_json::Map::new();
-        if self.args.grace_period >= 0 {
-            opts.insert("gracePeriodSeconds".into(), json!(self.args.grace_period));
+        if self.grace_period >= 0 {
+            opts.insert("gracePeriodSeconds".into(), json!(self.grace_period));
         }
         if self.dry_run == DryRun::Server {
             opts.insert("dryRun".into(), json!(["All"]));
@@ -414,11 +427,11 @@ impl Drainer<'_> {
                         if fresh["metadata"]["uid"] != pod["metadata"]["uid"] {
                             output::print(&format!("pod/{name} {verb}\n"));
                             output::flush_stdout();
-                        } else if filters::should_skip(&fresh, self.args.skip_wait_for_delete_timeout) {
+                        } else if filters::should_skip(&fresh, self.skip_wait) {
                             output::print(&format!(
                                 "pod {} has DeletionTimestamp older than {} seconds, skipping\n",
                                 crate::gostr::quote(&name),
-                                self.args.skip_wait_for_delete_timeout
+                                self.skip_wait
                             ));
                         } else {
                             pending.push(pod);
