@@ -64,7 +64,7 @@ pub fn parse_dry_run(value: &str) -> Result<DryRun, CliError> {
 }
 
 pub fn node_path(name: &str) -> String {
-    format!("/api/v1/nodes/{}", crate::client::request::query_escape(name).replace('+', "%20"))
+    format!("/api/v1/nodes/{name}")
 }
 
 /// The builder's view of the nodes: each name fetched in order (the first

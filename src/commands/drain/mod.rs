@@ -93,7 +93,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     };
     cordon::check_usage("drain", &args.nodes, args.selector.as_deref())?;
     let dry_run = cordon::parse_dry_run(&args.dry_run)?;
-    if !args.pod_selector.is_empty() && !valid_selector(&args.pod_selector) {
+    if !args.pod_selector.is_empty() && crate::selector::Selector::parse(&args.pod_selector).is_err() {
         return Err(CliError::msg("--pod-selector=<pod_selector> must be a valid label selector"));
     }
     let client = settings.client()?;
@@ -182,15 +182,6 @@ fn aggregate(errs: &[String]) -> String {
         [one] => one.clone(),
         many => format!("[{}]", many.join(", ")),
     }
-}
-
-/// What `labels.Parse` rejects most often: empty terms and bad operators.
-fn valid_selector(s: &str) -> bool {
-    s.split(',').all(|term| {
-        let t = term.trim();
-        let key = t.trim_start_matches('!').split(|c| c == '=' || c == '!' || c == ' ').next().unwrap_or("");
-        !t.is_empty() && !key.is_empty() && !t.contains("===") && !t.ends_with('!')
-    })
 }
 
 fn api_message(e: &ClientError) -> String {
