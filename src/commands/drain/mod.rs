@@ -251,7 +251,7 @@ impl Drainer<'_> {
         let warnings = filters::warnings(&list);
         if !warnings.is_empty() {
             output::flush_stdout();
-            eprintln!("Warning: {warnings}");
+            crate::client::warnings::print(&warnings);
         }
         let pods = filters::to_delete(&list);
         if self.dry_run == DryRun::Client {
