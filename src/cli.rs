@@ -198,6 +198,14 @@ pub enum Command {
     /// Display cluster information
     #[command(name = "cluster-info")]
     ClusterInfo(commands::cluster_info::Args),
+    /// Mark node as unschedulable
+    Cordon(commands::cordon::Args),
+    /// Mark node as schedulable
+    Uncordon(commands::cordon::Args),
+    /// Drain node in preparation for maintenance
+    Drain(commands::drain::Args),
+    /// Update the taints on one or more nodes
+    Taint(commands::taint::Args),
     /// Modify kubeconfig files
     Config(commands::config::Args),
     /// Provides utilities for interacting with plugins

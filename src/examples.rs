@@ -99,6 +99,30 @@ const EXAMPLES: &[(&str, &str)] = &[
 
   # Only if there are two now
   kctl scale deployment web --current-replicas=2 --replicas=3"),
+    ("cordon", "  # Mark node \"foo\" as unschedulable
+  kctl cordon foo
+
+  # Every node labelled pool=old
+  kctl cordon -l pool=old"),
+    ("uncordon", "  # Mark node \"foo\" as schedulable
+  kctl uncordon foo"),
+    ("drain", "  # Drain node \"foo\", even if there are pods not managed by a controller on it
+  kctl drain foo --force
+
+  # As above, but abort if there are unmanaged pods, and use a grace period of 15 minutes
+  kctl drain foo --grace-period=900
+
+  # Show what would be evicted, skipping DaemonSet pods
+  kctl drain foo --ignore-daemonsets --dry-run=client"),
+    ("taint", "  # Taint node \"foo\" so that no pod without a matching toleration is scheduled there
+  kctl taint nodes foo dedicated=special-user:NoSchedule
+
+  # Remove the taint with key \"dedicated\" and effect \"NoSchedule\", then every taint with key \"bar\"
+  kctl taint nodes foo dedicated:NoSchedule-
+  kctl taint nodes foo bar-
+
+  # Add a taint with key \"bar\" and no value to the nodes labelled myLabel=X
+  kctl taint node -l myLabel=X bar:PreferNoSchedule"),
     ("describe", "  # A pod with its events
   kctl describe pod web-0
 

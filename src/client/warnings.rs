@@ -31,7 +31,7 @@ pub fn count() -> usize {
     COUNT.load(Ordering::Relaxed)
 }
 
-fn print(message: &str) {
+pub fn print(message: &str) {
     let mut err = std::io::stderr().lock();
     let colour = err.is_terminal() && std::env::var("TERM").map_or(true, |t| t != "dumb");
     let _ = if colour { writeln!(err, "\x1b[33;1mWarning:\x1b[0m {message}") } else { writeln!(err, "Warning: {message}") };

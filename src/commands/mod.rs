@@ -6,10 +6,12 @@ pub mod api_versions;
 pub mod cluster_info;
 pub mod completion;
 pub mod config;
+pub mod cordon;
 pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod diff;
+pub mod drain;
 pub mod edit;
 pub mod events;
 pub mod explain;
@@ -34,6 +36,7 @@ pub mod replace;
 pub mod rollout;
 pub mod run;
 pub mod overrides;
+pub mod taint;
 pub mod targets;
 pub mod version;
 pub mod wait;
@@ -79,6 +82,10 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::Explain(args) => explain::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),
+        Command::Cordon(args) => cordon::run_cordon(args, settings),
+        Command::Uncordon(args) => cordon::run_uncordon(args, settings),
+        Command::Drain(args) => drain::run(args, settings),
+        Command::Taint(args) => taint::run(args, settings),
         Command::Config(args) => config::run(args, settings),
         Command::Plugin(args) => plugin_list::run(args, settings),
         Command::Ctx(args) => ctx::run(args, settings),

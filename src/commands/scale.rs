@@ -84,7 +84,7 @@ fn int_flag(name: &str, value: &str) -> Result<i64, CliError> {
 
 /// `strconv.ParseInt(s, 0, 64)`: a sign, then decimal, `0x`, `0o`, `0b` or
 /// a leading-zero octal number.
-fn go_parse_int(s: &str) -> Result<i64, &'static str> {
+pub(crate) fn go_parse_int(s: &str) -> Result<i64, &'static str> {
     let (neg, digits) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
