@@ -181,6 +181,8 @@ pub enum Command {
     PortForward(commands::port_forward::Args),
     /// Copy files and directories to and from containers
     Cp(commands::cp::Args),
+    /// Inspect authorization
+    Auth(commands::auth::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

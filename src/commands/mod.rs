@@ -2,6 +2,7 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod auth;
 pub mod api_versions;
 pub mod cluster_info;
 pub mod completion;
@@ -69,6 +70,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Attach(args) => attach::run(args, settings),
         Command::PortForward(args) => port_forward::run(args, settings),
         Command::Cp(args) => cp::run(args, settings),
+        Command::Auth(args) => auth::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),
