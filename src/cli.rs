@@ -164,6 +164,8 @@ pub enum Command {
     Replace(commands::replace::Args),
     /// Set a new size for a deployment, replica set, replication controller, or stateful set
     Scale(commands::scale::Args),
+    /// Auto-scale a deployment, replica set, stateful set, or replication controller
+    Autoscale(commands::autoscale::Args),
     /// List events
     Events(commands::events::Args),
     /// Experimental: Wait for a specific condition on one or many resources

@@ -3,6 +3,7 @@
 pub mod api_resources;
 pub mod apply;
 pub mod auth;
+pub mod autoscale;
 pub mod api_versions;
 pub mod cluster_info;
 pub mod completion;
@@ -61,6 +62,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Logs(args) => logs::run(args, settings),
         Command::Replace(args) => replace::run(args, settings),
         Command::Scale(args) => scale::run(args, settings),
+        Command::Autoscale(args) => autoscale::run(args, settings),
         Command::Events(args) => events::run(args, settings),
         Command::Wait(args) => wait::run(args, settings),
         Command::Rollout(args) => rollout::run(args, settings),

@@ -91,6 +91,8 @@ pub struct Ctx<'a> {
     pub(super) field_manager: String,
     pub(super) validation: &'static str,
     pub(super) format: Option<OutputFormat>,
+    /// The verb of the result line after a real create (`autoscale` says "autoscaled").
+    pub(crate) operation: &'static str,
     client: std::cell::OnceCell<Client>,
 }
 
@@ -118,8 +120,16 @@ impl<'a> Ctx<'a> {
             field_manager: c.field_manager.clone().unwrap_or_else(|| "kubectl-create".to_string()),
             validation,
             format,
+            operation: "created",
             client: std::cell::OnceCell::new(),
         })
+    }
+
+    /// For commands reusing create's flow: their own verb, no field validation.
+    pub(crate) fn for_command(mut self, operation: &'static str) -> Self {
+        self.operation = operation;
+        self.validation = "";
+        self
     }
 
     /// kubectl's service generators never read `--save-config`.
@@ -170,7 +180,10 @@ impl<'a> Ctx<'a> {
         if !self.field_manager.is_empty() {
             req = req.query("fieldManager", self.field_manager.clone());
         }
-        req = req.query("fieldValidation", self.validation);
+        // Commands other than create (autoscale) send no field validation.
+        if !self.validation.is_empty() {
+            req = req.query("fieldValidation", self.validation);
+        }
         if self.dry_run == DryRun::Server {
             req = req.query("dryRun", "All");
         }
@@ -190,12 +203,13 @@ impl<'a> Ctx<'a> {
         };
         let text = match &self.format {
             None => {
-                let suffix = match self.dry_run {
-                    DryRun::None => "",
-                    DryRun::Client => " (dry run)",
-                    DryRun::Server => " (server dry run)",
+                // A client dry run prints what "would be created", whatever the command.
+                let (operation, suffix) = match self.dry_run {
+                    DryRun::None => (self.operation, ""),
+                    DryRun::Client => ("created", " (dry run)"),
+                    DryRun::Server => (self.operation, " (server dry run)"),
                 };
-                format!("{resource} created{suffix}\n")
+                format!("{resource} {operation}{suffix}\n")
             }
             Some(OutputFormat::Name) => format!("{resource}\n"),
             Some(f @ (OutputFormat::Json | OutputFormat::Yaml)) => {

@@ -3,7 +3,7 @@
 //! prints it (`--dry-run=client`) or POSTs it and prints the server's answer.
 
 mod clusterrole;
-mod common;
+pub(crate) mod common;
 mod from_file;
 mod configmap;
 mod cronjob;
@@ -12,7 +12,7 @@ pub(crate) mod flags;
 mod ingress;
 mod job;
 mod namespace;
-mod node;
+pub(crate) mod node;
 mod role;
 mod rolebinding;
 mod secret;
