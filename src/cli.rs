@@ -183,6 +183,8 @@ pub enum Command {
     PortForward(commands::port_forward::Args),
     /// Copy files and directories to and from containers
     Cp(commands::cp::Args),
+    /// Modify certificate resources
+    Certificate(commands::certificate::Args),
     /// Inspect authorization
     Auth(commands::auth::Args),
     /// Print the client and server version information

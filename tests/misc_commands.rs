@@ -84,3 +84,54 @@ fn autoscale_matches_kubectl() {
         assert_eq!((x.code, &x.stdout, klog(&x.stderr)), (y.code, &y.stdout, klog(&y.stderr)), "{args:?}");
     }
 }
+
+/// A certificate request for CN=misc-user (its key was thrown away).
+const CSR_REQUEST: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0KTUlJQ1dUQ0NBVUVDQVFBd0ZERVNNQkFHQTFVRUF3d0piV2x6WXkxMWMyVnlNSUlCSWpBTkJna3Foa2lHOXcwQgpBUUVGQUFPQ0FROEFNSUlCQ2dLQ0FRRUFrams3ZVNuQlA4VXhYSk9WSllzNS9kTlJmZnM4UHBlTEJJeFFsczdoClJ4VStadkl1YlFITm9hcEpNdWR4a0t6czhtOHpFRGcwUHR1NytmUDFoQ2ZzQVRrcUVXYXpjdUE1RmFzWFNXaCsKSWdRQ2N6NVo2ZzEzUW80UzFpMm5lVU5KVjU0aDZvUTVqbXJZUG5sNUdFd0Z4KzQzMDJodUFOVC9xM3dpZlE0aQpJa0ZuOXRJdXFjVEIrWmpPNmpQdFk4QUtydXFCNXVpS2hEd3FzdkJjV1lHM3lLV2ExUExtNjVvbmQrS0ZRWDJ1CllFbWZqcDYrUkNGdzFFdmZ6Q05ZZkdkVHE1RzZ5WFVNcnF4blUyVkovY0JrYlE3bllJcnlnRGMrOTVWMENJdmwKNzZiMVlnVUhER05DRTc0Q08xN2lpSXFENVNLdzV3N3hpcVVCSStDcm03L05ad0lEQVFBQm9BQXdEUVlKS29aSQpodmNOQVFFTEJRQURnZ0VCQUJ3dG5aVTQ3MlRTKy9JRTVRS3kyeExHdEZiQWVrMGhRMFk3ckpNeFRFQ3NBUWtXClNrS3ZJMS8xQVcrbThRV1N5ZEVqanpSd3hFVmFPZ0JFV1F5dEFiQ0huTE1EME16U0Z6TG1qbzYrTkhFczdUV0wKVXErd2xxQlViMkE0VFJIRnBJZjBuUC9RUi93VjNOZ2R4eFRFcDlsOUNMR1ByQWxDWmJZUzVuR0VDSHVhMDBybgorZkhCQ2FaMnhrV05xaHVCM1JOVHA5MDBvM2ZNTFVDNnl0akljbE1uQ1krdE9id3NjZTUyYjVudVlCZERmNDRmCmpzSnQ3VThYcURhNmsyNllOOURESzlTaGZEaUdQSEtYb3R1R0cyakpEYmxGZXN1Vk1yUnFITW1BRUFybmF5UXUKVytTQ3FmajdPbDJ0T3JCODAzTmYzSTJtZVlMcTRpeDJRY1QwendFPQotLS0tLUVORCBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0K";
+
+/// CSRs are cluster-scoped: kctl and kubectl each get their own, named
+/// with their own prefix, and the prefix is normalised away.
+#[test]
+fn certificate_approve_deny_matches_kubectl() {
+    let c = cluster();
+    let ns = c.namespace("csr");
+    let (pa, pb) = (format!("{}-a", ns.name), format!("{}-b", ns.name));
+    for p in [&pa, &pb] {
+        for n in 1..=3 {
+            let manifest = format!(
+                "apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata: {{name: {p}-csr{n}}}\nspec:\n  request: {CSR_REQUEST}\n  signerName: kubernetes.io/kube-apiserver-client\n  usages: [client auth]\n"
+            );
+            c.kubectl_apply(&ns.name, &manifest);
+        }
+    }
+    let steps: &[&[&str]] = &[
+        &["certificate", "approve", "P-csr1"],
+        &["certificate", "approve", "P-csr1"],
+        &["certificate", "deny", "P-csr1"],
+        &["certificate", "deny", "P-csr1", "--force"],
+        &["certificate", "approve", "P-nope"],
+        &["certificate", "approve"],
+        &["certificate", "deny", "P-csr2", "-o", "name"],
+        &["certificate", "approve", "P-csr2", "--force", "-o", "jsonpath={.status.conditions[*].type}"],
+        &["certificate", "approve", "csr/P-csr2"],
+        &["certificate", "approve", "P-csr1", "P-csr2", "P-nope"],
+        &["certificate", "approve", "P-csr3", "-o", "jsonpath={.status}"],
+        &["certificate", "approve", "P-csr3", "--force", "-o", "jsonpath={.status.conditions[*].reason}"],
+        &["get", "csr", "P-csr3", "-o", "jsonpath={.status.conditions[*].type} {.status.conditions[*].message}"],
+    ];
+    for args in steps {
+        let run = |prefix: &str, kctl: bool| {
+            let argv: Vec<String> = args.iter().map(|a| a.replace("P-", &format!("{prefix}-"))).collect();
+            let cmd = c.cmd(&argv);
+            let out = if kctl { cmd.kctl() } else { cmd.kubectl() };
+            let n = |s: &str| s.replace(&format!("{prefix}-"), "P-");
+            (out.code, n(&out.stdout), n(&out.stderr))
+        };
+        assert_eq!(run(&pa, true), run(&pb, false), "{args:?}");
+    }
+    for p in [&pa, &pb] {
+        let names: Vec<String> = (1..=3).map(|n| format!("{p}-csr{n}")).collect();
+        let mut argv = vec!["delete".to_string(), "csr".to_string()];
+        argv.extend(names);
+        c.cmd(&argv).kubectl();
+    }
+}

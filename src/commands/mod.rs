@@ -4,6 +4,7 @@ pub mod api_resources;
 pub mod apply;
 pub mod auth;
 pub mod autoscale;
+pub mod certificate;
 pub mod api_versions;
 pub mod cluster_info;
 pub mod completion;
@@ -73,6 +74,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::PortForward(args) => port_forward::run(args, settings),
         Command::Cp(args) => cp::run(args, settings),
         Command::Auth(args) => auth::run(args, settings),
+        Command::Certificate(args) => certificate::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),
