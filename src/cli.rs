@@ -183,6 +183,8 @@ pub enum Command {
     PortForward(commands::port_forward::Args),
     /// Copy files and directories to and from containers
     Cp(commands::cp::Args),
+    /// Display resource (CPU/memory) usage
+    Top(commands::top::Args),
     /// Modify certificate resources
     Certificate(commands::certificate::Args),
     /// Inspect authorization

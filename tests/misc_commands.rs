@@ -135,3 +135,28 @@ fn certificate_approve_deny_matches_kubectl() {
         c.cmd(&argv).kubectl();
     }
 }
+
+/// The test cluster has no metrics-server: kubectl's error and exit code,
+/// after its own flag and argument checks.
+#[test]
+fn top_without_metrics_api_matches_kubectl() {
+    let c = cluster();
+    let cases: &[&[&str]] = &[
+        &["top", "node"],
+        &["top", "nodes", "--sort-by=cpu"],
+        &["top", "node", "foo"],
+        &["top", "node", "a", "b"],
+        &["top", "node", "--sort-by=bad"],
+        &["top", "pod"],
+        &["top", "pods", "-A"],
+        &["top", "pod", "x", "--containers"],
+        &["top", "pod", "-l", "a=b", "--sum"],
+        &["top", "pod", "a", "-l", "x=y"],
+        &["top", "pod", "a", "b"],
+        &["top", "pod", "--sort-by=bad"],
+        &["top", "foo"],
+    ];
+    for args in cases {
+        c.cmd(*args).assert_same(&[]);
+    }
+}

@@ -27,7 +27,7 @@ pub enum CertificateCommand {
     Deny(ModifyArgs),
     /// Anything else: the group's help.
     #[command(external_subcommand)]
-    Unknown(Vec<String>),
+    Unknown(#[allow(dead_code)] Vec<String>),
 }
 
 #[derive(Debug, clap::Args)]

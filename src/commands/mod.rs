@@ -34,6 +34,7 @@ pub mod view_secret;
 pub mod replace;
 pub mod rollout;
 pub mod targets;
+pub mod top;
 pub mod version;
 pub mod wait;
 pub mod watch_stream;
@@ -75,6 +76,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Cp(args) => cp::run(args, settings),
         Command::Auth(args) => auth::run(args, settings),
         Command::Certificate(args) => certificate::run(args, settings),
+        Command::Top(args) => top::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::ClusterInfo(args) => cluster_info::run(args, settings),

@@ -169,8 +169,8 @@ mod tests {
 Resources                                       Non-Resource URLs   Resource Names   Verbs
 selfsubjectaccessreviews.authorization.k8s.io   []                  []               [create]
 selfsubjectrulesreviews.authorization.k8s.io    []                  []               [create]
-pods/log                                        []                  []               [get list]
 pods                                            []                  []               [get list watch]
+pods/log                                        []                  []               [get list]
                                                 [/api]              []               [get]
                                                 [/healthz]          []               [get]
 deployments.apps                                []                  [a]              [get]
