@@ -187,6 +187,8 @@ pub enum Command {
     Top(commands::top::Args),
     /// Modify certificate resources
     Certificate(commands::certificate::Args),
+    /// Run a proxy to the Kubernetes API server
+    Proxy(commands::proxy::Args),
     /// Inspect authorization
     Auth(commands::auth::Args),
     /// Print the client and server version information

@@ -160,3 +160,98 @@ fn top_without_metrics_api_matches_kubectl() {
         c.cmd(*args).assert_same(&[]);
     }
 }
+
+/// A proxy started on an OS-picked port; killed when dropped.
+struct Proxy {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_proxy(program: &std::path::Path, extra: &[&str]) -> Proxy {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(program)
+        .args(["proxy", "--port=0"])
+        .args(extra)
+        .env("KUBECONFIG", &cluster().kubeconfig)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start proxy");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let rest = line.strip_prefix("Starting to serve on 127.0.0.1:").unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    Proxy { port: rest.trim().parse().unwrap(), child }
+}
+
+/// Status code and body of one request; JSON bodies are re-encoded, as the
+/// server pretty-prints only for some user agents.
+fn http(port: u16, method: &str, path: &str, host: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.lines().next().unwrap_or("").to_string();
+    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+    let body = if chunked { dechunk(body) } else { body.to_string() };
+    let body = match serde_json::from_str::<serde_json::Value>(&body) {
+        Ok(v) => v.to_string(),
+        Err(_) => body,
+    };
+    (status, body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+#[test]
+fn proxy_matches_kubectl() {
+    let c = cluster();
+    let ns = c.namespace("proxy");
+    let www = tempfile::tempdir().unwrap();
+    std::fs::write(www.path().join("hello.txt"), "hi\n").unwrap();
+    let www_arg = format!("--www={}", www.path().display());
+    let configs: &[&[&str]] = &[&[], &["--api-prefix=/k8s"], &[&www_arg], &["--reject-methods=POST"]];
+    let ns_path = format!("/api/v1/namespaces/{}", ns.name);
+    let requests: Vec<(&str, String, &str)> = vec![
+        ("GET", ns_path.clone(), "127.0.0.1"),
+        ("GET", format!("/k8s{ns_path}"), "127.0.0.1"),
+        ("GET", "/api/v1/namespaces/nope".into(), "localhost"),
+        ("GET", format!("{ns_path}/pods/x/exec"), "127.0.0.1"),
+        ("POST", format!("{ns_path}/pods/x/attach"), "127.0.0.1"),
+        ("GET", "/api".into(), "evil.com"),
+        ("GET", "/api".into(), "localhost"),
+        ("POST", format!("{ns_path}/configmaps"), "127.0.0.1"),
+        ("GET", "/static/hello.txt".into(), "127.0.0.1"),
+        ("GET", "/static/missing.txt".into(), "127.0.0.1"),
+        ("GET", "/k8s/version".into(), "[::1]"),
+    ];
+    for extra in configs {
+        let a = start_proxy(&support::kctl_bin(), extra);
+        let b = start_proxy(&support::kubectl_bin(), extra);
+        for (method, path, host) in &requests {
+            let host_a = if host.starts_with('[') || *host == "evil.com" { host.to_string() } else { format!("{host}:{}", a.port) };
+            let host_b = if host.starts_with('[') || *host == "evil.com" { host.to_string() } else { format!("{host}:{}", b.port) };
+            assert_eq!(http(a.port, method, path, &host_a), http(b.port, method, path, &host_b), "{extra:?} {method} {path} {host}");
+        }
+    }
+}

@@ -23,6 +23,7 @@ pub mod logs;
 pub mod manifests;
 pub mod patch;
 pub mod print_flags;
+pub mod proxy;
 pub mod scale;
 pub mod set;
 pub mod plugin;
@@ -74,6 +75,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Attach(args) => attach::run(args, settings),
         Command::PortForward(args) => port_forward::run(args, settings),
         Command::Cp(args) => cp::run(args, settings),
+        Command::Proxy(args) => proxy::run(args, settings),
         Command::Auth(args) => auth::run(args, settings),
         Command::Certificate(args) => certificate::run(args, settings),
         Command::Top(args) => top::run(args, settings),
