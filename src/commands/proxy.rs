@@ -6,8 +6,10 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
+use futures_util::StreamExt;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Bytes, Frame};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use regex::Regex;
@@ -143,14 +145,18 @@ struct Server {
     www: Option<(String, std::path::PathBuf)>,
 }
 
-type Resp = hyper::Response<Full<Bytes>>;
+type Resp = hyper::Response<BoxBody<Bytes, Infallible>>;
+
+fn full(data: impl Into<Bytes>) -> BoxBody<Bytes, Infallible> {
+    Full::new(data.into()).boxed()
+}
 
 fn plain(status: u16, text: &str) -> Resp {
     hyper::Response::builder()
         .status(status)
         .header("Content-Type", "text/plain; charset=utf-8")
         .header("X-Content-Type-Options", "nosniff")
-        .body(Full::new(Bytes::from(text.to_string())))
+        .body(full(text.to_string()))
         .unwrap()
 }
 
@@ -225,6 +231,21 @@ async fn forward(client: &Client, req: hyper::Request<hyper::body::Incoming>, pa
         r.content_type = content_type;
         r.body = Some(body);
     }
+    if streams(&query) {
+        // Watches and followed logs are relayed as they arrive; their
+        // failures are answered whole below.
+        if let Ok(resp) = client.stream(&r).await {
+            let mut out = hyper::Response::builder().status(resp.status().as_u16());
+            for (k, v) in resp.headers().iter() {
+                if !SKIPPED.contains(&k.as_str()) {
+                    out = out.header(k.as_str(), v.as_bytes());
+                }
+            }
+            // A broken upstream ends the relayed body.
+            let chunks = resp.bytes_stream().take_while(|c| std::future::ready(c.is_ok())).map(|c| Ok::<_, Infallible>(Frame::data(c.unwrap_or_default())));
+            return out.body(BodyExt::boxed(StreamBody::new(chunks))).unwrap_or_else(|_| plain(502, "Bad Gateway\n"));
+        }
+    }
     match client.send_raw(&r).await {
         Ok(resp) => {
             let mut out = hyper::Response::builder().status(resp.status);
@@ -233,10 +254,18 @@ async fn forward(client: &Client, req: hyper::Request<hyper::body::Incoming>, pa
                     out = out.header(k.as_str(), v.as_bytes());
                 }
             }
-            out.body(Full::new(Bytes::from(resp.body))).unwrap_or_else(|_| plain(502, "Bad Gateway\n"))
+            out.body(full(resp.body)).unwrap_or_else(|_| plain(502, "Bad Gateway\n"))
         }
         Err(e) => plain(502, &format!("{}\n", CliError::from(e).to_string().trim_start_matches("error: "))),
     }
+}
+
+/// Requests whose answer is open-ended: `watch` and `follow` queries.
+fn streams(query: &str) -> bool {
+    query.trim_start_matches('?').split('&').any(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        (k == "watch" || k == "follow") && !matches!(v, "0" | "false" | "False" | "f" | "F" | "FALSE")
+    })
 }
 
 /// Go's http.FileServer, reduced: files by path, `index.html` for
@@ -261,7 +290,7 @@ async fn static_file(base: &std::path::Path, rest: &str) -> Resp {
             let list: String = names.iter().map(|n| format!("<a href=\"{n}\">{n}</a>\n")).collect();
             return hyper::Response::builder()
                 .header("Content-Type", "text/html; charset=utf-8")
-                .body(Full::new(Bytes::from(format!("<!doctype html>\n<meta name=\"viewport\" content=\"width=device-width\">\n<pre>\n{list}</pre>\n"))))
+                .body(full(format!("<!doctype html>\n<meta name=\"viewport\" content=\"width=device-width\">\n<pre>\n{list}</pre>\n")))
                 .unwrap();
         }
         path = index;
@@ -278,7 +307,7 @@ async fn static_file(base: &std::path::Path, rest: &str) -> Resp {
                 Some("svg") => "image/svg+xml",
                 _ => "application/octet-stream",
             };
-            hyper::Response::builder().header("Content-Type", ct).body(Full::new(Bytes::from(data))).unwrap()
+            hyper::Response::builder().header("Content-Type", ct).body(full(data)).unwrap()
         }
         Err(_) => plain(404, "404 page not found\n"),
     }
@@ -298,6 +327,14 @@ mod tests {
         assert!(!f.accept("GET", "/api/v1/namespaces/default/pods/x/exec", "127.0.0.1"));
         assert!(!f.accept("POST", "/api/v1/namespaces/default/pods/x/attach", "127.0.0.1"));
         assert!(!f.accept("GET", "/api", "evil.com"));
+    }
+
+    #[test]
+    fn streamed_queries() {
+        assert!(streams("?watch=1&resourceVersion=5"));
+        assert!(streams("?follow=true"));
+        assert!(!streams("?watch=false"));
+        assert!(!streams(""));
     }
 
     #[test]
