@@ -7,6 +7,7 @@ use crate::error::CliError;
 use crate::settings::Settings;
 
 pub mod can_i;
+pub mod reconcile;
 pub mod rules;
 pub mod whoami;
 
@@ -21,6 +22,8 @@ pub enum AuthCommand {
     /// Check whether an action is allowed
     #[command(name = "can-i")]
     CanI(can_i::Args),
+    /// Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects
+    Reconcile(reconcile::Args),
     /// Experimental: Check self subject attributes
     Whoami(whoami::Args),
     /// Anything else: kubectl's "unknown command" error.
@@ -31,6 +34,7 @@ pub enum AuthCommand {
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
     match args.command {
         Some(AuthCommand::CanI(a)) => can_i::run(a, settings),
+        Some(AuthCommand::Reconcile(a)) => reconcile::run(a, settings),
         Some(AuthCommand::Whoami(a)) => whoami::run(a, settings),
         Some(AuthCommand::Unknown(argv)) => {
             let name = argv.first().map(String::as_str).unwrap_or("");

@@ -53,7 +53,7 @@ pub fn from_status(status: &Value) -> Vec<Rule> {
 }
 
 /// rbac util's BreakdownRule: one verb, resource and name per rule.
-fn breakdown(rule: &Rule) -> Vec<Rule> {
+pub fn breakdown(rule: &Rule) -> Vec<Rule> {
     let mut out = Vec::new();
     let one = |s: &String| vec![s.clone()];
     for group in &rule.api_groups {
