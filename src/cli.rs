@@ -170,6 +170,8 @@ pub enum Command {
     Replace(commands::replace::Args),
     /// Set a new size for a deployment, replica set, replication controller, or stateful set
     Scale(commands::scale::Args),
+    /// Auto-scale a deployment, replica set, stateful set, or replication controller
+    Autoscale(commands::autoscale::Args),
     /// List events
     Events(commands::events::Args),
     /// Experimental: Wait for a specific condition on one or many resources
@@ -187,6 +189,14 @@ pub enum Command {
     PortForward(commands::port_forward::Args),
     /// Copy files and directories to and from containers
     Cp(commands::cp::Args),
+    /// Display resource (CPU/memory) usage
+    Top(commands::top::Args),
+    /// Modify certificate resources
+    Certificate(commands::certificate::Args),
+    /// Run a proxy to the Kubernetes API server
+    Proxy(commands::proxy::Args),
+    /// Inspect authorization
+    Auth(commands::auth::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

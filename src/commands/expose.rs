@@ -125,7 +125,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         template: args.template.clone(),
         validate: None,
     };
-    let ctx = Ctx::complete(settings, PATH, &common)?.without_field_validation();
+    let ctx = Ctx::complete(settings, PATH, &common)?.for_command("exposed", "exposed");
     if args.kustomize.is_some() {
         return Err(CliError::msg("kustomize (-k) is not supported by kctl"));
     }
@@ -263,7 +263,7 @@ fn expose_one(ctx: &Ctx, args: &Args, o: &mut Opts, obj: &Value, printed: &mut u
         crate::output::print("---\n");
     }
     *printed += 1;
-    ctx.print_as(&SERVICE, service, "exposed")
+    ctx.print(&SERVICE, service)
 }
 
 /// `MapBasedSelectorForObject`.

@@ -2,6 +2,9 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod auth;
+pub mod autoscale;
+pub mod certificate;
 pub mod api_versions;
 pub mod cluster_info;
 pub mod completion;
@@ -24,6 +27,7 @@ pub mod logs;
 pub mod manifests;
 pub mod patch;
 pub mod print_flags;
+pub mod proxy;
 pub mod scale;
 pub mod set;
 pub mod plugin;
@@ -38,6 +42,7 @@ pub mod run;
 pub mod overrides;
 pub mod taint;
 pub mod targets;
+pub mod top;
 pub mod version;
 pub mod wait;
 pub mod watch_stream;
@@ -69,6 +74,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Logs(args) => logs::run(args, settings),
         Command::Replace(args) => replace::run(args, settings),
         Command::Scale(args) => scale::run(args, settings),
+        Command::Autoscale(args) => autoscale::run(args, settings),
         Command::Events(args) => events::run(args, settings),
         Command::Wait(args) => wait::run(args, settings),
         Command::Rollout(args) => rollout::run(args, settings),
@@ -78,6 +84,10 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Attach(args) => attach::run(args, settings),
         Command::PortForward(args) => port_forward::run(args, settings),
         Command::Cp(args) => cp::run(args, settings),
+        Command::Proxy(args) => proxy::run(args, settings),
+        Command::Auth(args) => auth::run(args, settings),
+        Command::Certificate(args) => certificate::run(args, settings),
+        Command::Top(args) => top::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),
         Command::ApiVersions(args) => api_versions::run(args, settings),
         Command::Explain(args) => explain::run(args, settings),

@@ -164,7 +164,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         template: args.template.clone(),
         validate: None,
     };
-    let ctx = Ctx::complete(settings, PATH, &common)?.without_field_validation();
+    let ctx = Ctx::complete(settings, PATH, &common)?.for_command("created", "created");
     // kubectl 1.32 takes the first word after `--` as NAME when none precedes it.
     let mut words: Vec<String> = args.args.clone();
     words.extend(args.command_args.iter().cloned());

@@ -91,6 +91,10 @@ pub struct Ctx<'a> {
     pub(super) field_manager: String,
     pub(super) validation: &'static str,
     pub(super) format: Option<OutputFormat>,
+    /// The verb of the result line (`autoscale` says "autoscaled", `expose`
+    /// "exposed"), and the one of a client dry run (autoscale's is "created").
+    pub(crate) operation: &'static str,
+    pub(crate) dry_run_operation: &'static str,
     client: std::cell::OnceCell<Client>,
 }
 
@@ -118,8 +122,19 @@ impl<'a> Ctx<'a> {
             field_manager: c.field_manager.clone().unwrap_or_else(|| "kubectl-create".to_string()),
             validation,
             format,
+            operation: "created",
+            dry_run_operation: "created",
             client: std::cell::OnceCell::new(),
         })
+    }
+
+    /// For commands reusing create's flow (run, expose, autoscale): their own
+    /// verbs, and no field validation (kubectl sends none for them).
+    pub(crate) fn for_command(mut self, operation: &'static str, client_dry_run: &'static str) -> Self {
+        self.operation = operation;
+        self.dry_run_operation = client_dry_run;
+        self.validation = "";
+        self
     }
 
     /// kubectl's service generators never read `--save-config`.
@@ -182,16 +197,6 @@ impl<'a> Ctx<'a> {
         serde_json::from_slice(&resp.body).map_err(|e| ClientError::Decode(format!("error decoding response: {e}")))
     }
 
-    /// kubectl's printer for the object: `kind[.group]/name created`, or `-o`.
-    pub fn print(&self, kind: &Kind, obj: Node) -> Result<(), CliError> {
-        self.print_as(kind, obj, "created")
-    }
-
-    /// Commands built without `resource.Helper`'s field validation (`run`, `expose`).
-    pub fn without_field_validation(mut self) -> Self {
-        self.validation = "";
-        self
-    }
 
     pub fn save_config(&self) -> bool {
         self.save_config
@@ -201,8 +206,9 @@ impl<'a> Ctx<'a> {
         matches!(self.format, Some(OutputFormat::Yaml))
     }
 
-    /// [`Ctx::print`] with the verb of the command (`exposed`).
-    pub fn print_as(&self, kind: &Kind, mut obj: Node, verb: &str) -> Result<(), CliError> {
+    /// kubectl's printer for the object: `kind[.group]/name created` (or the
+    /// command's verb, see [`Ctx::for_command`]), or `-o`.
+    pub fn print(&self, kind: &Kind, mut obj: Node) -> Result<(), CliError> {
         let name = obj.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or("").to_string();
         let resource = if kind.group.is_empty() {
             format!("{}/{name}", kind.kind.to_lowercase())
@@ -211,12 +217,12 @@ impl<'a> Ctx<'a> {
         };
         let text = match &self.format {
             None => {
-                let suffix = match self.dry_run {
-                    DryRun::None => "",
-                    DryRun::Client => " (dry run)",
-                    DryRun::Server => " (server dry run)",
+                let (operation, suffix) = match self.dry_run {
+                    DryRun::None => (self.operation, ""),
+                    DryRun::Client => (self.dry_run_operation, " (dry run)"),
+                    DryRun::Server => (self.operation, " (server dry run)"),
                 };
-                format!("{resource} {verb}{suffix}\n")
+                format!("{resource} {operation}{suffix}\n")
             }
             Some(OutputFormat::Name) => format!("{resource}\n"),
             Some(f @ (OutputFormat::Json | OutputFormat::Yaml)) => {
