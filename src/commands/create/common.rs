@@ -197,7 +197,6 @@ impl<'a> Ctx<'a> {
         serde_json::from_slice(&resp.body).map_err(|e| ClientError::Decode(format!("error decoding response: {e}")))
     }
 
-
     pub fn save_config(&self) -> bool {
         self.save_config
     }
