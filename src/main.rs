@@ -19,6 +19,7 @@ mod output;
 mod patch;
 mod printers;
 mod quantity;
+mod rbac;
 mod selector;
 mod settings;
 mod textdiff;

@@ -7,7 +7,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::client::{Client, ClientError, Request, ResourcePath};
-use crate::commands::auth::rules::{from_status, Rule};
+use crate::commands::auth::rules::from_status;
+use crate::rbac::Rule;
 use crate::commands::print_flags::{self, ObjectPrinter, Ordered};
 use crate::commands::DryRun;
 use crate::discovery::ApiResource;
@@ -194,7 +195,7 @@ fn rule_covers(owner: &Rule, sub: &Rule) -> bool {
 
 /// rbac validation's Covers: the servant's broken-down rules no owner rule covers.
 pub fn uncovered(owner: &[Rule], servant: &[Rule]) -> Vec<Rule> {
-    servant.iter().flat_map(super::rules::breakdown).filter(|s| !owner.iter().any(|o| rule_covers(o, s))).collect()
+    servant.iter().flat_map(crate::rbac::breakdown).filter(|s| !owner.iter().any(|o| rule_covers(o, s))).collect()
 }
 
 fn path(r: &ApiResource, namespace: Option<&str>, name: Option<&str>) -> String {
