@@ -77,7 +77,7 @@ pub fn namespace_ops(ns: &str, rv: u64) -> Vec<Op> {
 
 /// The `kubernetes` Service, which the apiserver keeps in `default`.
 /// (Its targetPort is 443: the server's own port is only known once it listens.)
-pub fn kubernetes_service(objects: &std::collections::BTreeMap<String, Value>, rv: u64) -> Option<Op> {
+pub fn kubernetes_service(objects: &crate::local::store::Objects, rv: u64) -> Option<Op> {
     let svc_r = resources::find("", "v1", "services").unwrap();
     let key = svc_r.key("default", "kubernetes");
     if objects.contains_key(&key) {

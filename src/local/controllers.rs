@@ -93,16 +93,16 @@ pub(super) fn is_ready(pod: &Value) -> bool {
     pod["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True")
 }
 
-pub(super) fn owned_by<'a>(items: &'a [Value], uid: &str) -> Vec<&'a Value> {
+pub(super) fn owned_by<'a, V: std::borrow::Borrow<Value>>(items: &'a [V], uid: &str) -> Vec<&'a Value> {
     // Objects being deleted are no longer counted (FilterActivePods).
-    items.iter().filter(|o| o["metadata"]["deletionTimestamp"].is_null() && o["metadata"]["ownerReferences"].as_array().into_iter().flatten().any(|r| r["uid"] == uid)).collect()
+    items.iter().map(|o| o.borrow()).filter(|o| o["metadata"]["deletionTimestamp"].is_null() && o["metadata"]["ownerReferences"].as_array().into_iter().flatten().any(|r| r["uid"] == uid)).collect()
 }
 
 pub(super) fn owner_ref(kind: &str, api_version: &str, o: &Value) -> Value {
     json!([{"apiVersion": api_version, "kind": kind, "name": meta(o, "name"), "uid": meta(o, "uid"), "controller": true, "blockOwnerDeletion": true}])
 }
 
-pub(super) fn list(state: &State, r: &Res) -> Vec<Value> {
+pub(super) fn list(state: &State, r: &Res) -> Vec<Arc<Value>> {
     state.store.list(&r.prefix()).0.into_iter().map(|(_, v)| v).collect()
 }
 
@@ -131,7 +131,7 @@ pub(super) fn write(state: &State, r: &Res, objects: Vec<Value>, deletes: Vec<St
                     }
                     _ => {}
                 }
-                super::api::track_controller_write(r, current.get(&key), &mut o);
+                super::api::track_controller_write(r, current.get(&key).map(|v| &**v), &mut o);
                 o["metadata"]["resourceVersion"] = json!(rv.to_string());
                 ops.push(Op { key, object: Some(o) });
             }
@@ -229,6 +229,7 @@ fn endpoints(state: &State) -> std::io::Result<()> {
         let ns = meta(svc, "namespace");
         let selected: Vec<&Value> = pods
             .iter()
+            .map(|p| &**p)
             .filter(|p| meta(p, "namespace") == ns && is_ready(p) && super::gc::active(p) && selector.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v)))
             .collect();
         let mut addresses: Vec<Value> = selected
@@ -265,7 +266,7 @@ fn endpoints(state: &State) -> std::io::Result<()> {
         if cur.is_some_and(|c| c["subsets"] == subsets) {
             continue;
         }
-        let mut ep = cur.cloned().unwrap_or_else(|| {
+        let mut ep = cur.map(|c| Value::clone(c)).unwrap_or_else(|| {
             json!({"kind": "Endpoints", "apiVersion": "v1", "metadata": {"name": name, "namespace": ns, "labels": svc["metadata"]["labels"].clone()}})
         });
         ep["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"] = json!(now_rfc3339());
@@ -373,7 +374,7 @@ fn replicasets(state: &State, rs_r: &Res, pods_r: &Res, events: &mut Events) -> 
         });
         let status = strip_zero(status);
         if rs["status"] != status {
-            let mut n = rs.clone();
+            let mut n = Value::clone(&rs);
             n["status"] = status;
             status_updates.push(n);
         }

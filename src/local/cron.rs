@@ -162,7 +162,7 @@ pub(super) fn cronjobs(state: &State, events: &mut Events) -> std::io::Result<()
             status["lastSuccessfulTime"] = last["status"]["completionTime"].clone();
         }
         if cj["status"] != status {
-            let mut n = cj.clone();
+            let mut n = Value::clone(&cj);
             n["status"] = status;
             updates.push(n);
         }

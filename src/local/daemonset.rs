@@ -4,6 +4,8 @@
 //! (`controller-revision-hash`, `pod-template-generation`); RollingUpdate
 //! within `maxUnavailable`, OnDelete; and the status counts.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::api::State;
@@ -117,7 +119,7 @@ pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<
     let all_revs = list(state, cr_r);
     let mut nodes = list(state, res("", "nodes"));
     if nodes.is_empty() {
-        nodes.push(json!({"metadata": {"name": NODE, "labels": {}}}));
+        nodes.push(Arc::new(json!({"metadata": {"name": NODE, "labels": {}}})));
     }
     let mut statuses = Vec::new();
     for ds in sets {
@@ -229,7 +231,7 @@ pub(super) fn daemonsets(state: &State, events: &mut Events) -> std::io::Result<
         live.push(format!("{name}-{hash}"));
         write(state, cr_r, vec![], history::truncate(&ds, &synced.revisions, &live))?;
         if ds["status"] != status {
-            let mut n = ds.clone();
+            let mut n = Value::clone(&ds);
             n["status"] = status;
             statuses.push(n);
         }

@@ -41,19 +41,27 @@ fn cluster_ip(ns: &str, name: &str) -> String {
     format!("10.{}.{}.{}", 96 + (n >> 16), (n >> 8) & 0xff, n & 0xff)
 }
 
+/// Everything the apiserver adds to an object before storing it: `scheme`,
+/// then `admit`.
 pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
+    scheme(res, obj, old);
+    admit(res, obj, old);
+}
+
+/// What admission plugins and the create strategy add after the field manager
+/// has seen the object, so a creator's managedFields do not list these (as in
+/// v1.20: `kubectl create` of a pod owns no `f:priority`, `f:tolerations` or
+/// `f:status`).
+pub fn admit(res: &Res, obj: &mut Value, old: Option<&Value>) {
     if res.custom.is_some() {
         return;
     }
-    super::template_defaults::apply(res, obj);
     match res.name {
         "pods" => {
             if obj["spec"].is_object() {
-                pod_spec(&mut obj["spec"]);
                 let spec = &mut obj["spec"];
-                // The pod-only defaults and what admission adds (ServiceAccount,
-                // Priority, DefaultTolerationSeconds); no token volume is mounted.
-                set_default(spec, "enableServiceLinks", json!(true));
+                // ServiceAccount, Priority and DefaultTolerationSeconds; no
+                // token volume is mounted.
                 set_default(spec, "priority", json!(0));
                 set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
                 let sa = spec["serviceAccountName"].as_str().or(spec["serviceAccount"].as_str()).unwrap_or("default").to_string();
@@ -71,6 +79,43 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
             }
             if old.is_none() {
                 obj["status"] = json!({"phase": "Pending", "qosClass": super::kubelet::qos_class(obj)});
+            }
+        }
+        "services" => {
+            let (ns, name) = (obj["metadata"]["namespace"].as_str().unwrap_or("").to_string(), obj["metadata"]["name"].as_str().unwrap_or("").to_string());
+            let spec = &mut obj["spec"];
+            if spec["type"] != "ExternalName" {
+                let ip = old.and_then(|o| o["spec"]["clusterIP"].as_str()).map(String::from).unwrap_or_else(|| cluster_ip(&ns, &name));
+                set_default(spec, "clusterIP", json!(ip));
+                let ip = spec["clusterIP"].clone();
+                set_default(spec, "clusterIPs", json!([ip]));
+            }
+            if old.is_none() {
+                set_default(obj, "status", json!({"loadBalancer": {}}));
+            }
+        }
+        "persistentvolumeclaims" if old.is_none() => {
+            // The DefaultStorageClass admission plugin.
+            if obj["spec"]["storageClassName"].is_null() {
+                obj["spec"]["storageClassName"] = json!(super::workloads::STORAGE_CLASS);
+            }
+            obj["status"] = json!({"phase": "Pending"});
+        }
+        _ => {}
+    }
+}
+
+/// The scheme's defaulting functions, which run as the request is decoded.
+pub fn scheme(res: &Res, obj: &mut Value, old: Option<&Value>) {
+    if res.custom.is_some() {
+        return;
+    }
+    super::template_defaults::apply(res, obj);
+    match res.name {
+        "pods" => {
+            if obj["spec"].is_object() {
+                pod_spec(&mut obj["spec"]);
+                set_default(&mut obj["spec"], "enableServiceLinks", json!(true));
             }
         }
         "deployments" => {
@@ -123,23 +168,13 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
             }
         }
         "services" => {
-            let (ns, name) = (obj["metadata"]["namespace"].as_str().unwrap_or("").to_string(), obj["metadata"]["name"].as_str().unwrap_or("").to_string());
             let spec = &mut obj["spec"];
             set_default(spec, "type", json!("ClusterIP"));
             set_default(spec, "sessionAffinity", json!("None"));
-            if spec["type"] != "ExternalName" {
-                let ip = old.and_then(|o| o["spec"]["clusterIP"].as_str()).map(String::from).unwrap_or_else(|| cluster_ip(&ns, &name));
-                set_default(spec, "clusterIP", json!(ip));
-                let ip = spec["clusterIP"].clone();
-                set_default(spec, "clusterIPs", json!([ip]));
-            }
             for p in spec.get_mut("ports").and_then(Value::as_array_mut).into_iter().flatten() {
                 set_default(p, "protocol", json!("TCP"));
                 let port = p["port"].clone();
                 set_default(p, "targetPort", port);
-            }
-            if old.is_none() {
-                set_default(obj, "status", json!({"loadBalancer": {}}));
             }
         }
         "secrets" => {
@@ -181,12 +216,7 @@ pub fn apply(res: &Res, obj: &mut Value, old: Option<&Value>) {
             }
         }
         "persistentvolumeclaims" if old.is_none() => {
-            // The DefaultStorageClass admission plugin.
-            if obj["spec"]["storageClassName"].is_null() {
-                obj["spec"]["storageClassName"] = json!(super::workloads::STORAGE_CLASS);
-            }
             set_default(&mut obj["spec"], "volumeMode", json!("Filesystem"));
-            obj["status"] = json!({"phase": "Pending"});
         }
         "namespaces" => {
             if obj["spec"]["finalizers"].is_null() {

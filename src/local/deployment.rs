@@ -10,6 +10,8 @@
 //! does (scale the new ReplicaSet up, or the old ones down), so a rollout is
 //! paced by the ReplicaSets' pods becoming available.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::api::{now_rfc3339, State};
@@ -418,7 +420,7 @@ impl Sync<'_> {
     }
 
     /// `rolloutRecreate`: old pods all gone before the new ones start.
-    fn recreate(&mut self, pods: &[Value]) {
+    fn recreate(&mut self, pods: &[Arc<Value>]) {
         self.new_rs(false);
         let mut scaled = false;
         for i in self.olds() {
@@ -611,12 +613,12 @@ fn proportion(rs: &Value, d: &Value, to_add: i64, added: i64) -> i64 {
 pub(super) fn deployments(state: &State, events: &mut Events) -> std::io::Result<()> {
     let (deploy_r, rs_r, pods_r) = (res("apps", "deployments"), res("apps", "replicasets"), res("", "pods"));
     let all_rs = list(state, rs_r);
-    let mut pods: Option<Vec<Value>> = None;
+    let mut pods: Option<Vec<Arc<Value>>> = None;
     for d in list(state, deploy_r).into_iter().filter(super::gc::active) {
         let rss: Vec<Value> = owned_by(&all_rs, meta(&d, "uid")).into_iter().cloned().collect();
         let conditions = d["status"]["conditions"].as_array().cloned().unwrap_or_default();
         let dirty = vec![false; rss.len()];
-        let mut s = Sync { d: d.clone(), rss, dirty, new: None, conditions, events };
+        let mut s = Sync { d: Value::clone(&d), rss, dirty, new: None, conditions, events };
         let mut deletes = Vec::new();
         let paused = s.d["spec"]["paused"].as_bool().unwrap_or(false);
         let rollout = if !s.d["metadata"]["deletionTimestamp"].is_null() {
@@ -667,7 +669,7 @@ pub(super) fn deployments(state: &State, events: &mut Events) -> std::io::Result
             n["metadata"].as_object_mut().unwrap().remove("annotations");
         }
         n["status"] = status;
-        if n != d {
+        if n != *d {
             write(state, deploy_r, vec![n], vec![])?;
         }
     }

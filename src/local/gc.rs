@@ -30,7 +30,7 @@ const FOREGROUND: &str = "foregroundDeletion";
 struct Obj {
     res: &'static Res,
     key: String,
-    v: Value,
+    v: std::sync::Arc<Value>,
 }
 
 enum Action {
@@ -46,8 +46,8 @@ fn now_secs() -> i64 {
 
 /// Owners on their way out are left alone by their controllers (as the real
 /// ones do), or foreground deletion would race them re-creating dependents.
-pub fn active(o: &Value) -> bool {
-    !deleting(o)
+pub fn active(o: &impl std::borrow::Borrow<Value>) -> bool {
+    !deleting(o.borrow())
 }
 
 fn deleting(o: &Value) -> bool {
@@ -123,7 +123,7 @@ pub fn pass(state: &State) -> std::io::Result<()> {
                 .iter()
                 .map(|&i| {
                     let d = &all[i];
-                    let mut n = d.v.clone();
+                    let mut n = Value::clone(&d.v);
                     let refs: Vec<Value> = d.v["metadata"]["ownerReferences"].as_array().into_iter().flatten().filter(|r| r["uid"] != uid).cloned().collect();
                     if refs.is_empty() {
                         n["metadata"].as_object_mut().map(|m| m.remove("ownerReferences"));
@@ -200,7 +200,7 @@ fn namespaces(all: &[Obj], now: i64, actions: &mut Vec<Action>) {
                 }
             }
         }
-        let mut n = ns.v.clone();
+        let mut n = Value::clone(&ns.v);
         // Finalized only once a pass finds it empty, so nothing is left behind
         // by a deletion that lost a race this time.
         if content.get(name).is_none_or(|c| c.is_empty()) {
@@ -272,7 +272,7 @@ fn commit(state: &State, actions: Vec<Action>, now: i64) -> std::io::Result<()> 
                             continue;
                         }
                         for (key, res, _, mut new) in edits {
-                            if new == current[&key] {
+                            if new == *current[&key] {
                                 continue;
                             }
                             touched.insert(key.clone());
@@ -295,7 +295,7 @@ fn commit(state: &State, actions: Vec<Action>, now: i64) -> std::io::Result<()> 
 /// Whether the controlling owner of a new `obj` is being deleted: controllers
 /// create nothing for an owner on its way out (or foreground deletion would
 /// never finish).
-pub fn owner_deleting(current: &BTreeMap<String, Value>, obj: &Value) -> bool {
+pub fn owner_deleting(current: &crate::local::store::Objects, obj: &Value) -> bool {
     let ns = meta(obj, "namespace");
     obj["metadata"]["ownerReferences"].as_array().into_iter().flatten().filter(|r| r["controller"] == true).any(|r| {
         let group = r["apiVersion"].as_str().unwrap_or("").rsplit_once('/').map(|(g, _)| g).unwrap_or("");

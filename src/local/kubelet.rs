@@ -240,7 +240,7 @@ fn write_events(state: &State, evs: Vec<Ev>) -> std::io::Result<()> {
                 let fp = e.field_path.clone().unwrap_or_default();
                 let ev_name = event_name(name, &hex64(&[uid, e.reason, &fp, &e.message]));
                 let key = r.key(ns, &ev_name);
-                if let Some(mut old) = batch.remove(&key).or_else(|| current.get(&key).cloned()) {
+                if let Some(mut old) = batch.remove(&key).or_else(|| current.get(&key).map(|v| Value::clone(v))) {
                     old["count"] = json!(old["count"].as_i64().unwrap_or(1) + 1);
                     old["lastTimestamp"] = json!(now);
                     old["metadata"]["resourceVersion"] = json!(rv.to_string());
@@ -279,7 +279,7 @@ type Idle = std::collections::HashMap<String, (String, Option<u64>)>;
 fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>> {
     let (pods_r, nodes_r) = (res("", "pods"), res("", "nodes"));
     let mut nodes = list(state, nodes_r);
-    let cordons: Vec<Value> = nodes.iter().filter_map(super::scheduler::cordon_taint).collect();
+    let cordons: Vec<Value> = nodes.iter().filter_map(|n| super::scheduler::cordon_taint(n)).collect();
     if !cordons.is_empty() {
         write(state, nodes_r, cordons, vec![])?;
         nodes = list(state, nodes_r);
@@ -288,7 +288,7 @@ fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>
     let ready_nodes: Vec<Value> = nodes
         .iter()
         .filter(|n| n["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True"))
-        .cloned()
+        .map(|n| Value::clone(n))
         .collect();
     let pods = list(state, pods_r);
     let mut rooms = super::scheduler::rooms(&ready_nodes, &pods);
@@ -333,7 +333,7 @@ fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>
                 continue;
             }
         }
-        let mut p = pod.clone();
+        let mut p = Value::clone(&pod);
         let node_name = p["spec"]["nodeName"].as_str().unwrap_or("").to_string();
         let node_name = if node_name.is_empty() {
             let sched = p["spec"]["schedulerName"].as_str().unwrap_or("default-scheduler");
@@ -368,7 +368,7 @@ fn pass(state: &State, now: u64, idle: &mut Idle) -> std::io::Result<Option<u64>
                 next = Some(next.map_or(t, |n: u64| n.min(t)));
             }
         }
-        if p != pod {
+        if p != *pod {
             idle.remove(&uid);
             writes.push(p);
         } else if super::nodes::index(&node_name).is_some() {

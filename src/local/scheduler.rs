@@ -50,7 +50,7 @@ pub(super) fn occupies(pod: &Value) -> bool {
     !matches!(pod["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
 }
 
-pub(super) fn rooms(nodes: &[Value], pods: &[Value]) -> Vec<Room> {
+pub(super) fn rooms<P: std::borrow::Borrow<Value>>(nodes: &[Value], pods: &[P]) -> Vec<Room> {
     let mut rooms: Vec<Room> = nodes
         .iter()
         .map(|n| {
@@ -59,7 +59,7 @@ pub(super) fn rooms(nodes: &[Value], pods: &[Value]) -> Vec<Room> {
         })
         .collect();
     let by_name: HashMap<String, usize> = rooms.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
-    for p in pods.iter().filter(|p| occupies(p)) {
+    for p in pods.iter().map(|p| p.borrow()).filter(|p| occupies(p)) {
         if let Some(&i) = p["spec"]["nodeName"].as_str().and_then(|n| by_name.get(n)) {
             let (cpu, mem) = requests(p);
             rooms[i].cpu -= cpu;
@@ -245,7 +245,7 @@ pub fn bind(state: &Arc<State>, req: &Req, t: &Target, name: &str) -> Result<hyp
             if dry {
                 return Ok(vec![]);
             }
-            let mut p = pod.clone();
+            let mut p = Value::clone(pod);
             p["spec"]["nodeName"] = json!(node);
             let now = super::api::now_rfc3339();
             let conds = p["status"]["conditions"].as_array().cloned().unwrap_or_default();
@@ -281,7 +281,7 @@ mod tests {
             node("c", json!({"unschedulable": true})),
         ];
         let pod = json!({"spec": {"containers": [{"name": "x", "resources": {"requests": {"cpu": "3"}}}]}});
-        let mut rooms = rooms(&nodes, &[]);
+        let mut rooms = rooms::<Value>(&nodes, &[]);
         assert_eq!(
             place(&pod, &nodes, &mut rooms).unwrap_err(),
             "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate, 1 node(s) were unschedulable."
@@ -296,7 +296,7 @@ mod tests {
         let nodes = vec![node("a", json!({"taints": [{"key": "k", "value": "v", "effect": "NoSchedule"}]})), node("b", json!({}))];
         let tol = json!({"spec": {"tolerations": [{"key": "k", "operator": "Equal", "value": "v", "effect": "NoSchedule"}],
                                   "nodeSelector": {"kubernetes.io/hostname": "a"}, "containers": [{"name": "x"}]}});
-        let mut rooms = rooms(&nodes, &[]);
+        let mut rooms = rooms::<Value>(&nodes, &[]);
         assert_eq!(place(&tol, &nodes, &mut rooms).unwrap(), "a");
         let pod = json!({"spec": {"containers": [{"name": "x", "resources": {"requests": {"cpu": "1500m"}}}]}});
         assert_eq!(place(&pod, &nodes[1..], &mut rooms[1..]).unwrap(), "b");

@@ -117,7 +117,7 @@ pub(super) fn statefulsets(state: &State, events: &mut Events) -> std::io::Resul
                 None => {
                     for t in sts["spec"]["volumeClaimTemplates"].as_array().into_iter().flatten() {
                         let claim = format!("{}-{pod_name}", meta(t, "name"));
-                        let exists = pvcs.iter().chain(claims.iter()).any(|p: &Value| meta(p, "namespace") == ns && meta(p, "name") == claim);
+                        let exists = pvcs.iter().map(|p| &**p).chain(claims.iter()).any(|p| meta(p, "namespace") == ns && meta(p, "name") == claim);
                         if !exists {
                             claims.push(claim_from(&sts, t, &claim));
                             events.add(&sts, ("StatefulSet", "apps/v1"), "SuccessfulCreate", format!("create Claim {claim} Pod {pod_name} in StatefulSet {name} success"), "statefulset-controller", None);
@@ -194,7 +194,7 @@ pub(super) fn statefulsets(state: &State, events: &mut Events) -> std::io::Resul
         live.extend([current_rev, update_name]);
         write(state, cr_r, vec![], history::truncate(&sts, &synced.revisions, &live))?;
         if sts["status"] != status {
-            let mut n = sts.clone();
+            let mut n = Value::clone(&sts);
             n["status"] = status;
             statuses.push(n);
         }

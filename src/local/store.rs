@@ -2,7 +2,9 @@
 //!
 //! Design (why not redb/sled): the whole data set of a micro-cluster fits in
 //! memory (5,000 objects are a few MB), so the store is a `BTreeMap` of JSON
-//! objects kept durable by a write-ahead log:
+//! objects, each behind an `Arc` shared with the watch history and with every
+//! reader (a controller's list costs pointers, not copies), kept durable by a
+//! write-ahead log:
 //!
 //! - every commit appends one framed record (`len`, FNV-1a-64 checksum, JSON)
 //!   to `data/wal` and `fdatasync`s it *before* the change is applied in
@@ -28,7 +30,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::broadcast;
 
 /// Log records between snapshots.
@@ -59,8 +61,14 @@ pub struct Event {
     pub rv: u64,
     pub kind: EventType,
     pub key: String,
-    pub object: Value,
+    /// Shared with the store's map (and every watcher): an event costs no copy.
+    pub object: Arc<Value>,
 }
+
+/// The stored objects by key. Objects are shared (`Arc`) between the map, the
+/// watch history and readers, so a controller's list or a watch event never
+/// deep-copies an object, and a write replaces one pointer.
+pub type Objects = BTreeMap<String, Arc<Value>>;
 
 /// One change of a commit: `object: None` deletes `key`.
 pub struct Op {
@@ -69,7 +77,7 @@ pub struct Op {
 }
 
 struct Inner {
-    objects: BTreeMap<String, Value>,
+    objects: Objects,
     rv: u64,
     wal: File,
     wal_records: u64,
@@ -77,6 +85,20 @@ struct Inner {
     history: VecDeque<Arc<Event>>,
     /// Every event after this revision is in `history`.
     floor: u64,
+}
+
+/// A log record, serialised from the operations without copying them:
+/// `{"ops":[{"key":…,"object":…|null}…],"rv":…}`.
+#[derive(serde::Serialize)]
+struct Record<'a> {
+    ops: Vec<RecordOp<'a>>,
+    rv: u64,
+}
+
+#[derive(serde::Serialize)]
+struct RecordOp<'a> {
+    key: &'a str,
+    object: Option<&'a Value>,
 }
 
 /// Past events to replay and the receiver of the following ones.
@@ -107,13 +129,11 @@ impl Store {
         let mut rv = 0u64;
         let snap_path = dir.join("snapshot.json");
         if snap_path.exists() {
-            let snap: Value = serde_json::from_slice(&std::fs::read(&snap_path)?)
+            let mut snap: Value = serde_json::from_slice(&std::fs::read(&snap_path)?)
                 .map_err(|e| std::io::Error::other(format!("{}: {e}", snap_path.display())))?;
             rv = snap["rv"].as_u64().unwrap_or(0);
-            if let Some(m) = snap["objects"].as_object() {
-                for (k, v) in m {
-                    objects.insert(k.clone(), v.clone());
-                }
+            if let Value::Object(m) = snap["objects"].take() {
+                objects.extend(m.into_iter().map(|(k, v)| (k, Arc::new(v))));
             }
         }
         let wal_path = dir.join("wal");
@@ -144,19 +164,19 @@ impl Store {
     }
 
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.inner.lock().unwrap().objects.get(key).cloned()
+        self.inner.lock().unwrap().objects.get(key).map(|v| Value::clone(v))
     }
 
     /// Run `f` on the objects and the revision under the lock, without copying
     /// them: a list serialises straight from the store (copying 3,000 pods to
     /// answer a 500-item page cost more than the page itself).
-    pub fn read<R>(&self, f: impl FnOnce(&BTreeMap<String, Value>, u64) -> R) -> R {
+    pub fn read<R>(&self, f: impl FnOnce(&Objects, u64) -> R) -> R {
         let inner = self.inner.lock().unwrap();
         f(&inner.objects, inner.rv)
     }
 
     /// Objects whose key starts with `prefix`, in key order, and the revision.
-    pub fn list(&self, prefix: &str) -> (Vec<(String, Value)>, u64) {
+    pub fn list(&self, prefix: &str) -> (Vec<(String, Arc<Value>)>, u64) {
         let inner = self.inner.lock().unwrap();
         let items = inner
             .objects
@@ -174,7 +194,7 @@ impl Store {
     /// with another writer.
     pub fn commit<E>(
         &self,
-        prepare: impl FnOnce(&BTreeMap<String, Value>, u64) -> Result<Vec<Op>, E>,
+        prepare: impl FnOnce(&Objects, u64) -> Result<Vec<Op>, E>,
     ) -> Result<Result<u64, E>, std::io::Error> {
         let mut inner = self.inner.lock().unwrap();
         let rv = inner.rv + 1;
@@ -185,10 +205,7 @@ impl Store {
         if ops.is_empty() {
             return Ok(Ok(inner.rv));
         }
-        let record = json!({
-            "rv": rv,
-            "ops": ops.iter().map(|o| json!({"key": o.key, "object": o.object})).collect::<Vec<_>>(),
-        });
+        let record = Record { ops: ops.iter().map(|o| RecordOp { key: &o.key, object: o.object.as_ref() }).collect(), rv };
         let payload = serde_json::to_vec(&record).expect("json");
         let mut frame = Vec::with_capacity(payload.len() + 16);
         frame.extend_from_slice(&(payload.len() as u64).to_le_bytes());
@@ -201,14 +218,18 @@ impl Store {
         for op in ops {
             let (kind, object) = match op.object {
                 Some(obj) => {
-                    let kind = if inner.objects.contains_key(&op.key) { EventType::Modified } else { EventType::Added };
-                    inner.objects.insert(op.key.clone(), obj.clone());
+                    let obj = Arc::new(obj);
+                    let kind = match inner.objects.insert(op.key.clone(), obj.clone()) {
+                        Some(_) => EventType::Modified,
+                        None => EventType::Added,
+                    };
                     (kind, obj)
                 }
                 None => match inner.objects.remove(&op.key) {
-                    Some(mut old) => {
+                    Some(old) => {
+                        let mut old = Arc::unwrap_or_clone(old);
                         old["metadata"]["resourceVersion"] = Value::String(rv.to_string());
-                        (EventType::Deleted, old)
+                        (EventType::Deleted, Arc::new(old))
                     }
                     None => continue,
                 },
@@ -244,7 +265,7 @@ impl Store {
     }
 
     /// The current objects under `prefix` and a receiver for later changes.
-    pub fn watch_current(&self, prefix: &str) -> (Vec<(String, Value)>, broadcast::Receiver<Arc<Event>>) {
+    pub fn watch_current(&self, prefix: &str) -> (Vec<(String, Arc<Value>)>, broadcast::Receiver<Arc<Event>>) {
         let inner = self.inner.lock().unwrap();
         let items = inner
             .objects
@@ -258,12 +279,22 @@ impl Store {
 
 impl Inner {
     fn snapshot(&mut self) -> std::io::Result<()> {
-        let snap = json!({"rv": self.rv, "objects": self.objects});
+        // Written object by object: converting the whole map to one `Value`
+        // first would double the server's memory for a moment.
         let tmp = self.dir.join("snapshot.json.tmp");
         {
-            let mut f = File::create(&tmp)?;
-            f.write_all(&serde_json::to_vec(&snap).expect("json"))?;
-            f.sync_all()?;
+            let mut f = std::io::BufWriter::new(File::create(&tmp)?);
+            write!(f, "{{\"rv\":{},\"objects\":{{", self.rv)?;
+            for (i, (k, v)) in self.objects.iter().enumerate() {
+                if i > 0 {
+                    f.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut f, k).map_err(std::io::Error::other)?;
+                f.write_all(b":")?;
+                serde_json::to_writer(&mut f, &**v).map_err(std::io::Error::other)?;
+            }
+            f.write_all(b"}}")?;
+            f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         }
         std::fs::rename(&tmp, self.dir.join("snapshot.json"))?;
         sync_dir(&self.dir)?;
@@ -278,7 +309,7 @@ impl Inner {
 
 /// Replay log records onto `objects`; returns the length of the valid prefix
 /// and the number of records in it.
-fn replay(data: &[u8], objects: &mut BTreeMap<String, Value>, rv: &mut u64) -> (usize, u64) {
+fn replay(data: &[u8], objects: &mut Objects, rv: &mut u64) -> (usize, u64) {
     let mut pos = 0usize;
     let mut records = 0u64;
     while pos + 16 <= data.len() {
@@ -288,17 +319,17 @@ fn replay(data: &[u8], objects: &mut BTreeMap<String, Value>, rv: &mut u64) -> (
         if end > data.len() || fnv1a(&data[pos + 16..end]) != sum {
             break;
         }
-        let Ok(rec) = serde_json::from_slice::<Value>(&data[pos + 16..end]) else { break };
+        let Ok(mut rec) = serde_json::from_slice::<Value>(&data[pos + 16..end]) else { break };
         let rec_rv = rec["rv"].as_u64().unwrap_or(0);
         if rec_rv > *rv {
-            for op in rec["ops"].as_array().into_iter().flatten() {
+            for op in rec["ops"].as_array_mut().into_iter().flatten() {
                 let key = op["key"].as_str().unwrap_or_default().to_string();
-                match &op["object"] {
+                match op["object"].take() {
                     Value::Null => {
                         objects.remove(&key);
                     }
                     obj => {
-                        objects.insert(key, obj.clone());
+                        objects.insert(key, Arc::new(obj));
                     }
                 }
             }
@@ -313,6 +344,7 @@ fn replay(data: &[u8], objects: &mut BTreeMap<String, Value>, rv: &mut u64) -> (
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn put(store: &Store, key: &str, v: Value) -> u64 {
         store.commit::<()>(|_, _| Ok(vec![Op { key: key.into(), object: Some(v) }])).unwrap().unwrap()

@@ -34,7 +34,7 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
     let mut updates = Vec::new();
     for job in list(state, job_r).into_iter().filter(super::gc::active) {
         let (uid, name) = (meta(&job, "uid").to_string(), meta(&job, "name").to_string());
-        let mut job2 = job.clone();
+        let mut job2 = Value::clone(&job);
         // The selector and labels the apiserver gives every Job.
         if job["spec"]["selector"].is_null() {
             job2["spec"]["selector"] = json!({"matchLabels": {"controller-uid": uid}});
@@ -42,7 +42,7 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
             job2["spec"]["template"]["metadata"]["labels"]["job-name"] = json!(name);
         }
         if job["status"]["completionTime"].is_string() {
-            if job2 != job {
+            if job2 != *job {
                 updates.push(job2);
             }
             continue;
@@ -89,7 +89,7 @@ pub(super) fn jobs(state: &State, events: &mut Events) -> std::io::Result<()> {
             events.add(&job, ("Job", "batch/v1"), "Completed", "Job completed".into(), "job-controller", None);
         }
         job2["status"] = status;
-        if job2 != job {
+        if job2 != *job {
             updates.push(job2);
         }
     }
@@ -137,7 +137,7 @@ pub(super) fn volumes(state: &State, events: &mut Events) -> std::io::Result<()>
             }));
         }
         events.add(pvc, ("PersistentVolumeClaim", "v1"), "ProvisioningSucceeded", format!("Successfully provisioned volume {pv_name}"), "kctl.local/simulated", None);
-        let mut n = pvc.clone();
+        let mut n = Value::clone(pvc);
         n["spec"]["volumeName"] = json!(pv_name);
         n["metadata"]["annotations"]["pv.kubernetes.io/bind-completed"] = json!("yes");
         n["status"] = json!({"phase": "Bound", "accessModes": modes, "capacity": {"storage": size}});

@@ -8,7 +8,6 @@
 //! `plan` is pure and shared with the controllers (`super::super::gc`), which
 //! delete dependents, namespace content and terminated pods the same way.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hyper::Response;
@@ -274,7 +273,7 @@ pub fn plan_any(res: &Res, obj: &Value, o: &Opts, now: i64) -> Result<Plan, ApiE
     plan(res, obj, o, now)
 }
 
-fn crd_contents(objects: &BTreeMap<String, Value>, crd: &Value) -> Vec<Op> {
+fn crd_contents(objects: &crate::local::store::Objects, crd: &Value) -> Vec<Op> {
     let prefix = format!("{}/{}/", crd["spec"]["group"].as_str().unwrap_or(""), crd["spec"]["names"]["plural"].as_str().unwrap_or(""));
     objects.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| Op { key: k.clone(), object: None }).collect()
 }
@@ -354,7 +353,7 @@ pub fn delete_collection(state: &Arc<State>, req: &Req, t: &Target) -> Result<Re
 
 /// Whether the namespace of a new object is being terminated (the
 /// NamespaceLifecycle admission plugin's 403).
-pub fn terminating_namespace(objects: &BTreeMap<String, Value>, res: &Res, ns: &str, name: &str) -> Result<(), ApiError> {
+pub fn terminating_namespace(objects: &crate::local::store::Objects, res: &Res, ns: &str, name: &str) -> Result<(), ApiError> {
     let ns_res = resources::find("", "v1", "namespaces").unwrap();
     let Some(nsobj) = objects.get(&ns_res.key("", ns)) else { return Ok(()) };
     if nsobj["status"]["phase"] != "Terminating" {

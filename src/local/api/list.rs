@@ -123,7 +123,7 @@ fn prefix(t: &Target) -> String {
 pub fn select(state: &Arc<State>, req: &Req, t: &Target) -> Result<(Vec<Value>, u64), ApiError> {
     let filter = Filter::from(req)?;
     let (items, rv) = state.store.list(&prefix(t));
-    Ok((items.into_iter().map(|(_, v)| v).filter(|v| filter.accepts(v)).collect(), rv))
+    Ok((items.into_iter().map(|(_, v)| v).filter(|v| filter.accepts(v)).map(Arc::unwrap_or_clone).collect(), rv))
 }
 
 pub fn list(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
@@ -169,8 +169,8 @@ pub fn list(state: &Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>,
             }
         }
         if req.wants_table() {
-            let mut table = super::super::table::table(t.res, page, req.q("includeObject"), "", true);
-            table["metadata"] = meta;
+            let mut table = super::super::table::table(t.res, page, req.q("includeObject"), true);
+            table.metadata = meta;
             return serde_json::to_vec(&table).expect("json");
         }
         list_bytes(t, &meta, &page)
@@ -226,17 +226,30 @@ fn bytes_response(code: u16, bytes: Vec<u8>) -> Response<Body> {
         .unwrap()
 }
 
-fn event_line(req: &Req, t: &Target, kind: &str, obj: &Value, first: &mut bool) -> Bytes {
-    let object = if req.wants_table() {
-        let t = super::super::table::table(t.res, std::slice::from_ref(obj), req.q("includeObject"), "", *first);
+/// `{"object":…,"type":…}`: a watch event, in the sorted key order of its
+/// `Value` form.
+#[derive(serde::Serialize)]
+struct WatchEvent<'a, T> {
+    object: T,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+fn watch_line(res: &super::super::resources::Res, wants_table: bool, include: &str, kind: &str, obj: &Value, first: &mut bool) -> Bytes {
+    let mut line = if wants_table {
+        let object = super::super::table::table(res, std::iter::once(obj), include, *first);
         *first = false;
-        t
+        serde_json::to_vec(&WatchEvent { object, kind })
     } else {
-        with_type(t.res, obj.clone())
-    };
-    let mut line = serde_json::to_vec(&json!({"type": kind, "object": object})).expect("json");
+        serde_json::to_vec(&WatchEvent { object: with_type(res, obj.clone()), kind })
+    }
+    .expect("json");
     line.push(b'\n');
     Bytes::from(line)
+}
+
+fn event_line(req: &Req, t: &Target, kind: &str, obj: &Value, first: &mut bool) -> Bytes {
+    watch_line(t.res, req.wants_table(), req.q("includeObject"), kind, obj, first)
 }
 
 pub fn watch(state: Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>, ApiError> {
@@ -289,16 +302,8 @@ pub fn watch(state: Arc<State>, req: &Req, t: &Target) -> Result<Response<Body>,
                         continue;
                     }
                     let kind = match ev.kind { EventType::Added => "ADDED", EventType::Modified => "MODIFIED", EventType::Deleted => "DELETED" };
-                    let object = if wants_table {
-                        let t = super::super::table::table(res, std::slice::from_ref(&ev.object), &include, "", first);
-                        first = false;
-                        t
-                    } else {
-                        with_type(res, ev.object.clone())
-                    };
-                    let mut line = serde_json::to_vec(&json!({"type": kind, "object": object})).expect("json");
-                    line.push(b'\n');
-                    if tx.send(Bytes::from(line)).await.is_err() {
+                    let line = watch_line(res, wants_table, &include, kind, &ev.object, &mut first);
+                    if tx.send(line).await.is_err() {
                         break;
                     }
                 }

@@ -129,7 +129,7 @@ impl From<std::io::Error> for ApiError {
     }
 }
 
-pub fn json_response(code: u16, v: &Value) -> Response<Body> {
+pub fn json_response(code: u16, v: &impl serde::Serialize) -> Response<Body> {
     let bytes = serde_json::to_vec(v).expect("json");
     Response::builder()
         .status(StatusCode::from_u16(code).unwrap_or(StatusCode::OK))

@@ -67,7 +67,7 @@ fn meta_str<'a>(obj: &'a Value, field: &str) -> &'a str {
 
 pub(super) fn respond(req: &Req, res: &Res, code: u16, obj: &Value) -> Result<Response<Body>, ApiError> {
     if req.wants_table() {
-        let table = super::super::table::table(res, std::slice::from_ref(obj), req.q("includeObject"), "", true);
+        let table = super::super::table::table(res, std::slice::from_ref(obj), req.q("includeObject"), true);
         return Ok(json_response(code, &table));
     }
     Ok(json_response(code, obj))
@@ -99,7 +99,7 @@ fn scale_of(res: &Res, obj: &Value) -> Value {
     })
 }
 
-fn namespace_exists(objects: &std::collections::BTreeMap<String, Value>, ns: &str) -> bool {
+fn namespace_exists(objects: &crate::local::store::Objects, ns: &str) -> bool {
     objects.contains_key(&format!("core/namespaces//{ns}"))
 }
 
@@ -145,11 +145,12 @@ pub(super) fn create_value(state: &Arc<State>, req: &Req, t: &Target, body: Valu
         }
     }
     let requested_ip = super::services::requested_ip(res, &obj);
-    super::super::defaults::apply(res, &mut obj, None);
+    super::super::defaults::scheme(res, &mut obj, None);
     validate::validate(res, &obj)?;
     if track {
         super::apply::track_create(req, res, &mut obj);
     }
+    super::super::defaults::admit(res, &mut obj, None);
     let name = meta_str(&obj, "name").to_string();
     let key = res.key(&t.namespace, &name);
     let dry = req.dry_run();
@@ -219,12 +220,12 @@ pub(super) fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str
             match sub.as_deref() {
                 Some("status") => {
                     let status = new["status"].take();
-                    new = old.clone();
+                    new = Value::clone(old);
                     new["status"] = status;
                 }
                 Some("scale") => {
                     let replicas = new["spec"]["replicas"].clone();
-                    new = old.clone();
+                    new = Value::clone(old);
                     new["spec"]["replicas"] = replicas;
                 }
                 _ => {
@@ -261,7 +262,7 @@ pub(super) fn store_update(state: &Arc<State>, req: &Req, t: &Target, name: &str
             if track {
                 super::apply::track_update(req, t, old, &mut new);
             }
-            if new == *old {
+            if new == **old {
                 // A no-op write does not get a new revision, as in the apiserver.
                 updated = new;
                 return Ok(vec![]);

@@ -5,7 +5,7 @@
 //! apiserver's 422s for taken or out-of-range values. Allocation is a hash of
 //! the name probed linearly, so it needs no allocator state of its own.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
@@ -38,13 +38,13 @@ fn ip_of(n: u32) -> String {
 }
 
 /// Allocate (create: `old` is None) or check (update) the Service's ClusterIP and NodePorts.
-pub fn allocate(res: &Res, obj: &mut Value, objects: &BTreeMap<String, Value>, old: Option<&Value>, requested: Option<&str>) -> Result<(), ApiError> {
+pub fn allocate(res: &Res, obj: &mut Value, objects: &crate::local::store::Objects, old: Option<&Value>, requested: Option<&str>) -> Result<(), ApiError> {
     if res.custom.is_some() || res.name != "services" {
         return Ok(());
     }
     let (ns, name) = (obj["metadata"]["namespace"].as_str().unwrap_or("").to_string(), obj["metadata"]["name"].as_str().unwrap_or("").to_string());
     let me = res.key(&ns, &name);
-    let others: Vec<&Value> = objects.range(res.prefix()..).take_while(|(k, _)| k.starts_with(&res.prefix())).filter(|(k, _)| **k != me).map(|(_, v)| v).collect();
+    let others: Vec<&Value> = objects.range(res.prefix()..).take_while(|(k, _)| k.starts_with(&res.prefix())).filter(|(k, _)| **k != me).map(|(_, v)| &**v).collect();
     let mut causes = Vec::new();
     let ty = obj["spec"]["type"].as_str().unwrap_or("ClusterIP").to_string();
     if old.is_none() && ty != "ExternalName" {

@@ -47,7 +47,7 @@ fn embedded() -> &'static Value {
 /// The documents for one set of CRDs.
 struct Built {
     fingerprint: String,
-    crds: Vec<Value>,
+    crds: Vec<Arc<Value>>,
     /// (JSON, protobuf)
     v2: OnceLock<(Bytes, Bytes)>,
     /// group-version path (`api/v1`, `apis/apps/v1`) -> (hash, JSON)
@@ -57,7 +57,7 @@ struct Built {
 fn built(state: &State) -> Arc<Built> {
     static CACHE: Mutex<Option<Arc<Built>>> = Mutex::new(None);
     let crd = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions").expect("CRD resource");
-    let crds: Vec<Value> = state.store.list(&crd.prefix()).0.into_iter().map(|(_, v)| v).collect();
+    let crds: Vec<Arc<Value>> = state.store.list(&crd.prefix()).0.into_iter().map(|(_, v)| v).collect();
     let fingerprint: String = crds.iter().map(|c| format!("{}@{};", c["metadata"]["name"].as_str().unwrap_or(""), c["metadata"]["resourceVersion"].as_str().unwrap_or(""))).collect();
     let mut cache = CACHE.lock().unwrap();
     match &*cache {
@@ -72,7 +72,7 @@ fn built(state: &State) -> Arc<Built> {
 
 /// The whole v2 document; `v2_form` false keeps the CRD schemas as OpenAPI v3
 /// (the source of the v3 documents).
-fn source(crds: &[Value], v2_form: bool) -> Value {
+fn source(crds: &[Arc<Value>], v2_form: bool) -> Value {
     let base = embedded();
     let mut defs: Map<String, Value> = base["definitions"].as_object().cloned().unwrap_or_default();
     for crd in crds {
@@ -218,12 +218,12 @@ mod tests {
         let crd = json!({"metadata": {"name": "widgets.example.com"}, "spec": {"group": "example.com", "names": {"kind": "Widget", "plural": "widgets"}, "versions": [
             {"name": "v1", "served": true, "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object", "nullable": true, "properties": {"size": {"type": "integer"}}}}}}}
         ]}});
-        let v2doc = source(std::slice::from_ref(&crd), true);
+        let v2doc = source(&[Arc::new(crd.clone())], true);
         let w = &v2doc["definitions"]["com.example.v1.Widget"];
         assert_eq!(w["properties"]["spec"]["properties"]["size"]["type"], "integer");
         assert!(w["properties"]["spec"].get("nullable").is_none());
         assert_eq!(w["x-kubernetes-group-version-kind"][0]["group"], "example.com");
-        let v3src = source(std::slice::from_ref(&crd), false);
+        let v3src = source(&[Arc::new(crd.clone())], false);
         assert_eq!(v3src["definitions"]["com.example.v1.Widget"]["properties"]["spec"]["nullable"], true);
     }
 }
