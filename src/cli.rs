@@ -197,6 +197,8 @@ pub enum Command {
     Proxy(commands::proxy::Args),
     /// Inspect authorization
     Auth(commands::auth::Args),
+    /// Create debugging sessions for troubleshooting workloads and nodes
+    Debug(commands::debug::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

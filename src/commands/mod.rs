@@ -10,6 +10,7 @@ pub mod cluster_info;
 pub mod completion;
 pub mod config;
 pub mod cordon;
+pub mod debug;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -86,6 +87,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Cp(args) => cp::run(args, settings),
         Command::Proxy(args) => proxy::run(args, settings),
         Command::Auth(args) => auth::run(args, settings),
+        Command::Debug(args) => debug::run(args, settings),
         Command::Certificate(args) => certificate::run(args, settings),
         Command::Top(args) => top::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),

@@ -528,7 +528,7 @@ pub fn go_atoi(s: &str) -> Result<i64, String> {
 }
 
 /// distribution's `reference.ReferenceRegexp`: `[domain[:port]/]path[:tag][@digest]`.
-fn valid_image_reference(s: &str) -> bool {
+pub fn valid_image_reference(s: &str) -> bool {
     let (rest, digest) = match s.split_once('@') {
         Some((r, d)) => (r, Some(d)),
         None => (s, None),

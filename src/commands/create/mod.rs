@@ -7,7 +7,7 @@ pub(crate) mod common;
 mod from_file;
 mod configmap;
 mod cronjob;
-mod deployment;
+pub mod deployment;
 pub(crate) mod flags;
 mod ingress;
 mod job;

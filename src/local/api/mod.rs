@@ -193,8 +193,13 @@ pub async fn handle(state: Arc<State>, req: Req) -> Response<Body> {
     }
 }
 
+/// A path no resource serves (an unknown subresource such as v1.20's disabled
+/// `ephemeralcontainers`): NotFound with empty details, which clients tell
+/// apart from a missing object by the details' empty name.
 fn not_found_path() -> Response<Body> {
-    json_response(404, &ApiError::new(404, "NotFound", "the server could not find the requested resource").status())
+    let mut e = ApiError::new(404, "NotFound", "the server could not find the requested resource");
+    e.details = Some(json!({}));
+    json_response(404, &e.status())
 }
 
 fn parse_target(group: &str, version: &str, rest: &[&str]) -> Option<Target> {
