@@ -199,6 +199,8 @@ pub enum Command {
     Auth(commands::auth::Args),
     /// Create debugging sessions for troubleshooting workloads and nodes
     Debug(commands::debug::Args),
+    /// Build a kustomization target from a directory or URL
+    Kustomize(commands::kustomize::Args),
     /// Print the client and server version information
     Version(commands::version::Args),
     /// Print the supported API resources on the server

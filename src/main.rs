@@ -12,6 +12,7 @@ mod gostr;
 mod discovery;
 mod error;
 mod kubeconfig;
+mod kustomize;
 mod local;
 mod manifest;
 mod openapi;

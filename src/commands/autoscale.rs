@@ -38,6 +38,9 @@ pub struct Args {
     /// Filename, directory, or URL to files identifying the resource to autoscale.
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process the kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// The upper limit for the number of pods that can be set by the autoscaler. Required.
     #[arg(long, allow_hyphen_values = true)]
     pub max: Option<String>,
@@ -71,6 +74,7 @@ struct Found {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     // pflag converts the values while parsing; cobra then checks required flags.
     let max = args.max.as_deref().map(|v| flags::parse_int(PATH, "--max", v, 32)).transpose()?;
     let min = flags::parse_int(PATH, "--min", &args.min, 32)?;

@@ -40,6 +40,9 @@ pub struct ModifyArgs {
     /// Filename, directory, or URL to files identifying the resource to update
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process the kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// Update the CSR even if it is already approved.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false")]
     pub force: bool,
@@ -111,6 +114,7 @@ const CSR_V1: &str = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
 const CSR_V1BETA1: &str = "/apis/certificates.k8s.io/v1beta1/certificatesigningrequests";
 
 fn modify(args: ModifyArgs, settings: &Settings, action: &Action) -> Result<(), CliError> {
+    let args = ModifyArgs { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     let format = print_flags::parse(args.output.as_deref(), args.template.as_deref())?;
     if args.names.is_empty() && args.filename.is_empty() {
         return Err(CliError::msg("one or more CSRs must be specified as <name> or -f <filename>"));

@@ -35,6 +35,9 @@ pub struct Args {
     /// containing the resource to delete.
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process a kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// If true, immediately remove resources from API and bypass graceful deletion.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub force: Option<bool>,
@@ -82,6 +85,7 @@ struct Victim {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     let cascade = match args.cascade.as_str() {
         "background" | "true" => "Background",
         "foreground" => "Foreground",

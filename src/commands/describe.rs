@@ -51,9 +51,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         show_events: flags::parse_bool("describe", "--show-events", args.show_events.as_deref(), true)?,
         chunk_size: flags::parse_int("describe", "--chunk-size", &args.chunk_size, 64)?,
     };
-    if args.kustomize.is_some() {
-        return Err(CliError::msg("kustomize is not supported by kctl describe"));
-    }
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     if args.args.is_empty() && args.filename.is_empty() {
         return Err(CliError::msg("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."));
     }
@@ -112,7 +110,7 @@ async fn run_async(client: &Client, settings: &Settings, args: &Args, flags: &Fl
         if !args.args.is_empty() {
             return Err(CliError::msg("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"));
         }
-        targets::from_manifests(client, &settings.cache_dir, &args.filename, flags.recursive).await?
+        targets::from_manifests(client, &settings.cache_dir, &args.filename, flags.recursive).await.map_err(|e| crate::commands::get::unprefixed_for_kustomize(e, args.kustomize.is_some()))?
     };
 
     let mut objects = Vec::new();

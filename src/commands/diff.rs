@@ -19,6 +19,9 @@ pub struct Args {
     /// Filename, directory, or URL to files contains the configuration to diff
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process the kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// Name of the manager used to track field ownership.
     #[arg(long = "field-manager", default_value = "kubectl-client-side-apply")]
     pub field_manager: String,
@@ -75,6 +78,7 @@ fn fail(e: impl std::fmt::Display) -> CliError {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     if args.filename.is_empty() {
         return Err(fail("must specify one of -f and -k"));
     }

@@ -35,6 +35,9 @@ pub struct Args {
     /// Filename, directory, or URL to files identifying the resource to update
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process the kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// If true, display the labels (or annotations) for a given resource.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub list: Option<bool>,
@@ -117,6 +120,7 @@ pub fn run_annotate(args: Args, settings: &Settings) -> Result<(), CliError> {
 }
 
 fn run(args: Args, settings: &Settings, which: Which) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     let (resources, set, remove) = split_args(&args.args, which)?;
     let list = flag(args.list);
     let local = flag(args.local);

@@ -31,6 +31,20 @@ impl Resolved {
     }
 }
 
+/// `-k DIR` travels with the `-f` values through the commands as one entry
+/// that only [`read_checking_lists`] decodes (a NUL byte starts no path).
+const KUSTOMIZE_MARK: &str = "\u{0}kustomize:";
+
+/// The `-f` values, or the one `-k` directory, as the commands pass them on;
+/// kubectl refuses both at once.
+pub fn sources(filenames: &[String], kustomize: Option<&str>) -> Result<Vec<String>, CliError> {
+    match kustomize {
+        None => Ok(filenames.to_vec()),
+        Some(_) if !filenames.is_empty() => Err(CliError::msg("only one of -f or -k can be specified")),
+        Some(dir) => Ok(vec![format!("{KUSTOMIZE_MARK}{dir}")]),
+    }
+}
+
 /// Read every `-f` source. Problems found before reading (missing paths) are
 /// returned as `Err` with kubectl's messages; per-document problems come back
 /// in order with the good documents.
@@ -42,10 +56,14 @@ pub fn read(filenames: &[String], recursive: bool, validate: bool) -> Result<Vec
 /// does when it validates on the client (servers without field validation).
 pub fn read_checking_lists(filenames: &[String], recursive: bool, validate: bool, list_items: bool) -> Result<Vec<Item>, CliError> {
     let mut names = Vec::new();
+    let mut kustomize = None;
     for f in filenames {
-        names.extend(manifest::split_filenames(f).map_err(CliError::Message)?);
+        match f.strip_prefix(KUSTOMIZE_MARK) {
+            Some(dir) => kustomize = Some(dir.to_string()),
+            None => names.extend(manifest::split_filenames(f).map_err(CliError::Message)?),
+        }
     }
-    let opts = ReadOptions { filenames: names, recursive, validate, validate_list_items: list_items };
+    let opts = ReadOptions { filenames: names, recursive, validate, validate_list_items: list_items, kustomize };
     manifest::read_all(&opts, &mut std::io::stdin()).map_err(|errs| {
         // One error gets kubectl's prefix; several are listed bare, one per line.
         if errs.len() == 1 {

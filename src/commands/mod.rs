@@ -22,6 +22,7 @@ pub mod explain;
 pub mod expose;
 pub mod failures;
 pub mod get;
+pub mod kustomize;
 pub mod label;
 pub mod local;
 pub mod logs;
@@ -88,6 +89,7 @@ pub fn dispatch(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Proxy(args) => proxy::run(args, settings),
         Command::Auth(args) => auth::run(args, settings),
         Command::Debug(args) => debug::run(args, settings),
+        Command::Kustomize(args) => kustomize::run(args, settings),
         Command::Certificate(args) => certificate::run(args, settings),
         Command::Top(args) => top::run(args, settings),
         Command::ApiResources(args) => api_resources::run(args, settings),

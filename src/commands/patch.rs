@@ -25,6 +25,9 @@ pub struct Args {
     /// Filename, directory, or URL to files identifying the resource to update
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process the kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// If true, patch will operate on the content of the file, not the server-side resource.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub local: Option<bool>,
@@ -49,6 +52,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     let content_type = match args.patch_type.as_str() {
         "strategic" => "application/strategic-merge-patch+json",
         "merge" => "application/merge-patch+json",

@@ -19,6 +19,9 @@ pub struct Args {
     /// The files that contain the configurations to replace.
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process a kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// Must be "none", "server", or "client".
     #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unchanged", default_value = "none")]
     pub dry_run: String,
@@ -40,6 +43,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     if args.filename.is_empty() {
         return Err(CliError::msg("must specify one of -f and -k"));
     }

@@ -36,6 +36,9 @@ pub struct Args {
     /// Filename, directory, or URL to files identifying the resource to set a new size
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process the kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
     #[arg(short = 'o', long)]
     pub output: Option<String>,
@@ -115,6 +118,7 @@ pub(crate) fn go_parse_int(s: &str) -> Result<i64, &'static str> {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     let current_replicas = int_flag("current-replicas", &args.current_replicas)?;
     let replicas = args.replicas.as_deref().map(|r| int_flag("replicas", r)).transpose()?;
     // The flag library rejects a bad duration before anything else.

@@ -72,6 +72,8 @@ pub enum Input {
     Stdin,
     File(String),
     Url(String),
+    /// `-k DIR`: the kustomization built there, as YAML.
+    Kustomize { dir: String, built: String },
 }
 
 impl Input {
@@ -79,7 +81,7 @@ impl Input {
     pub fn name(&self) -> &str {
         match self {
             Input::Stdin => "STDIN",
-            Input::File(p) | Input::Url(p) => p,
+            Input::File(p) | Input::Url(p) | Input::Kustomize { dir: p, .. } => p,
         }
     }
 }
@@ -169,12 +171,33 @@ pub struct ReadOptions {
     /// Also check the items of a `v1` `List`, as kubectl does against a server
     /// without field validation (before 1.25 or so).
     pub validate_list_items: bool,
+    /// `-k DIR`, instead of `filenames`.
+    pub kustomize: Option<String>,
+}
+
+/// `kustomize build DIR` as YAML; its warnings go to stderr as kustomize
+/// prints them.
+fn build_kustomization(dir: &str) -> Result<String, String> {
+    let mut warnings = Vec::new();
+    let built = crate::kustomize::build(std::path::Path::new(dir), &mut warnings);
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    built.map(|objects| crate::kustomize::render(&objects))
 }
 
 /// Read everything `-f` names, in order. `Err` holds the problems found before
 /// reading (kubectl prints them all and does nothing else).
 pub fn read_all(opts: &ReadOptions, stdin: &mut dyn Read) -> Result<Vec<Item>, Vec<ManifestError>> {
-    let inputs = expand(&opts.filenames, opts.recursive)?;
+    let inputs = match &opts.kustomize {
+        Some(dir) => {
+            // A kustomization that does not build stops the command, as an
+            // unreadable path does.
+            let text = build_kustomization(dir).map_err(|message| vec![ManifestError { kind: ErrorKind::Read, source: dir.clone(), line: None, message, causes: Vec::new() }])?;
+            vec![Input::Kustomize { dir: dir.clone(), built: text }]
+        }
+        None => expand(&opts.filenames, opts.recursive)?,
+    };
     let checks = source::Checks { validate: opts.validate, validate_list_items: opts.validate_list_items };
     let mut items = Vec::new();
     for input in &inputs {
@@ -212,6 +235,7 @@ fn read_input(input: &Input, stdin: &mut dyn Read, checks: source::Checks) -> Ve
             Ok(body) => String::from_utf8_lossy(&body).into_owned(),
             Err(e) => return fail(ErrorKind::Fetch, e),
         },
+        Input::Kustomize { built, .. } => built.clone(),
     };
     source::parse_text(name, &text, checks)
 }

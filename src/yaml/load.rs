@@ -30,10 +30,17 @@ pub(crate) enum Node {
 /// The first document of `text` (`Null` for an empty stream or document);
 /// later documents are never looked at, as with go-yaml's `Unmarshal`.
 pub(crate) fn first_document(text: &str) -> Result<Node, String> {
+    first_document_with(text, false)
+}
+
+/// [`first_document`]; `v3_bools`: only `true`/`false` (any case) are
+/// booleans, as go-yaml v3 (kustomize's kyaml) reads them; `yes`, `on`, `y`
+/// and the rest stay strings.
+pub(crate) fn first_document_with(text: &str, v3_bools: bool) -> Result<Node, String> {
     if let Some(e) = tab_error(text) {
         return Err(e);
     }
-    let mut p = Loader { events: Parser::new_from_str(text), anchors: HashMap::new(), peeked: None, text, decode_err: None, failure: None };
+    let mut p = Loader { events: Parser::new_from_str(text), anchors: HashMap::new(), peeked: None, text, decode_err: None, failure: None, v3_bools };
     match p.load() {
         Ok(n) => Ok(n),
         Err(msg) => {
@@ -42,7 +49,7 @@ pub(crate) fn first_document(text: &str) -> Result<Node, String> {
             if let (Some((false, idx)), Some(end)) = (p.failure, flow_root_end(text)) {
                 if idx >= end {
                     let root: String = text.chars().take(end).collect();
-                    return first_document(&(root + "\n"));
+                    return first_document_with(&(root + "\n"), v3_bools);
                 }
             }
             Err(msg)
@@ -60,6 +67,7 @@ struct Loader<'a> {
     /// The syntax error met, if any: whether libyaml's scanner would report it
     /// (rather than its parser), and where (char index).
     failure: Option<(bool, usize)>,
+    v3_bools: bool,
 }
 
 const MERGE_ERROR: &str = "yaml: map merge requires map or sequence of maps as the value";
@@ -132,7 +140,7 @@ impl<'a> Loader<'a> {
                         None => full,
                     }
                 });
-                let n = match resolve_scalar(&text, style, tag.as_deref()) {
+                let n = match resolve_scalar(&text, style, tag.as_deref(), self.v3_bools) {
                     Ok(n) => n,
                     Err(e) => {
                         self.fail(format!("yaml: {e}"));

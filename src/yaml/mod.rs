@@ -36,6 +36,13 @@ pub fn to_json(text: &str) -> Result<Value, String> {
     emit::to_value(emit::jsonable(node)?)
 }
 
+/// [`to_json`] with go-yaml v3's booleans (only `true`/`false`), as kustomize
+/// reads the resources it builds.
+pub fn to_json_v3_bools(text: &str) -> Result<Value, String> {
+    let node = load::first_document_with(text, true)?;
+    emit::to_value(emit::jsonable(node)?)
+}
+
 /// sigs.k8s.io/yaml's `YAMLToJSON` of the first document: the compact JSON text
 /// Go would produce (`null` for an empty document).
 pub fn yaml_to_json(text: &str) -> Result<String, String> {

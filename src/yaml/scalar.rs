@@ -9,9 +9,15 @@ use super::load::Node;
 /// Resolve one scalar the way go-yaml v2 decodes it into an `interface{}`.
 /// Plain scalars get implicit types; quoted and block scalars are strings unless
 /// an explicit tag says otherwise. `Err` is go-yaml's decode error (without `yaml: `).
-pub(super) fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Result<Node, String> {
+pub(super) fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>, v3_bools: bool) -> Result<Node, String> {
     let Some(tag) = tag else {
-        return Ok(if style == ScalarStyle::Plain { resolve_plain(text) } else { Node::Str(text.to_string()) });
+        if style != ScalarStyle::Plain {
+            return Ok(Node::Str(text.to_string()));
+        }
+        if v3_bools && matches!(text, "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF") {
+            return Ok(Node::Str(text.to_string()));
+        }
+        return Ok(resolve_plain(text));
     };
     match tag {
         "!!str" => Ok(Node::Str(text.to_string())),

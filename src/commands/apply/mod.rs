@@ -30,6 +30,9 @@ pub struct Args {
     /// The files that contain the configurations to apply.
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process a kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// Must be "none", "server", or "client".
     #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unchanged", default_value = "none")]
     pub dry_run: String,
@@ -88,6 +91,7 @@ const CLIENT_MANAGER: &str = "kubectl-client-side-apply";
 const SERVER_MANAGER: &str = "kubectl";
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     let dry_run = DryRun::parse(&args.dry_run)?;
     let grace_period: i64 = args
         .grace_period

@@ -26,6 +26,9 @@ pub struct Args {
     /// Filename, directory, or URL to files identifying the resource to reconcile.
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process the kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).
     #[arg(short = 'o', long)]
     pub output: Option<String>,
@@ -66,6 +69,7 @@ struct Outcome {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     let dry_run = DryRun::parse(&args.dry_run)?;
     if dry_run == DryRun::Server {
         return Err(CliError::msg("--dry-run=server for command reconcile is not supported yet"));

@@ -149,11 +149,9 @@ fn run_bare(args: &Args, settings: &Settings) -> Result<(), CliError> {
     if args.filename.is_empty() && args.kustomize.is_none() {
         return Err(CliError::msg("must specify one of -f and -k"));
     }
-    if args.kustomize.is_some() {
-        return Err(CliError::msg("kustomize (-k) is not supported by kctl"));
-    }
+    let filenames = crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?;
     let recursive = flags::parse_bool("create", "-R, --recursive", args.recursive.as_deref(), false)?;
-    from_file::run(&ctx, &args.filename, recursive)
+    from_file::run(&ctx, &filenames, recursive)
 }
 
 /// `kctl create secret` / `kctl create service` without a known subcommand:

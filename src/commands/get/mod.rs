@@ -38,6 +38,9 @@ pub struct Args {
     /// Filename, directory, or URL to files identifying the resource to get from a server.
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process the kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// If the requested object does not exist the command will return exit code 0.
     #[arg(long = "ignore-not-found", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub ignore_not_found: Option<bool>,
@@ -112,6 +115,7 @@ pub struct Query {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     let neat = flag(args.neat);
     let output = if neat && args.output.as_deref().is_none_or(str::is_empty) { Some("yaml") } else { args.output.as_deref() };
     let format = OutputFormat::parse(output, args.template.as_deref())?;
@@ -130,7 +134,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         let selection = targets::parse(&args.args)?;
         (rt.block_on(targets::resolve_on_server(&client, &settings.cache_dir, &selection))?, Vec::new())
     } else {
-        rt.block_on(targets::from_manifests(&client, &settings.cache_dir, &args.filename, flag(args.recursive)))?
+        rt.block_on(targets::from_manifests(&client, &settings.cache_dir, &args.filename, flag(args.recursive))).map_err(|e| unprefixed_for_kustomize(e, args.kustomize.is_some()))?
     };
     let cfg = client.config();
     let all_namespaces = flag(args.all_namespaces);
@@ -270,4 +274,13 @@ async fn get_raw(client: &Client, raw: &str, args: &Args) -> Result<(), CliError
     let text = String::from_utf8_lossy(&resp.body);
     output::print(&text);
     Ok(())
+}
+
+/// get and describe print a kustomization that does not build without
+/// kubectl's `error: ` prefix (the builder's error reaches them bare).
+pub fn unprefixed_for_kustomize(e: CliError, kustomize: bool) -> CliError {
+    match e {
+        CliError::Message(m) if kustomize => CliError::Raw(m),
+        other => other,
+    }
 }

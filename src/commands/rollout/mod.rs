@@ -280,11 +280,9 @@ pub fn require_resources(sel: &Selection) -> Result<(), CliError> {
 /// Every object the selection names, in order; each failure is the line
 /// kubectl prints for it.
 pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> Result<Vec<Result<Found, Failure>>, CliError> {
-    if sel.kustomize.is_some() {
-        return Err(CliError::msg("kustomize (-k) is not supported by kctl"));
-    }
+    let filename = crate::commands::manifests::sources(&sel.filename, sel.kustomize.as_deref())?;
     let ns = client.config().namespace.clone();
-    let (resolved, problems): (Vec<Target>, Vec<String>) = if sel.filename.is_empty() {
+    let (resolved, problems): (Vec<Target>, Vec<String>) = if filename.is_empty() {
         if sel.args.iter().any(|a| a.matches('/').count() > 1) {
             return Err(CliError::msg("arguments in resource/name form may not have more than one slash"));
         }
@@ -298,7 +296,7 @@ pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> R
         }
         (targets::resolve_on_server(client, &settings.cache_dir, &selection).await?, Vec::new())
     } else {
-        targets::from_manifests(client, &settings.cache_dir, &sel.filename, sel.recursive.unwrap_or(false)).await?
+        targets::from_manifests(client, &settings.cache_dir, &filename, sel.recursive.unwrap_or(false)).await?
     };
     let mut out: Vec<Result<Found, Failure>> = problems.into_iter().map(|p| Err(Failure::plain(p))).collect();
     for t in &resolved {

@@ -30,6 +30,9 @@ pub struct Args {
     /// Filename, directory, or URL to files identifying the resource to get from a server.
     #[arg(short = 'f', long = "filename")]
     pub filename: Vec<String>,
+    /// Process the kustomization directory. This flag can't be used together with -f or -R.
+    #[arg(short = 'k', long)]
+    pub kustomize: Option<String>,
     /// If true, set image will NOT contact api-server but run locally.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub local: Option<bool>,
@@ -90,6 +93,7 @@ struct Info {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
     let dry_run = DryRun::parse(&args.dry_run)?;
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
     let local = args.local.unwrap_or(false);
