@@ -101,6 +101,9 @@ fn debug_errors_match_kubectl() {
         &["deploy/web", "--image=busybox"],
         &["nope", "--image=busybox", "--profile=general"],
         &["nope", "--image=busybox", "--profile=general", "--copy-to=x"],
+        &["node/", "--image=busybox", "--profile=general"],
+        &["pod/a/b", "--image=busybox", "--profile=general"],
+        &["-f", "/dev/null", "web", "--image=busybox", "--profile=general"],
         // v1.20 serves no ephemeralcontainers subresource.
         &["web", "--image=busybox", "--profile=general", "--env=A=1", "--target=web", "-q"],
         &["web", "--image=busybox", "--profile=general", "--target=web"],

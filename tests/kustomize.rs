@@ -82,9 +82,17 @@ fn errors_and_warnings_match_kubectl() {
             ("Kustomization-named/Kustomization", "resources:\n- a.yaml\nnamePrefix: p-\n"),
             ("Kustomization-named/a.yaml", cm),
             ("outside/kustomization.yaml", "resources:\n- ../dup/a.yaml\n"),
+            ("noreplica/kustomization.yaml", "resources:\n- a.yaml\nreplicas:\n- {name: nothing, count: 2}\n"),
+            ("noreplica/a.yaml", cm),
+            ("literal-map/kustomization.yaml", "configMapGenerator:\n- name: x\n  literals:\n  - colon=key: value\n"),
+            ("ordering/kustomization.yaml", "resources:\n- a.yaml\n"),
+            (
+                "ordering/a.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: a-b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\n",
+            ),
         ],
     );
-    for case in ["nokust", "unknown", "badtype", "missing", "dup", "twice", "nest/over", "nest2", "Kustomization-named", "outside", "does-not-exist"] {
+    for case in ["nokust", "unknown", "badtype", "missing", "dup", "twice", "nest/over", "nest2", "Kustomization-named", "outside", "does-not-exist", "noreplica", "literal-map", "ordering"] {
         Invocation::new(["kustomize", case]).cwd(dir.path()).assert_same(&[Norm::KlogHeader]);
     }
 }
@@ -119,6 +127,8 @@ fn dash_k_matches_kubectl() {
         &["get", "-k", base, "-o", "jsonpath={.items[*].metadata.annotations.note}"],
         &["create", "-k", base, "--dry-run=client", "-o", "name"],
         &["apply", "-k", base, "-f", base],
+        &["get", "-k", base, "-R"],
+        &["get", "-k", "", "cm"],
         &["get", "-k", "/nonexistent/dir"],
         &["delete", "-k", base],
     ];

@@ -74,7 +74,7 @@ struct Found {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     // pflag converts the values while parsing; cobra then checks required flags.
     let max = args.max.as_deref().map(|v| flags::parse_int(PATH, "--max", v, 32)).transpose()?;
     let min = flags::parse_int(PATH, "--min", &args.min, 32)?;

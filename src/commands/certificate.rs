@@ -114,7 +114,7 @@ const CSR_V1: &str = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
 const CSR_V1BETA1: &str = "/apis/certificates.k8s.io/v1beta1/certificatesigningrequests";
 
 fn modify(args: ModifyArgs, settings: &Settings, action: &Action) -> Result<(), CliError> {
-    let args = ModifyArgs { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = ModifyArgs { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let format = print_flags::parse(args.output.as_deref(), args.template.as_deref())?;
     if args.names.is_empty() && args.filename.is_empty() {
         return Err(CliError::msg("one or more CSRs must be specified as <name> or -f <filename>"));

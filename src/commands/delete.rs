@@ -85,7 +85,7 @@ struct Victim {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let cascade = match args.cascade.as_str() {
         "background" | "true" => "Background",
         "foreground" => "Foreground",

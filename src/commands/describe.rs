@@ -51,7 +51,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         show_events: flags::parse_bool("describe", "--show-events", args.show_events.as_deref(), true)?,
         chunk_size: flags::parse_int("describe", "--chunk-size", &args.chunk_size, 64)?,
     };
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), flags.recursive)?, ..args };
     if args.args.is_empty() && args.filename.is_empty() {
         return Err(CliError::msg("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."));
     }

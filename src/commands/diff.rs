@@ -78,7 +78,7 @@ fn fail(e: impl std::fmt::Display) -> CliError {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     if args.filename.is_empty() {
         return Err(fail("must specify one of -f and -k"));
     }

@@ -126,7 +126,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         validate: None,
     };
     let ctx = Ctx::complete(settings, PATH, &common)?.for_command("exposed", "exposed");
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), recursive)?, ..args };
     if args.args.is_empty() && args.filename.is_empty() {
         return Err(CliError::msg(NEED_RESOURCES));
     }

@@ -120,7 +120,7 @@ pub fn run_annotate(args: Args, settings: &Settings) -> Result<(), CliError> {
 }
 
 fn run(args: Args, settings: &Settings, which: Which) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let (resources, set, remove) = split_args(&args.args, which)?;
     let list = flag(args.list);
     let local = flag(args.local);

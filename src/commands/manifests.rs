@@ -35,12 +35,13 @@ impl Resolved {
 /// that only [`read_checking_lists`] decodes (a NUL byte starts no path).
 const KUSTOMIZE_MARK: &str = "\u{0}kustomize:";
 
-/// The `-f` values, or the one `-k` directory, as the commands pass them on;
-/// kubectl refuses both at once.
-pub fn sources(filenames: &[String], kustomize: Option<&str>) -> Result<Vec<String>, CliError> {
-    match kustomize {
+/// The `-f` values, or the one `-k` directory, as the commands pass them on,
+/// with kubectl's checks (an empty `-k` is no `-k`).
+pub fn sources(filenames: &[String], kustomize: Option<&str>, recursive: bool) -> Result<Vec<String>, CliError> {
+    match kustomize.filter(|k| !k.is_empty()) {
         None => Ok(filenames.to_vec()),
         Some(_) if !filenames.is_empty() => Err(CliError::msg("only one of -f or -k can be specified")),
+        Some(_) if recursive => Err(CliError::msg("the -k flag can't be used with -f or -R")),
         Some(dir) => Ok(vec![format!("{KUSTOMIZE_MARK}{dir}")]),
     }
 }

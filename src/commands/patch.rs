@@ -52,7 +52,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let content_type = match args.patch_type.as_str() {
         "strategic" => "application/strategic-merge-patch+json",
         "merge" => "application/merge-patch+json",

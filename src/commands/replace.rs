@@ -43,7 +43,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     if args.filename.is_empty() {
         return Err(CliError::msg("must specify one of -f and -k"));
     }

@@ -118,7 +118,7 @@ pub(crate) fn go_parse_int(s: &str) -> Result<i64, &'static str> {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let current_replicas = int_flag("current-replicas", &args.current_replicas)?;
     let replicas = args.replicas.as_deref().map(|r| int_flag("replicas", r)).transpose()?;
     // The flag library rejects a bad duration before anything else.

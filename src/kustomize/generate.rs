@@ -132,7 +132,7 @@ fn one(k: &Kustomization, spec: &Value, kind: &str, global: &Options, field: &st
             }
         }
     }
-    if !data.is_empty() || kind == "Secret" || binary.is_empty() {
+    if !data.is_empty() || kind == "Secret" {
         obj["data"] = Value::Object(data);
     }
     if !binary.is_empty() {

@@ -142,18 +142,30 @@ pub fn parse_objects(text: &str) -> Result<Vec<Value>, String> {
             Value::Null => {}
             Value::Object(ref m) if m.is_empty() => {}
             Value::Object(ref m) if m.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List")) && m.get("items").is_some_and(Value::is_array) => {
-                out.extend(m["items"].as_array().unwrap().iter().cloned());
-            }
-            Value::Object(_) => {
-                if v["kind"].as_str().is_none_or(str::is_empty) {
-                    return Err("missing kind in object".into());
+                for item in m["items"].as_array().unwrap() {
+                    out.push(checked(item.clone())?);
                 }
-                out.push(v);
             }
+            Value::Object(_) => out.push(checked(v)?),
             _ => return Err("expected a YAML object".into()),
         }
     }
     Ok(out)
+}
+
+/// An object the transformers can work on: a map with a kind, and map
+/// metadata.
+fn checked(v: Value) -> Result<Value, String> {
+    if !v.is_object() {
+        return Err("expected a YAML object in a List's items".into());
+    }
+    if v["kind"].as_str().is_none_or(str::is_empty) {
+        return Err("missing kind in object".into());
+    }
+    if !(v["metadata"].is_object() || v["metadata"].is_null()) {
+        return Err(format!("{}: metadata must be a map", v["kind"].as_str().unwrap_or("")));
+    }
+    Ok(v)
 }
 
 /// The builtin transformers, in kustomize's order.
@@ -168,15 +180,19 @@ fn transform(k: &Kustomization, out: &mut Vec<Res>) -> Result<(), String> {
     if !prefix.is_empty() || !suffix.is_empty() {
         super::transform::prefix_suffix(out, prefix, suffix);
     }
-    let common = k.string_map("commonLabels")?;
-    if !common.is_empty() {
-        super::transform::labels(out, &common, true, true);
-    }
+    // kustomize's label transformer takes `labels` first, then `commonLabels`.
     for entry in k.list("labels")? {
+        if entry.get("fields").is_some_and(|f| !f.is_null()) {
+            return Err(format!("{}: 'labels' with custom 'fields' are not supported by kctl", k.dir.display()));
+        }
         let pairs = kustomization::string_map(&entry["pairs"], "Label.labels.pairs")?;
         let selectors = entry["includeSelectors"].as_bool().unwrap_or(false);
         let templates = entry["includeTemplates"].as_bool().unwrap_or(false);
         super::transform::labels(out, &pairs, selectors, selectors || templates);
+    }
+    let common = k.string_map("commonLabels")?;
+    if !common.is_empty() {
+        super::transform::labels(out, &common, true, true);
     }
     let annotations = k.string_map("commonAnnotations")?;
     if !annotations.is_empty() {
@@ -186,7 +202,7 @@ fn transform(k: &Kustomization, out: &mut Vec<Res>) -> Result<(), String> {
     for r in k.list("replicas")? {
         let name = r["name"].as_str().unwrap_or("");
         let count = r["count"].as_i64().ok_or_else(|| format!("replicas: count of '{name}' must be an integer"))?;
-        super::transform::replicas(out, name, count);
+        super::transform::replicas(out, name, count)?;
     }
     for image in k.list("images")? {
         super::transform::image(out, &image);

@@ -76,7 +76,9 @@ pub fn fix(resources: &mut [Res]) {
         let ns = r.namespace().to_string();
         let lookup = |target: &str, name: &str| -> Option<String> {
             let candidates: Vec<&Rename> = renames.iter().filter(|x| x.kind == target && x.from.iter().any(|f| f == name)).collect();
-            candidates.iter().find(|x| x.namespace == ns || super::transform::cluster_scoped(target)).or(candidates.first()).map(|x| x.to.clone())
+            // A namespaced referrer names objects of its own namespace.
+            let any_namespace = super::transform::cluster_scoped(target) || super::transform::cluster_scoped(&kind);
+            candidates.iter().find(|x| any_namespace || x.namespace == ns).map(|x| x.to.clone())
         };
         for base in pod_spec_paths(&kind) {
             for (target, path) in POD_SPEC_REFS {

@@ -54,8 +54,8 @@ pub fn legacy_sort(resources: &mut [Res]) {
         let (ra, rb) = (rank(a.kind()), rank(b.kind()));
         ra.cmp(&rb)
             .then_with(|| gvk_string(a).cmp(&gvk_string(b)))
-            .then_with(|| effective_ns(a).cmp(&effective_ns(b)))
-            .then_with(|| a.name().cmp(b.name()))
+            // kustomize compares the joined `namespace|name` string.
+            .then_with(|| format!("{}|{}", effective_ns(a), a.name()).cmp(&format!("{}|{}", effective_ns(b), b.name())))
     });
 }
 

@@ -104,7 +104,17 @@ fn strategic(out: &mut Vec<Res>, patch: &Value, target: Option<&Value>) -> Resul
             }
         }
         let schema = crate::patch::BuiltinSchema::for_kind(r.kind());
+        let (name, namespace) = (r.obj["metadata"]["name"].clone(), r.obj["metadata"]["namespace"].clone());
         r.obj = crate::patch::apply_strategic(&r.obj, &p, &schema).map_err(|e| format!("unable to apply strategic merge patch to {}/{}: {e}", r.kind(), r.name()))?;
+        // A patch naming its target by an earlier name does not rename it.
+        if let Some(m) = r.obj["metadata"].as_object_mut() {
+            for (key, value) in [("name", name), ("namespace", namespace)] {
+                match value {
+                    Value::Null => m.remove(key),
+                    v => m.insert(key.to_string(), v),
+                };
+            }
+        }
     }
     for i in removed.into_iter().rev() {
         out.remove(i);
@@ -127,7 +137,8 @@ fn selected(r: &Res, t: &Value) -> bool {
     if field("name").is_some_and(|n| !regex_match(n, r.name()) && !r.previous_names.iter().any(|p| regex_match(n, p))) {
         return false;
     }
-    if field("namespace").is_some_and(|n| !regex_match(n, r.namespace())) {
+    let or_default = |ns: &str| if ns.is_empty() { "default".to_string() } else { ns.to_string() };
+    if field("namespace").is_some_and(|n| !regex_match(n, &or_default(r.namespace())) && !regex_match(n, &or_default(&r.orig_namespace))) {
         return false;
     }
     for (key, meta) in [("labelSelector", "labels"), ("annotationSelector", "annotations")] {

@@ -114,7 +114,7 @@ const TEMPLATE_SPECS: &[Spec] = &[
     spec(None, Some("ReplicaSet"), "spec/template/metadata/labels", true),
     spec(None, Some("DaemonSet"), "spec/template/metadata/labels", true),
     spec(Some("apps"), Some("StatefulSet"), "spec/template/metadata/labels", true),
-    spec(Some("apps"), Some("StatefulSet"), "spec/volumeClaimTemplates/metadata/labels", true),
+    spec(Some("apps"), Some("StatefulSet"), "spec/volumeClaimTemplates[]/metadata/labels", true),
     spec(Some("batch"), Some("Job"), "spec/template/metadata/labels", true),
     spec(Some("batch"), Some("CronJob"), "spec/jobTemplate/metadata/labels", true),
     spec(Some("batch"), Some("CronJob"), "spec/jobTemplate/spec/template/metadata/labels", true),
@@ -152,13 +152,18 @@ fn set_at(v: &mut Value, path: &[&str], pairs: &[(String, String)], create: bool
                 }
                 return;
             };
-            if !m.contains_key(*first) || m[*first].is_null() {
-                if !create {
+            // `name[]` is a list: walked when present, never made.
+            let (key, list) = match first.strip_suffix("[]") {
+                Some(k) => (k, true),
+                None => (*first, false),
+            };
+            if !m.contains_key(key) || m[key].is_null() {
+                if !create || list {
                     return;
                 }
-                m.insert(first.to_string(), json!({}));
+                m.insert(key.to_string(), json!({}));
             }
-            set_at(m.get_mut(*first).unwrap(), rest, pairs, create);
+            set_at(m.get_mut(key).unwrap(), rest, pairs, create);
         }
         _ => {}
     }
@@ -194,12 +199,22 @@ pub fn annotations(out: &mut [Res], pairs: &[(String, String)]) {
 
 const SCALABLE: &[&str] = &["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"];
 
-pub fn replicas(out: &mut [Res], name: &str, count: i64) {
+pub fn replicas(out: &mut [Res], name: &str, count: i64) -> Result<(), String> {
+    let mut found = false;
     for r in out.iter_mut() {
         if SCALABLE.contains(&r.kind()) && r.known_as(name) {
-            r.obj["spec"]["replicas"] = json!(count);
+            found = true;
+            if r.obj["spec"].is_object() || r.obj["spec"].is_null() {
+                r.obj["spec"]["replicas"] = json!(count);
+            }
         }
     }
+    if !found {
+        return Err(format!(
+            "resource with name {name} does not match a config with the following GVK [Deployment.[noVer].[noGrp] StatefulSet.[noVer].[noGrp] ReplicaSet.[noVer].[noGrp] ReplicationController.[noVer].[noGrp]]"
+        ));
+    }
+    Ok(())
 }
 
 /// `images`: every container's image whose name matches gets the new name,
@@ -213,18 +228,17 @@ pub fn image(out: &mut [Res], spec: &Value) {
             if base != name {
                 return;
             }
-            let new_base = spec["newName"].as_str().filter(|s| !s.is_empty()).unwrap_or(base).to_string();
-            let updated = if let Some(d) = spec["digest"].as_str().filter(|s| !s.is_empty()) {
-                format!("{new_base}@{d}")
-            } else if let Some(t) = spec["newTag"].as_str().filter(|s| !s.is_empty()) {
-                format!("{new_base}:{t}")
-            } else {
-                match (tag, digest) {
-                    (_, Some(d)) => format!("{new_base}@{d}"),
-                    (Some(t), None) => format!("{new_base}:{t}"),
-                    (None, None) => new_base,
-                }
-            };
+            let mut updated = spec["newName"].as_str().filter(|s| !s.is_empty()).unwrap_or(base).to_string();
+            let new_tag = spec["newTag"].as_str().filter(|s| !s.is_empty());
+            let new_digest = spec["digest"].as_str().filter(|s| !s.is_empty());
+            // A new tag or digest replaces both the old tag and digest.
+            let (tag, digest) = if new_tag.is_some() || new_digest.is_some() { (new_tag, new_digest) } else { (tag, digest) };
+            if let Some(t) = tag {
+                updated = format!("{updated}:{t}");
+            }
+            if let Some(d) = digest {
+                updated = format!("{updated}@{d}");
+            }
             c["image"] = json!(updated);
         });
     }

@@ -91,7 +91,7 @@ const CLIENT_MANAGER: &str = "kubectl-client-side-apply";
 const SERVER_MANAGER: &str = "kubectl";
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let dry_run = DryRun::parse(&args.dry_run)?;
     let grace_period: i64 = args
         .grace_period

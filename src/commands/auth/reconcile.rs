@@ -69,7 +69,7 @@ struct Outcome {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let dry_run = DryRun::parse(&args.dry_run)?;
     if dry_run == DryRun::Server {
         return Err(CliError::msg("--dry-run=server for command reconcile is not supported yet"));

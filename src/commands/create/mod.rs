@@ -149,8 +149,8 @@ fn run_bare(args: &Args, settings: &Settings) -> Result<(), CliError> {
     if args.filename.is_empty() && args.kustomize.is_none() {
         return Err(CliError::msg("must specify one of -f and -k"));
     }
-    let filenames = crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?;
     let recursive = flags::parse_bool("create", "-R, --recursive", args.recursive.as_deref(), false)?;
+    let filenames = crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), recursive)?;
     from_file::run(&ctx, &filenames, recursive)
 }
 

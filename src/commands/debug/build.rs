@@ -145,7 +145,8 @@ impl Plan {
                 meta.insert(key.into(), v.clone());
             }
         }
-        let mut copy = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": pod["spec"].clone()});
+        let spec = if pod["spec"].is_object() { pod["spec"].clone() } else { json!({}) };
+        let mut copy = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec});
         let spec = copy["spec"].as_object_mut().expect("pod spec");
         spec.remove("ephemeralContainers");
         if let Some(share) = self.share_processes {

@@ -286,6 +286,17 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
 async fn targets(client: &Client, settings: &Settings, args: &Args) -> Result<Vec<Result<Object, CliError>>, CliError> {
     let mut out = Vec::new();
     let ns = client.config().namespace.clone();
+    if !args.filename.is_empty() && !args.targets.is_empty() {
+        return Err(CliError::msg("resource/name arguments cannot be provided when a path is specified"));
+    }
+    for t in args.targets.iter().filter(|t| t.contains('/')) {
+        if t.matches('/').count() > 1 {
+            return Err(CliError::msg("arguments in resource/name form may not have more than one slash"));
+        }
+        if t.starts_with('/') || t.ends_with('/') {
+            return Err(CliError::msg("arguments in resource/name form must have a single resource and name"));
+        }
+    }
     for item in crate::commands::manifests::read(&args.filename, false, false)? {
         match item {
             crate::manifest::Item::Object(doc) => out.push(classify(doc.object, &ns)),
@@ -398,6 +409,7 @@ fn attach(settings: &Settings, rt: &tokio::runtime::Runtime, client: &Client, pl
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("").to_string();
     let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
     let terminated = rt.block_on(async {
+        let mut warned = String::new();
         loop {
             let current: Value = client.send(&Request::get(format!("/api/v1/namespaces/{ns}/pods/{name}"))).await?.json()?;
             if let Some(state) = build::container_state(&current, container) {
@@ -407,8 +419,10 @@ fn attach(settings: &Settings, rt: &tokio::runtime::Runtime, client: &Client, pl
                 if state.get("terminated").is_some() {
                     return Ok(true);
                 }
-                if let Some(msg) = state["waiting"]["message"].as_str().filter(|m| !m.is_empty() && !plan.quiet) {
+                // Once per message, as kubectl warns once per watch event.
+                if let Some(msg) = state["waiting"]["message"].as_str().filter(|m| !m.is_empty() && !plan.quiet && *m != warned) {
                     eprintln!("Warning: container {container}: {msg}");
+                    warned = msg.to_string();
                 }
             }
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;

@@ -92,7 +92,7 @@ struct Options {
 const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let validation = crate::validation::Directive::parse(&args.validate)?.field_validation();
     let output = args.output.clone().unwrap_or_default();
     if !args.filename.is_empty() && !args.args.is_empty() {

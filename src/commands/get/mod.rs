@@ -115,7 +115,7 @@ pub struct Query {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let neat = flag(args.neat);
     let output = if neat && args.output.as_deref().is_none_or(str::is_empty) { Some("yaml") } else { args.output.as_deref() };
     let format = OutputFormat::parse(output, args.template.as_deref())?;

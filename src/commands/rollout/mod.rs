@@ -280,7 +280,7 @@ pub fn require_resources(sel: &Selection) -> Result<(), CliError> {
 /// Every object the selection names, in order; each failure is the line
 /// kubectl prints for it.
 pub async fn collect(client: &Client, settings: &Settings, sel: &Selection) -> Result<Vec<Result<Found, Failure>>, CliError> {
-    let filename = crate::commands::manifests::sources(&sel.filename, sel.kustomize.as_deref())?;
+    let filename = crate::commands::manifests::sources(&sel.filename, sel.kustomize.as_deref(), sel.recursive.unwrap_or(false))?;
     let ns = client.config().namespace.clone();
     let (resolved, problems): (Vec<Target>, Vec<String>) = if filename.is_empty() {
         if sel.args.iter().any(|a| a.matches('/').count() > 1) {

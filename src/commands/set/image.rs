@@ -93,7 +93,7 @@ struct Info {
 }
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
-    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref())?, ..args };
+    let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let dry_run = DryRun::parse(&args.dry_run)?;
     let format = OutputFormat::parse(args.output.as_deref(), None)?;
     let local = args.local.unwrap_or(false);
