@@ -23,7 +23,9 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
 fn builds_match_kubectl() {
     let root = repo_root().join("testdata/kustomize");
     fn kustomizations(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        if dir.join("kustomization.yaml").is_file() {
+        // Components build only inside a kustomization.
+        let file = dir.join("kustomization.yaml");
+        if file.is_file() && !std::fs::read_to_string(&file).unwrap().contains("kind: Component") {
             out.push(dir.to_path_buf());
         }
         for e in std::fs::read_dir(dir).unwrap() {
@@ -84,6 +86,12 @@ fn errors_and_warnings_match_kubectl() {
             ("outside/kustomization.yaml", "resources:\n- ../dup/a.yaml\n"),
             ("noreplica/kustomization.yaml", "resources:\n- a.yaml\nreplicas:\n- {name: nothing, count: 2}\n"),
             ("noreplica/a.yaml", cm),
+            ("component-as-resource/kustomization.yaml", "resources:\n- comp\n"),
+            ("component-as-resource/comp/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamePrefix: c-\n"),
+            ("empty/kustomization.yaml", ""),
+            ("empty-nested/kustomization.yaml", "resources:\n- ../empty\n"),
+            ("only-kind/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"),
+            ("kustomization-as-component/kustomization.yaml", "components:\n- ../dup\n"),
             ("literal-map/kustomization.yaml", "configMapGenerator:\n- name: x\n  literals:\n  - colon=key: value\n"),
             ("ordering/kustomization.yaml", "resources:\n- a.yaml\n"),
             (
@@ -92,7 +100,7 @@ fn errors_and_warnings_match_kubectl() {
             ),
         ],
     );
-    for case in ["nokust", "unknown", "badtype", "missing", "dup", "twice", "nest/over", "nest2", "Kustomization-named", "outside", "does-not-exist", "noreplica", "literal-map", "ordering"] {
+    for case in ["nokust", "unknown", "badtype", "missing", "dup", "twice", "nest/over", "nest2", "Kustomization-named", "outside", "does-not-exist", "noreplica", "literal-map", "ordering", "component-as-resource", "kustomization-as-component", "empty", "empty-nested", "only-kind"] {
         Invocation::new(["kustomize", case]).cwd(dir.path()).assert_same(&[Norm::KlogHeader]);
     }
 }
@@ -106,6 +114,11 @@ fn unsupported_fields_are_refused() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("the kustomization field 'replacements' is not supported by kctl"), "{}", out.stderr);
     assert_eq!(out.stdout, "");
+    // kustomize's own message also names the generator by its address.
+    write(dir.path(), &[("kustomization.yaml", "configMapGenerator:\n- {name: nothere, behavior: merge, literals: [a=1]}\n")]);
+    let out = Invocation::new(["kustomize", dir.path().to_str().unwrap()]).kctl();
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("Name:\\\"nothere\\\", Namespace:\\\"\\\"} does not exist; cannot merge or replace"), "{}", out.stderr);
 }
 
 /// `-k` where kubectl reads manifests: create, get, diff, label, describe,
@@ -128,7 +141,7 @@ fn dash_k_matches_kubectl() {
         &["create", "-k", base, "--dry-run=client", "-o", "name"],
         &["apply", "-k", base, "-f", base],
         &["get", "-k", base, "-R"],
-        &["get", "-k", "", "cm"],
+        &["get", "-k", "", "cm", "-o", "name"],
         &["get", "-k", "/nonexistent/dir"],
         &["delete", "-k", base],
     ];

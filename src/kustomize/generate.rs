@@ -24,23 +24,78 @@ fn options(v: &Value, field: &str) -> Result<Options, String> {
     })
 }
 
-pub fn generate(k: &Kustomization) -> Result<Vec<Res>, String> {
+/// What a generator does with an object of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behavior {
+    Create,
+    Merge,
+    Replace,
+}
+
+pub fn generate(k: &Kustomization) -> Result<Vec<(Res, Behavior)>, String> {
     let global = options(k.fields.get("generatorOptions").unwrap_or(&Value::Null), "GeneratorOptions.generatorOptions")?;
     let mut out = Vec::new();
     for (field, kind) in [("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")] {
         for spec in k.list(field)? {
-            out.push(one(k, &spec, kind, &global, field)?);
+            let behavior = match spec["behavior"].as_str().unwrap_or("") {
+                "" | "create" => Behavior::Create,
+                "merge" => Behavior::Merge,
+                "replace" => Behavior::Replace,
+                other => return Err(format!("invalid generator behavior: {other}")),
+            };
+            out.push((one(k, &spec, kind, &global, field)?, behavior));
         }
     }
     Ok(out)
 }
 
+/// `behavior: merge|replace`: fold a generated object into the one of the
+/// same kind and name accumulated so far (data merged or replaced, metadata
+/// labels and annotations merged). It keeps its hash suffix only if both
+/// generators want one.
+pub fn merge_into(out: &mut [Res], new: Res, behavior: Behavior) -> Result<(), String> {
+    let name = new.name().to_string();
+    let ns = new.namespace().to_string();
+    let Some(old) = out.iter_mut().find(|r| r.kind() == new.kind() && r.known_as(&name) && (ns.is_empty() || r.namespace() == ns || r.orig_namespace == ns)) else {
+        // kustomize also prints the generator's address, which differs per run.
+        return Err(format!(
+            "merging from generator: id resid.ResId{{Gvk:resid.Gvk{{Group:\"\", Version:\"v1\", Kind:\"{}\", isClusterScoped:false}}, Name:\"{name}\", Namespace:\"{ns}\"}} does not exist; cannot merge or replace",
+            new.kind()
+        ));
+    };
+    for key in ["data", "binaryData"] {
+        let merged = match (behavior, &old.obj[key], &new.obj[key]) {
+            (Behavior::Replace, _, n) => n.clone(),
+            (_, Value::Object(o), Value::Object(n)) => {
+                let mut m = o.clone();
+                m.extend(n.clone());
+                Value::Object(m)
+            }
+            (_, o, Value::Null) => o.clone(),
+            (_, _, n) => n.clone(),
+        };
+        match merged {
+            Value::Null => {
+                if let Some(m) = old.obj.as_object_mut() {
+                    m.remove(key);
+                }
+            }
+            v => old.obj[key] = v,
+        }
+    }
+    for key in ["labels", "annotations"] {
+        if let Some(n) = new.obj["metadata"][key].as_object().filter(|m| !m.is_empty()) {
+            for (k, v) in n {
+                old.obj["metadata"][key][k] = v.clone();
+            }
+        }
+    }
+    old.needs_hash = old.needs_hash && new.needs_hash;
+    Ok(())
+}
+
 fn one(k: &Kustomization, spec: &Value, kind: &str, global: &Options, field: &str) -> Result<Res, String> {
     let name = spec["name"].as_str().filter(|n| !n.is_empty()).ok_or_else(|| format!("a {kind} generator needs a name"))?;
-    match spec["behavior"].as_str().unwrap_or("create") {
-        "" | "create" => {}
-        other => return Err(format!("{kind} generator '{name}': behavior '{other}' is not supported by kctl")),
-    }
     // Go decodes into typed fields: a list item that is not a string fails.
     let args_type = if kind == "Secret" { "SecretArgs" } else { "ConfigMapArgs" };
     for list in ["literals", "files", "envs"] {

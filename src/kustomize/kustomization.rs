@@ -27,6 +27,7 @@ const SUPPORTED: &[&str] = &[
     "configMapGenerator",
     "secretGenerator",
     "generatorOptions",
+    "components",
 ];
 
 /// Fields kustomize knows that kctl does not build: refused by name.
@@ -35,7 +36,6 @@ const NOT_SUPPORTED: &[&str] = &[
     "replacements",
     "vars",
     "sortOptions",
-    "components",
     "crds",
     "helmGlobals",
     "helmCharts",
@@ -73,15 +73,17 @@ pub fn read(dir: &Path) -> Result<Kustomization, String> {
             return Err(format!("invalid Kustomization: json: unknown field \"{key}\""));
         }
     }
-    if let Some(kind) = fields.get("kind").and_then(Value::as_str) {
-        if kind == "Component" {
-            return Err(format!("{}: kustomize components are not supported by kctl", file.display()));
-        }
+    if fields.keys().all(|k| k == "apiVersion" || k == "kind") {
+        return Err(format!("{} is empty", file.file_name().unwrap_or_default().to_string_lossy()));
     }
     Ok(Kustomization { dir: dir.to_path_buf(), fields })
 }
 
 impl Kustomization {
+    pub fn is_component(&self) -> bool {
+        self.fields.get("kind").and_then(Value::as_str) == Some("Component")
+    }
+
     pub fn str(&self, key: &str) -> Result<Option<&str>, String> {
         match self.fields.get(key) {
             None | Some(Value::Null) => Ok(None),

@@ -14,6 +14,15 @@ const MAX_DEPTH: usize = 50;
 
 /// `dir` as the user wrote it (the top) or as a resource entry resolved it.
 pub fn accumulate(dir: &Path, warnings: &mut Vec<String>, depth: usize) -> Result<Vec<Res>, String> {
+    let mut out = Vec::new();
+    accumulate_into(dir, &mut out, warnings, depth, false)?;
+    Ok(out)
+}
+
+/// Accumulate a kustomization into `out`: a component works on what its
+/// parent has accumulated so far, a kustomization starts empty. (A component
+/// may be built on its own, but not listed as a resource.)
+fn accumulate_into(dir: &Path, out: &mut Vec<Res>, warnings: &mut Vec<String>, depth: usize, component: bool) -> Result<(), String> {
     if depth > MAX_DEPTH {
         return Err(format!("cycle detected: kustomization '{}' includes itself", dir.display()));
     }
@@ -26,13 +35,15 @@ pub fn accumulate(dir: &Path, warnings: &mut Vec<String>, depth: usize) -> Resul
         }
     };
     let k = kustomization::read(&dir)?;
+    if component && !k.is_component() {
+        return Err(format!("accumulateDirectory: \"expected kind 'Component' for path '{}' but got 'Kustomization'\"", dir.display()));
+    }
     // In kustomize's order of checks, each time a kustomization is read.
     for (field, replacement) in [("bases", "resources"), ("commonLabels", "labels"), ("patchesJson6902", "patches"), ("patchesStrategicMerge", "patches")] {
         if k.fields.contains_key(field) {
             warnings.push(format!("# Warning: '{field}' is deprecated. Please use '{replacement}' instead. Run 'kustomize edit fix' to update your Kustomization automatically."));
         }
     }
-    let mut out: Vec<Res> = Vec::new();
     for entry in k.list("resources")?.into_iter().chain(k.list("bases")?) {
         let Some(path) = entry.as_str() else {
             return Err("invalid Kustomization: json: cannot unmarshal object into Go struct field Kustomization.resources of type string".into());
@@ -43,26 +54,39 @@ pub fn accumulate(dir: &Path, warnings: &mut Vec<String>, depth: usize) -> Resul
         let full = absolute(&dir.join(path));
         let wrap = |what: &str, e: String| format!("accumulating resources: accumulation err='{what}': {e}");
         if full.is_dir() {
+            let not_a_file = format!("accumulating resources from '{path}': '{}' must resolve to a file", full.display());
+            match kustomization::read(&full) {
+                Err(e) => return Err(wrap(&not_a_file, format!("couldn't make target for path '{}': {e}", full.display()))),
+                Ok(sub) if sub.is_component() => return Err(wrap(&not_a_file, format!("expected kind != 'Component' for path '{}'", full.display()))),
+                Ok(_) => {}
+            }
             let loaded = accumulate(&full, warnings, depth + 1)
                 .map_err(|e| wrap(&format!("accumulating resources from '{path}': '{}' must resolve to a file", full.display()), format!("recursed accumulation of path '{}': {e}", full.display())))?;
             for r in loaded {
-                add(&mut out, r).map_err(|e| wrap(&format!("merging resources from '{path}': {e}"), format!("must build at directory: '{}'", full.display())))?;
+                add(out, r).map_err(|e| wrap(&format!("merging resources from '{path}': {e}"), format!("must build at directory: '{}'", full.display())))?;
             }
         } else if full.is_file() {
             let file = within(&dir, &full).map_err(|e| wrap(&format!("accumulating resources from '{path}': {e}"), format!("must build at directory: '{}': file is not directory", full.display())))?;
             for obj in read_objects(&file)? {
-                add(&mut out, Res::new(obj)).map_err(|e| wrap(&format!("merging resources from '{path}': {e}"), format!("must build at directory: '{}': file is not directory", full.display())))?;
+                add(out, Res::new(obj)).map_err(|e| wrap(&format!("merging resources from '{path}': {e}"), format!("must build at directory: '{}': file is not directory", full.display())))?;
             }
         } else {
             let missing = format!("evalsymlink failure on '{}' : lstat {}: no such file or directory", full.display(), first_missing(&full).display());
             return Err(wrap(&format!("accumulating resources from '{path}': {missing}"), format!("must build at directory: not a valid directory: {missing}")));
         }
     }
-    for r in super::generate::generate(&k)? {
-        add(&mut out, r)?;
+    for path in k.list("components")? {
+        let path = path.as_str().ok_or("invalid Kustomization: json: cannot unmarshal object into Go struct field Kustomization.components of type string")?;
+        accumulate_into(&absolute(&dir.join(path)), out, warnings, depth + 1, true).map_err(|e| format!("accumulating components: {e}"))?;
     }
-    transform(&k, &mut out)?;
-    Ok(out)
+    for (r, behavior) in super::generate::generate(&k)? {
+        match behavior {
+            super::generate::Behavior::Create => add(out, r)?,
+            other => super::generate::merge_into(out, r, other)?,
+        }
+    }
+    transform(&k, out)?;
+    Ok(())
 }
 
 /// The shortest prefix of `p` that does not exist: where Go's `EvalSymlinks`

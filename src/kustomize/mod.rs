@@ -5,7 +5,8 @@
 //! `namespace`, `namePrefix`, `nameSuffix`, `commonLabels`, `labels`,
 //! `commonAnnotations`, `images`, `replicas`, `patches`,
 //! `patchesStrategicMerge`, `patchesJson6902`, `configMapGenerator`,
-//! `secretGenerator` and `generatorOptions`; generated names get kustomize's
+//! `secretGenerator` (with `behavior`), `generatorOptions` and `components`;
+//! generated names get kustomize's
 //! content hash and references to renamed objects are updated. Any other
 //! field is refused with a clear error rather than ignored.
 //!
