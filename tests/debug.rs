@@ -131,7 +131,8 @@ fn debug_creates_what_kubectl_creates() {
     let (a, b) = twin_namespaces("dbg-new");
     let dir = tempfile::tempdir().unwrap();
     let custom = dir.path().join("custom.yaml");
-    std::fs::write(&custom, "env:\n- {name: FROM_CUSTOM, value: from-custom}\nsecurityContext: {runAsUser: 1000}\n").unwrap();
+    // Typed decoding: YAML 1.1 `yes`, hex and floats where strings belong.
+    std::fs::write(&custom, "env:\n- {name: FROM_CUSTOM, value: from-custom}\n- {name: FLAG, value: yes}\n- {name: HEX, value: 0x10}\n- {name: F, value: 1.50}\nsecurityContext: {runAsUser: 1000}\n").unwrap();
     let custom = format!("--custom={}", custom.display());
     let scenarios: Vec<(&str, Vec<&str>)> = vec![
         ("general", vec!["web", "--image=busybox:1", "--copy-to={n}", "--profile=general"]),

@@ -110,7 +110,8 @@ async fn run_async(client: &Client, settings: &Settings, args: &Args, flags: &Fl
         if !args.args.is_empty() {
             return Err(CliError::msg("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"));
         }
-        targets::from_manifests(client, &settings.cache_dir, &args.filename, flags.recursive).await.map_err(|e| crate::commands::get::unprefixed_for_kustomize(e, args.kustomize.is_some()))?
+        let items = crate::commands::manifests::read(&args.filename, flags.recursive, false).map_err(|e| crate::commands::get::unprefixed_for_kustomize(e, args.kustomize.is_some()))?;
+        targets::from_items(client, &settings.cache_dir, items).await?
     };
 
     let mut objects = Vec::new();

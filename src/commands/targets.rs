@@ -122,7 +122,15 @@ pub async fn from_manifests(
     filenames: &[String],
     recursive: bool,
 ) -> Result<(Vec<Target>, Vec<String>), CliError> {
-    let items = crate::commands::manifests::read(filenames, recursive, false)?;
+    from_items(client, cache_dir, crate::commands::manifests::read(filenames, recursive, false)?).await
+}
+
+/// [`from_manifests`] for documents already read.
+pub async fn from_items(
+    client: &crate::client::Client,
+    cache_dir: &std::path::Path,
+    items: Vec<crate::manifest::Item>,
+) -> Result<(Vec<Target>, Vec<String>), CliError> {
     let cfg = client.config();
     let resolved = crate::commands::manifests::resolve(client, cache_dir, items, &cfg.namespace, cfg.namespace_explicit).await?;
     let mut targets: Vec<Target> = Vec::new();

@@ -3,7 +3,6 @@
 
 use base64::Engine;
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use super::kustomization::{string_map, Kustomization};
 use super::Res;
@@ -233,19 +232,7 @@ pub fn hash(obj: &Value) -> String {
     } else if nonempty_map(&obj["binaryData"]) {
         m.insert("binaryData".into(), obj["binaryData"].clone());
     }
-    let encoded = crate::patch::to_go_json(&Value::Object(m));
-    let digest = Sha256::digest(encoded.as_bytes());
-    let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    hex.chars()
-        .map(|c| match c {
-            '0' => 'g',
-            '1' => 'h',
-            '3' => 'k',
-            'a' => 'm',
-            'e' => 't',
-            c => c,
-        })
-        .collect()
+    crate::commands::create::sources::encode_hash(&crate::patch::to_go_json(&Value::Object(m)))
 }
 
 /// Append the hash to every generated name that wants one.

@@ -120,16 +120,6 @@ const TEMPLATE_SPECS: &[Spec] = &[
     spec(Some("batch"), Some("CronJob"), "spec/jobTemplate/spec/template/metadata/labels", true),
 ];
 
-const ANNOTATION_SPECS: &[Spec] = &[
-    spec(Some(""), Some("ReplicationController"), "spec/template/metadata/annotations", true),
-    spec(None, Some("Deployment"), "spec/template/metadata/annotations", true),
-    spec(None, Some("ReplicaSet"), "spec/template/metadata/annotations", true),
-    spec(None, Some("DaemonSet"), "spec/template/metadata/annotations", true),
-    spec(Some("apps"), Some("StatefulSet"), "spec/template/metadata/annotations", true),
-    spec(Some("batch"), Some("Job"), "spec/template/metadata/annotations", true),
-    spec(Some("batch"), Some("CronJob"), "spec/jobTemplate/metadata/annotations", true),
-    spec(Some("batch"), Some("CronJob"), "spec/jobTemplate/spec/template/metadata/annotations", true),
-];
 
 fn applies(s: &Spec, r: &Res) -> bool {
     let (group, _) = r.group_version();
@@ -190,10 +180,18 @@ pub fn labels(out: &mut [Res], pairs: &[(String, String)], selectors: bool, temp
     }
 }
 
+/// `commonAnnotations`: metadata, and the pod templates the labels go to
+/// (claim templates excepted).
 pub fn annotations(out: &mut [Res], pairs: &[(String, String)]) {
     for r in out.iter_mut() {
         set_at(&mut r.obj, &["metadata", "annotations"], pairs, true);
-        apply_specs(r, ANNOTATION_SPECS, pairs);
+        for s in TEMPLATE_SPECS.iter().filter(|s| !s.path.contains("volumeClaimTemplates")) {
+            if applies(s, r) {
+                let path = s.path.replace("/labels", "/annotations");
+                let path: Vec<&str> = path.split('/').collect();
+                set_at(&mut r.obj, &path, pairs, s.create);
+            }
+        }
     }
 }
 

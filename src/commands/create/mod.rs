@@ -18,7 +18,7 @@ mod rolebinding;
 mod secret;
 mod service;
 mod serviceaccount;
-mod sources;
+pub mod sources;
 mod tls;
 
 use clap::Subcommand;

@@ -243,7 +243,9 @@ pub fn env_var_name_errors(v: &str) -> Vec<String> {
     errs
 }
 
-fn encode_hash(data: &str) -> String {
+/// kubectl's (and kustomize's) name suffix: the first ten hex digits of the
+/// sha256, with some replaced so it never reads as a number or a word.
+pub fn encode_hash(data: &str) -> String {
     let hex: String = Sha256::digest(data.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     hex[..10]
         .chars()

@@ -51,6 +51,58 @@ fn container_names(pod: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The container fields Go decodes as strings, as paths below a container
+/// (`[]` walks a list).
+const STRING_FIELDS: &[&str] = &[
+    "name", "image", "workingDir", "imagePullPolicy", "terminationMessagePath", "terminationMessagePolicy",
+    "command[]", "args[]",
+    "env[]/name", "env[]/value",
+    "env[]/valueFrom/configMapKeyRef/name", "env[]/valueFrom/configMapKeyRef/key",
+    "env[]/valueFrom/secretKeyRef/name", "env[]/valueFrom/secretKeyRef/key",
+    "env[]/valueFrom/fieldRef/fieldPath", "env[]/valueFrom/fieldRef/apiVersion",
+    "env[]/valueFrom/resourceFieldRef/resource", "env[]/valueFrom/resourceFieldRef/containerName",
+    "envFrom[]/prefix", "envFrom[]/configMapRef/name", "envFrom[]/secretRef/name",
+    "ports[]/name", "ports[]/protocol", "ports[]/hostIP",
+    "volumeMounts[]/name", "volumeMounts[]/mountPath", "volumeMounts[]/subPath", "volumeMounts[]/subPathExpr", "volumeMounts[]/mountPropagation",
+    "securityContext/procMount", "securityContext/capabilities/add[]", "securityContext/capabilities/drop[]",
+    "securityContext/seLinuxOptions/user", "securityContext/seLinuxOptions/role", "securityContext/seLinuxOptions/type", "securityContext/seLinuxOptions/level",
+    "securityContext/seccompProfile/type", "securityContext/seccompProfile/localhostProfile",
+];
+
+/// sigs.k8s.io/yaml decodes `--custom` into a typed container: a boolean or
+/// number met where a string belongs becomes its text (`yes` is read as
+/// `true` first, so it ends up "true", as with kubectl).
+pub fn string_fields(container: &mut Value) {
+    fn walk(v: &mut Value, path: &[&str]) {
+        let Some((first, rest)) = path.split_first() else {
+            let text = match v {
+                Value::Bool(b) => b.to_string(),
+                Value::Number(n) => match n.as_f64().filter(|_| n.is_f64()) {
+                    Some(f) => crate::printers::gonum::format_g(f),
+                    None => n.to_string(),
+                },
+                _ => return,
+            };
+            *v = Value::String(text);
+            return;
+        };
+        let (key, list) = match first.strip_suffix("[]") {
+            Some(k) => (k, true),
+            None => (*first, false),
+        };
+        let Some(child) = v.get_mut(key) else { return };
+        match (list, child) {
+            (true, Value::Array(items)) => items.iter_mut().for_each(|i| walk(i, rest)),
+            (false, child) => walk(child, rest),
+            _ => {}
+        }
+    }
+    for path in STRING_FIELDS {
+        let parts: Vec<&str> = path.split('/').collect();
+        walk(container, &parts);
+    }
+}
+
 impl Plan {
     fn env_value(&self) -> Option<Value> {
         (!self.env.is_empty()).then(|| json!(self.env.iter().map(|(k, v)| json!({"name": k, "value": v})).collect::<Vec<_>>()))

@@ -251,7 +251,10 @@ fn read_custom(path: &str) -> Result<Value, CliError> {
         serde_json::from_str(&json).map_err(|e| e.to_string())
     });
     match parsed {
-        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(mut v @ Value::Object(_)) => {
+            build::string_fields(&mut v);
+            Ok(v)
+        }
         Ok(Value::Null) => Ok(json!({})),
         Ok(_) => Err(CliError::msg(format!("{path} does not contain a valid container spec: error unmarshaling JSON: json: cannot unmarshal into Go value of type v1.Container"))),
         Err(e) => Err(CliError::msg(format!("{path} does not contain a valid container spec: {e}"))),

@@ -134,7 +134,8 @@ pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
         let selection = targets::parse(&args.args)?;
         (rt.block_on(targets::resolve_on_server(&client, &settings.cache_dir, &selection))?, Vec::new())
     } else {
-        rt.block_on(targets::from_manifests(&client, &settings.cache_dir, &args.filename, flag(args.recursive))).map_err(|e| unprefixed_for_kustomize(e, args.kustomize.is_some()))?
+        let items = crate::commands::manifests::read(&args.filename, flag(args.recursive), false).map_err(|e| unprefixed_for_kustomize(e, args.kustomize.is_some()))?;
+        rt.block_on(targets::from_items(&client, &settings.cache_dir, items))?
     };
     let cfg = client.config();
     let all_namespaces = flag(args.all_namespaces);
@@ -277,7 +278,8 @@ async fn get_raw(client: &Client, raw: &str, args: &Args) -> Result<(), CliError
 }
 
 /// get and describe print a kustomization that does not build without
-/// kubectl's `error: ` prefix (the builder's error reaches them bare).
+/// kubectl's `error: ` prefix (the builder's error reaches them bare); `e`
+/// is an error of reading the manifests.
 pub fn unprefixed_for_kustomize(e: CliError, kustomize: bool) -> CliError {
     match e {
         CliError::Message(m) if kustomize => CliError::Raw(m),
