@@ -91,6 +91,47 @@ impl Selector {
         Ok(Selector { requirements })
     }
 
+    /// `metav1.ParseToLabelSelector`: requirements sorted by key, equalities
+    /// as `matchLabels`, the set operators as `matchExpressions` (values
+    /// sorted and unique); `!=`, `<` and `>` have no LabelSelector form.
+    pub fn to_label_selector(&self) -> Result<Value, String> {
+        let mut reqs = self.requirements.clone();
+        reqs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut labels = serde_json::Map::new();
+        let mut exprs = Vec::new();
+        for (key, op) in reqs {
+            let (operator, values): (&str, Vec<String>) = match op {
+                Op::Equals(v) => {
+                    labels.insert(key, Value::String(v));
+                    continue;
+                }
+                Op::In(v) => ("In", v),
+                Op::NotIn(v) => ("NotIn", v),
+                Op::Exists => ("Exists", Vec::new()),
+                Op::DoesNotExist => ("DoesNotExist", Vec::new()),
+                Op::NotEquals(_) => return Err("\"!=\" is not a valid label selector operator".into()),
+                Op::Greater(_) => return Err("\"gt\" isn't supported in label selectors".into()),
+                Op::Less(_) => return Err("\"lt\" isn't supported in label selectors".into()),
+            };
+            let mut values = values;
+            values.sort();
+            values.dedup();
+            let mut e = serde_json::json!({"key": key, "operator": operator});
+            if !values.is_empty() {
+                e["values"] = serde_json::json!(values);
+            }
+            exprs.push(e);
+        }
+        let mut out = serde_json::Map::new();
+        if !labels.is_empty() {
+            out.insert("matchLabels".into(), Value::Object(labels));
+        }
+        if !exprs.is_empty() {
+            out.insert("matchExpressions".into(), Value::Array(exprs));
+        }
+        Ok(Value::Object(out))
+    }
+
     /// Whether an object's `metadata.labels` satisfy every requirement.
     pub fn matches(&self, obj: &Value) -> bool {
         let labels = &obj["metadata"]["labels"];

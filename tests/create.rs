@@ -67,6 +67,12 @@ fn generators() -> Vec<Vec<&'static str>> {
         v(&["rolebinding", "rb", "--role=r"]),
         v(&["clusterrolebinding", "crb", "--clusterrole=view", "--group=g1", "--serviceaccount=kube-system:default"]),
         v(&["clusterrolebinding", "crb", "--clusterrole=edit"]),
+        v(&["poddisruptionbudget", "p", "--selector=app=web,tier in (b,a),!old,x", "--min-available=50%"]),
+        v(&["pdb", "p", "--selector=app=web", "--max-unavailable=01"]),
+        v(&["priorityclass", "pc", "--value=1000", "--description=high", "--global-default", "--preemption-policy=Never"]),
+        v(&["pc", "pc", "--value=-5", "--global-default=false"]),
+        v(&["quota", "q", "--hard=cpu=1,memory=1G,pods=2,requests.cpu=1500m,cpu=2", "--scopes=BestEffort,NotTerminating"]),
+        v(&["resourcequota", "q"]),
     ]
 }
 
@@ -363,6 +369,17 @@ fn generator_validation_errors() {
         &["rolebinding", "rb", "--role=a", "--serviceaccount=nocolon"],
         &["rolebinding", "rb", "--role=a", "--serviceaccount=:name"],
         &["clusterrolebinding", "crb", "--clusterrole=a", "--serviceaccount=a:b:c"],
+        &["pdb", "p"],
+        &["pdb", "p", "--selector=a=b"],
+        &["pdb", "p", "--selector=a=b", "--min-available=1", "--max-unavailable=1"],
+        &["pdb", "p", "--selector=a=b", "--min-available=x%y"],
+        &["pdb", "p", "--selector=a=b", "--max-unavailable=1x"],
+        &["pdb", "p", "--selector=app!=web", "--max-unavailable=1"],
+        &["pdb", "a", "b", "--selector=a=b", "--min-available=1"],
+        &["priorityclass", "pc", "--value=x"],
+        &["quota", "q", "--hard=cpu"],
+        &["quota", "q", "--hard=cpu=x"],
+        &["quota", "q", "--hard=cpu=1", "--scopes=,"],
     ] {
         let mut full = vec!["create", DRY];
         full.extend_from_slice(args);

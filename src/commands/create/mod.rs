@@ -12,6 +12,9 @@ pub(crate) mod flags;
 mod ingress;
 mod job;
 mod namespace;
+mod pdb;
+mod priorityclass;
+mod quota;
 pub(crate) mod node;
 mod role;
 mod rolebinding;
@@ -84,6 +87,15 @@ pub enum Generator {
     /// Create a namespace with the specified name
     #[command(visible_alias = "ns")]
     Namespace(namespace::Args),
+    /// Create a pod disruption budget with the specified name
+    #[command(visible_alias = "pdb")]
+    Poddisruptionbudget(pdb::Args),
+    /// Create a priority class with the specified name
+    #[command(visible_alias = "pc")]
+    Priorityclass(priorityclass::Args),
+    /// Create a quota with the specified name
+    #[command(visible_alias = "resourcequota")]
+    Quota(quota::Args),
     /// Create a role with single rule
     Role(role::Args),
     /// Create a role binding for a particular role or cluster role
@@ -112,6 +124,9 @@ pub fn run(mut args: Args, settings: &Settings) -> Result<(), CliError> {
         Generator::Ingress(a) => &mut a.common,
         Generator::Job(a) => &mut a.common,
         Generator::Namespace(a) => &mut a.common,
+        Generator::Poddisruptionbudget(a) => &mut a.common,
+        Generator::Priorityclass(a) => &mut a.common,
+        Generator::Quota(a) => &mut a.common,
         Generator::Role(a) => &mut a.common,
         Generator::Rolebinding(a) => &mut a.common,
         Generator::Secret(a) => &mut a.common,
@@ -128,6 +143,9 @@ pub fn run(mut args: Args, settings: &Settings) -> Result<(), CliError> {
         Generator::Ingress(a) => ingress::run(a, settings),
         Generator::Job(a) => job::run(a, settings),
         Generator::Namespace(a) => namespace::run(a, settings),
+        Generator::Poddisruptionbudget(a) => pdb::run(a, settings),
+        Generator::Priorityclass(a) => priorityclass::run(a, settings),
+        Generator::Quota(a) => quota::run(a, settings),
         Generator::Role(a) => role::run(a, settings),
         Generator::Rolebinding(a) => rolebinding::run(a, settings),
         Generator::Secret(a) => secret::run(a, settings),
