@@ -5,6 +5,7 @@
 
 mod prune;
 pub mod secret;
+mod view_last_applied;
 
 use reqwest::Method;
 use serde_json::Value;
@@ -19,8 +20,17 @@ use crate::patch::{self, OpenApiSchema};
 use crate::printers::format::OutputFormat;
 use crate::settings::Settings;
 
+#[derive(Debug, clap::Subcommand)]
+pub enum ApplyCommand {
+    /// View the latest last-applied-configuration annotations of a resource/object
+    #[command(name = "view-last-applied")]
+    ViewLastApplied(view_last_applied::Args),
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<ApplyCommand>,
     /// Select all resources in the namespace of the specified resource types.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub all: Option<bool>,
@@ -91,6 +101,9 @@ const CLIENT_MANAGER: &str = "kubectl-client-side-apply";
 const SERVER_MANAGER: &str = "kubectl";
 
 pub fn run(args: Args, settings: &Settings) -> Result<(), CliError> {
+    if let Some(ApplyCommand::ViewLastApplied(a)) = args.command {
+        return view_last_applied::run(a, settings);
+    }
     let args = Args { filename: crate::commands::manifests::sources(&args.filename, args.kustomize.as_deref(), args.recursive.unwrap_or(false))?, ..args };
     let dry_run = DryRun::parse(&args.dry_run)?;
     let grace_period: i64 = args
