@@ -276,7 +276,9 @@ fn exec_plugin_missing_shows_install_hint() {
         dir.path(),
         "      apiVersion: client.authentication.k8s.io/v1\n      command: kctl-test-no-such-plugin\n      installHint: |\n        install it with: apt install something\n      interactiveMode: Never",
     );
-    let out = Invocation::new(["cluster-info"]).kubeconfig(&kc).assert_same(&[Norm::KlogHeader]);
+    // A private HOME: with no discovery cache both tools try discovery (a
+    // cache another test left for one of them would hide its errors).
+    let out = Invocation::new(["cluster-info"]).kubeconfig(&kc).home(dir.path()).assert_same(&[Norm::KlogHeader]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("install it with: apt install something"), "{}", out.stderr);
 }
@@ -286,7 +288,7 @@ fn exec_plugin_interactive_always_without_tty() {
     let dir = tempfile::tempdir().unwrap();
     let p = plugin(dir.path(), "plug", "exit 1");
     let kc = exec_kubeconfig(dir.path(), &format!("      apiVersion: client.authentication.k8s.io/v1\n      command: {p}\n      interactiveMode: Always"));
-    let out = Invocation::new(["cluster-info"]).kubeconfig(&kc).assert_same(&[Norm::KlogHeader]);
+    let out = Invocation::new(["cluster-info"]).kubeconfig(&kc).home(dir.path()).assert_same(&[Norm::KlogHeader]);
     assert_eq!(out.code, 1);
 }
 
