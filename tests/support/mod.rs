@@ -216,6 +216,9 @@ fn shared_home() -> PathBuf {
     static HOME: OnceLock<PathBuf> = OnceLock::new();
     HOME.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("kctl-test-home-{}", std::process::id()));
+        // A directory left by an earlier process with the same pid would lend
+        // this test its discovery caches.
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
     })
